@@ -1,0 +1,35 @@
+# Quick start: `make generate` then `make test`. Both set up .venv when it is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup generate check lint test clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## Regenerate generated/ocpp_bindings from schemas/ and templates/.
+generate: $(STAMP)
+	$(BIN)/ocppgen generate
+
+## Fail when generated/ is not what the generator produces now.
+check: $(STAMP)
+	$(BIN)/ocppgen check
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator generated tests
+	$(BIN)/ruff format --check generator tests
+	$(BIN)/mypy generator generated/ocpp_bindings
+
+## The whole suite: drift check, linters, type checks, tests.
+test: $(STAMP) check lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist

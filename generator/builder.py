@@ -1,0 +1,346 @@
+"""Turn one version's loaded schemas into the IR, naming and de-duplicating types.
+
+Rules: a ``definitions`` entry is named by its key; an inline object or enum is named from the
+version's ``[type_names]`` table; types with one name must have one shape (descriptions aside),
+and one shape under two names stays two types only when the table says so. Anything the
+generator does not understand is an error naming the file and JSON pointer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from generator import ir
+from generator.errors import GeneratorError, json_pointer
+from generator.loader import LoadedVersion, SchemaFile, draft06_integers
+from generator.naming import clean_doc, enum_member_name, is_reserved_enum_member, snake_case
+
+ANNOTATIONS = frozenset(
+    {"$schema", "$id", "id", "title", "comment", "description", "javaType", "default"}
+)
+ALLOWED_KEYWORDS: dict[str | None, frozenset[str]] = {
+    "object": frozenset({"type", "properties", "required", "additionalProperties", "definitions"}),
+    "string": frozenset({"type", "enum", "format", "minLength", "maxLength"}),
+    "integer": frozenset({"type", "minimum", "maximum", "multipleOf"}),
+    "number": frozenset({"type", "minimum", "maximum", "multipleOf"}),
+    "boolean": frozenset({"type"}),
+    "array": frozenset({"type", "items", "minItems", "maxItems", "additionalItems"}),
+    None: frozenset(),
+}
+IGNORED_OUTSIDE_OBJECTS = frozenset({"additionalProperties"})
+STRING_FORMATS_WITHOUT_CHECK = frozenset({"uri"})
+RESERVED_FIELD_NAMES = frozenset({"from_dict", "from_json", "to_dict", "to_json", "validate"})
+EXTRA_FIELD = "extra"
+
+Parts = tuple[str | int, ...]
+
+
+@dataclass
+class _NamedTypes:
+    """Every named type of a version; one name, one shape."""
+
+    enums: dict[str, ir.EnumDef] = field(default_factory=dict)
+    objects: dict[str, ir.ObjectDef] = field(default_factory=dict)
+
+    def add_enum(self, enum: ir.EnumDef) -> None:
+        self._check_kind(enum.name, enum.source, self.objects)
+        known = self.enums.setdefault(enum.name, enum)
+        if known.shape() != enum.shape():
+            raise _collision(enum.name, enum.source, known.source)
+
+    def add_object(self, obj: ir.ObjectDef) -> None:
+        self._check_kind(obj.name, obj.source, self.enums)
+        known = self.objects.setdefault(obj.name, obj)
+        if known.shape() != obj.shape():
+            raise _collision(obj.name, obj.source, known.source)
+
+    @staticmethod
+    def _check_kind(name: str, source: str, other: dict[str, Any]) -> None:
+        if name in other:
+            raise _collision(name, source, other[name].source)
+
+
+def _collision(name: str, source: str, other_source: str) -> GeneratorError:
+    file, _, pointer = source.partition("#")
+    return GeneratorError(
+        f"name collision: {name!r} here differs from {name!r} at {other_source}", file, pointer
+    )
+
+
+def build_spec(loaded: LoadedVersion) -> ir.Spec:
+    """Build the version's IR from its loaded schema files."""
+    named = _NamedTypes()
+    used_names: set[str] = set()
+    messages: dict[tuple[str, ir.MessageKind], ir.Message] = {}
+    for schema_file in loaded.files:
+        message = _FileBuilder(loaded, schema_file, named, used_names).build_message()
+        messages[(message.action, message.kind)] = message
+    unused = sorted(set(loaded.metadata.type_names) - used_names)
+    if unused:
+        raise GeneratorError(
+            f"[type_names] entry {unused[0]!r} matches no inline type", loaded.metadata.source
+        )
+    message_names = {m.type.name: m for m in messages.values()}
+    for name in sorted(set(message_names) & (set(named.objects) | set(named.enums))):
+        clash = named.objects.get(name) or named.enums[name]
+        raise _collision(name, clash.source, message_names[name].schema_file)
+    return ir.Spec(
+        version=loaded.info.folder,
+        package=loaded.info.package,
+        title=loaded.info.title,
+        schema_digest=loaded.digest,
+        error_codes=loaded.info.error_codes,
+        enums=tuple(named.enums[name] for name in sorted(named.enums)),
+        datatypes=tuple(named.objects[name] for name in sorted(named.objects)),
+        actions=_pair_actions(loaded, messages),
+    )
+
+
+def _pair_actions(
+    loaded: LoadedVersion, messages: dict[tuple[str, ir.MessageKind], ir.Message]
+) -> tuple[ir.Action, ...]:
+    actions = []
+    for name in sorted({action for action, _ in messages}):
+        request = messages.get((name, "request"))
+        response = messages.get((name, "response"))
+        if request is None:
+            assert response is not None
+            raise GeneratorError(f"response of {name} has no request schema", response.schema_file)
+        if response is None and not _is_send_file(loaded, request):
+            raise GeneratorError(f"request of {name} has no response schema", request.schema_file)
+        actions.append(ir.Action(name, request, response))
+    return tuple(actions)
+
+
+def _is_send_file(loaded: LoadedVersion, request: ir.Message) -> bool:
+    """A SEND message: a version with SEND frames and a file without a Request suffix."""
+    return loaded.info.has_send and not request.schema_file.endswith("Request.json")
+
+
+class _FileBuilder:
+    """Walks one schema file, adding its named types and returning its message."""
+
+    def __init__(
+        self,
+        loaded: LoadedVersion,
+        schema_file: SchemaFile,
+        named: _NamedTypes,
+        used_names: set[str],
+    ) -> None:
+        self.loaded = loaded
+        self.file = schema_file
+        self.named = named
+        self.used_names = used_names
+        self.building: set[str] = set()
+        self.definition_types: dict[str, ir.TypeExpr] = {}
+
+    def error(self, message: str, parts: Parts) -> GeneratorError:
+        return GeneratorError(message, self.file.shown, json_pointer(parts))
+
+    def build_message(self) -> ir.Message:
+        action, kind = self._classify()
+        document = self.file.document
+        for name in document.get("definitions", {}):
+            self._definition(name)
+        if document.get("type") != "object":
+            raise self.error("a message schema must have type object", ())
+        suffix = "Request" if kind == "request" else "Response"
+        message_type = self._object(document, (), "", action + suffix)
+        summary = f"The {action} {kind} payload."
+        doc = f"{summary}\n\n{message_type.doc}" if message_type.doc else summary
+        return ir.Message(action, kind, replace(message_type, doc=doc), self.file.shown)
+
+    def _classify(self) -> tuple[str, ir.MessageKind]:
+        stem = self.file.stem
+        if stem.endswith("Response") and len(stem) > len("Response"):
+            return stem[: -len("Response")], "response"
+        if stem.endswith("Request") and not self.loaded.info.bare_request_files:
+            return stem[: -len("Request")], "request"
+        if self.loaded.info.bare_request_files or self.loaded.info.has_send:
+            return stem, "request"
+        raise self.error("file name must end in Request.json or Response.json", ())
+
+    def _definition(self, name: str) -> ir.TypeExpr:
+        known = self.definition_types.get(name)
+        if known is not None:
+            return known
+        parts: Parts = ("definitions", name)
+        definitions = self.file.document.get("definitions", {})
+        if name not in definitions:
+            raise self.error(f"$ref to missing definition {name!r}", parts)
+        if name in self.building:
+            raise self.error(f"recursive type {name!r} is not supported", parts)
+        self.building.add(name)
+        type_expr = self._type(definitions[name], parts, f"definitions.{name}", name)
+        self.building.discard(name)
+        self.definition_types[name] = type_expr
+        return type_expr
+
+    def _type(self, node: Any, parts: Parts, location: str, name: str | None) -> ir.TypeExpr:
+        """The type of a schema node; ``name`` is set for definitions and roots."""
+        if not isinstance(node, dict):
+            raise self.error("a property schema must be an object", parts)
+        if "$ref" in node:
+            return self._ref(node, parts)
+        kind = node.get("type")
+        if kind is not None and not isinstance(kind, str):
+            raise self.error("a list of types is not supported", parts)
+        if kind not in ALLOWED_KEYWORDS:
+            raise self.error(f"unsupported type {kind!r}", parts)
+        self._check_keywords(node, parts, kind)
+        if kind == "object":
+            type_name = name or self._inline_name(location, parts)
+            return ir.ObjectRef(self._object(node, parts, location, type_name).name)
+        if kind == "array":
+            return self._array(node, parts, location)
+        if kind == "string":
+            return self._string(node, parts, location, name)
+        if kind == "integer":
+            return ir.IntegerType(
+                node.get("minimum"),
+                node.get("maximum"),
+                _decimal_text(node.get("multipleOf")),
+                draft06_integers(self.file),
+            )
+        if kind == "number":
+            return ir.NumberType(
+                node.get("minimum"), node.get("maximum"), _decimal_text(node.get("multipleOf"))
+            )
+        if kind == "boolean":
+            return ir.BooleanType()
+        return ir.AnyType()
+
+    def _ref(self, node: dict[str, Any], parts: Parts) -> ir.TypeExpr:
+        extra = sorted(set(node) - {"$ref"} - ANNOTATIONS)
+        if extra:
+            raise self.error(f"keyword {extra[0]!r} beside $ref is not supported", parts)
+        ref = node["$ref"]
+        prefix = "#/definitions/"
+        if not isinstance(ref, str) or not ref.startswith(prefix) or "/" in ref[len(prefix) :]:
+            raise self.error(f"unsupported $ref {ref!r} (only #/definitions/Name)", parts)
+        return self._definition(ref[len(prefix) :])
+
+    def _check_keywords(self, node: dict[str, Any], parts: Parts, kind: str | None) -> None:
+        allowed = ALLOWED_KEYWORDS[kind] | ANNOTATIONS
+        if kind != "object":
+            allowed |= IGNORED_OUTSIDE_OBJECTS
+        if kind is None:
+            allowed -= {"default"}
+        for keyword in node:
+            if keyword not in allowed:
+                raise self.error(f"unsupported keyword {keyword!r} for type {kind}", parts)
+        if node.get("additionalItems", False) is not False:
+            raise self.error("additionalItems other than false is not supported", parts)
+
+    def _inline_name(self, location: str, parts: Parts) -> str:
+        key = f"{self.file.stem}:{location}"
+        name = self.loaded.metadata.type_names.get(key)
+        if name is None:
+            raise self.error(
+                f"inline type has no name: add {key!r} to [type_names] in "
+                f"{self.loaded.metadata.source}",
+                parts,
+            )
+        self.used_names.add(key)
+        return name
+
+    def _string(
+        self, node: dict[str, Any], parts: Parts, location: str, name: str | None
+    ) -> ir.TypeExpr:
+        if "enum" in node:
+            return ir.EnumRef(self._enum(node, parts, name or self._inline_name(location, parts)))
+        fmt = node.get("format")
+        if fmt == "date-time":
+            return ir.DateTimeType()
+        if fmt is not None and fmt not in STRING_FORMATS_WITHOUT_CHECK:
+            raise self.error(f"unsupported format {fmt!r}", parts)
+        return ir.StringType(node.get("minLength"), node.get("maxLength"))
+
+    def _enum(self, node: dict[str, Any], parts: Parts, name: str) -> str:
+        values = node["enum"]
+        if not all(isinstance(v, str) for v in values) or len(set(values)) != len(values):
+            raise self.error("enum values must be distinct strings", (*parts, "enum"))
+        members: dict[str, str] = {}
+        for value in values:
+            member = enum_member_name(value)
+            if is_reserved_enum_member(member) or member in members:
+                raise self.error(
+                    f"enum value {value!r} gives member name {member!r}, which is reserved "
+                    "or already taken",
+                    (*parts, "enum"),
+                )
+            members[member] = value
+        source = f"{self.file.shown}#{json_pointer(parts)}"
+        enum = ir.EnumDef(
+            name,
+            tuple(ir.EnumMember(m, v) for m, v in members.items()),
+            clean_doc(node.get("description")) or f"Values of {name}.",
+            source,
+        )
+        self.named.add_enum(enum)
+        return name
+
+    def _array(self, node: dict[str, Any], parts: Parts, location: str) -> ir.TypeExpr:
+        if "items" not in node:
+            raise self.error("an array needs items", parts)
+        items = self._type(node["items"], (*parts, "items"), location + "[]", None)
+        return ir.ArrayType(items, node.get("minItems"), node.get("maxItems"))
+
+    def _object(self, node: dict[str, Any], parts: Parts, location: str, name: str) -> ir.ObjectDef:
+        self._check_keywords(node, parts, "object")
+        if "definitions" in node and parts:
+            raise self.error("nested definitions are not supported", parts)
+        properties = node.get("properties", {})
+        required = node.get("required", [])
+        missing = sorted(set(required) - set(properties))
+        if missing:
+            raise self.error(f"required property {missing[0]!r} is not defined", parts)
+        additional = node.get("additionalProperties", True)
+        if not isinstance(additional, bool):
+            raise self.error("additionalProperties must be true or false", parts)
+        fields = []
+        for json_name, prop in properties.items():
+            prop_parts = (*parts, "properties", json_name)
+            prop_location = f"{location}/{json_name}" if location else json_name
+            prop_type = self._type(prop, prop_parts, prop_location, None)
+            description = prop.get("description") if isinstance(prop, dict) else None
+            fields.append(
+                ir.Field(
+                    json_name,
+                    snake_case(json_name),
+                    prop_type,
+                    json_name in required,
+                    clean_doc(description),
+                )
+            )
+        ordered = tuple([f for f in fields if f.required] + [f for f in fields if not f.required])
+        self._check_field_names(ordered, additional, parts)
+        source = f"{self.file.shown}#{json_pointer(parts)}"
+        doc = clean_doc(node.get("description"))
+        if parts and not doc:
+            doc = f"The {name} type of {Path(self.file.shown).name}."
+        obj = ir.ObjectDef(name, ordered, additional, doc, source)
+        if parts:
+            self.named.add_object(obj)
+        return obj
+
+    def _check_field_names(self, fields: tuple[ir.Field, ...], extra: bool, parts: Parts) -> None:
+        seen: dict[str, str] = {}
+        for f in fields:
+            where = (*parts, "properties", f.json_name)
+            if not f.py_name.isidentifier():
+                raise self.error(f"property name {f.json_name!r} gives no identifier", where)
+            taken = f.py_name in RESERVED_FIELD_NAMES or (extra and f.py_name == EXTRA_FIELD)
+            if taken or f.py_name in seen:
+                other = seen.get(f.py_name, "a generated method")
+                raise self.error(
+                    f"field name {f.py_name!r} of {f.json_name!r} collides with {other!r}", where
+                )
+            seen[f.py_name] = f.json_name
+
+
+def _decimal_text(value: Any) -> str | None:
+    """``multipleOf`` as exact decimal text (``repr`` of a float is its shortest form)."""
+    return None if value is None else repr(value)

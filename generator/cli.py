@@ -1,0 +1,90 @@
+"""The ``ocppgen`` command line: a thin typer layer over :mod:`generator.pipeline`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn, Optional
+
+import typer
+
+from generator import pipeline
+from generator.config import Settings, resolve_settings
+from generator.errors import GeneratorError
+
+app = typer.Typer(
+    help="Generate typed, validated Python bindings from the OCA's OCPP JSON schemas.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+SchemasOption = Annotated[
+    Optional[Path],  # noqa: UP045 - typer reads the annotation at run time
+    typer.Option(
+        "--schemas",
+        help="Folder with one subfolder per OCPP version (1.6, 2.0.1, 2.1). "
+        "Default: [tool.ocppgen] schemas in the nearest pyproject.toml, else the bundled schemas.",
+        file_okay=False,
+    ),
+]
+OutOption = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option(
+        "--out",
+        help="Folder that receives the ocpp_bindings package. "
+        "Default: [tool.ocppgen] out in the nearest pyproject.toml, else ./generated.",
+        file_okay=False,
+    ),
+]
+VersionOption = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option(
+        "--version",
+        "-v",
+        help="OCPP version to generate (repeatable). Default: every version folder present.",
+    ),
+]
+
+
+def _settings(schemas: Path | None, out: Path | None, versions: list[str] | None) -> Settings:
+    try:
+        return resolve_settings(schemas, out, versions, Path.cwd())
+    except GeneratorError as exc:
+        _fail(exc)
+
+
+def _fail(error: GeneratorError) -> NoReturn:
+    typer.echo(f"ocppgen: error: {error}", err=True)
+    raise typer.Exit(code=2)
+
+
+@app.command()
+def generate(
+    schemas: SchemasOption = None, out: OutOption = None, version: VersionOption = None
+) -> None:
+    """Regenerate the ocpp_bindings package (replaced as a whole; nothing written on error)."""
+    settings = _settings(schemas, out, version)
+    try:
+        files = pipeline.generate(settings)
+    except GeneratorError as exc:
+        _fail(exc)
+    typer.echo(f"wrote {len(files)} files to {settings.out / 'ocpp_bindings'}")
+
+
+@app.command()
+def check(
+    schemas: SchemasOption = None, out: OutOption = None, version: VersionOption = None
+) -> None:
+    """Exit 1 when the package on disk differs from what generate would write (CI drift check)."""
+    settings = _settings(schemas, out, version)
+    try:
+        stale = pipeline.check(settings)
+    except GeneratorError as exc:
+        _fail(exc)
+    if stale:
+        typer.echo(f"ocppgen: {len(stale)} generated files are stale:", err=True)
+        for path in stale:
+            typer.echo(f"  {path}", err=True)
+        typer.echo("run `ocppgen generate` (make generate) and commit the result", err=True)
+        raise typer.Exit(code=1)
+    typer.echo(f"{settings.out / 'ocpp_bindings'} is up to date")

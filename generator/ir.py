@@ -1,0 +1,194 @@
+"""The intermediate representation: what the schemas mean, with every decision made.
+
+Stages after the builder (naming checks, templates, later registries and other flavours) read
+only these frozen dataclasses, never the raw schemas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+
+@dataclass(frozen=True)
+class StringType:
+    """A JSON string, optionally with length bounds (in code points)."""
+
+    min_length: int | None = None
+    max_length: int | None = None
+
+
+@dataclass(frozen=True)
+class IntegerType:
+    """A JSON integer; draft-06 also counts integral floats such as ``1.0`` as integers."""
+
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+    multiple_of: str | None = None
+    accepts_integral_float: bool = False
+
+
+@dataclass(frozen=True)
+class NumberType:
+    """A JSON number; ``multiple_of`` is kept as decimal text for an exact check."""
+
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+    multiple_of: str | None = None
+
+
+@dataclass(frozen=True)
+class BooleanType:
+    """A JSON boolean."""
+
+
+@dataclass(frozen=True)
+class DateTimeType:
+    """A string with ``format: date-time``: an RFC 3339 timestamp with an offset."""
+
+
+@dataclass(frozen=True)
+class AnyType:
+    """Any JSON value (a property without ``type``)."""
+
+
+@dataclass(frozen=True)
+class EnumRef:
+    """A reference to a named enum."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    """A reference to a named object type."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class ArrayType:
+    """A JSON array of one item type."""
+
+    items: TypeExpr
+    min_items: int | None = None
+    max_items: int | None = None
+
+
+TypeExpr: TypeAlias = (
+    StringType
+    | IntegerType
+    | NumberType
+    | BooleanType
+    | DateTimeType
+    | AnyType
+    | EnumRef
+    | ObjectRef
+    | ArrayType
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One property of an object type."""
+
+    json_name: str
+    py_name: str
+    type: TypeExpr
+    required: bool
+    doc: str
+
+
+@dataclass(frozen=True)
+class EnumMember:
+    """One enum value and its Python member name."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class EnumDef:
+    """A named string enum."""
+
+    name: str
+    members: tuple[EnumMember, ...]
+    doc: str
+    source: str
+
+    def shape(self) -> object:
+        """What makes two enums the same type (docs and source aside)."""
+        return tuple(member.value for member in self.members)
+
+
+@dataclass(frozen=True)
+class ObjectDef:
+    """A named object type; ``allows_extra`` when additional properties are allowed."""
+
+    name: str
+    fields: tuple[Field, ...]
+    allows_extra: bool
+    doc: str
+    source: str
+
+    def shape(self) -> object:
+        """What makes two object types the same type (docs and source aside)."""
+        fields = tuple((f.json_name, f.type, f.required) for f in self.fields)
+        return (fields, self.allows_extra)
+
+
+MessageKind: TypeAlias = Literal["request", "response"]
+
+
+@dataclass(frozen=True)
+class Message:
+    """The payload of one side of an action: its root object type."""
+
+    action: str
+    kind: MessageKind
+    type: ObjectDef
+    schema_file: str
+
+
+@dataclass(frozen=True)
+class Action:
+    """An action with its request and (except for SEND messages) its response."""
+
+    name: str
+    request: Message
+    response: Message | None
+
+
+@dataclass(frozen=True)
+class ErrorCodes:
+    """The version's spelling of the OCPP-J error codes validation failures map to."""
+
+    all_codes: tuple[str, ...]
+    format: str
+    occurrence: str
+    type: str
+    property: str
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Everything generated for one OCPP version, in a deterministic order."""
+
+    version: str
+    package: str
+    title: str
+    schema_digest: str
+    error_codes: ErrorCodes
+    enums: tuple[EnumDef, ...]
+    datatypes: tuple[ObjectDef, ...]
+    actions: tuple[Action, ...]
+
+    @property
+    def messages(self) -> tuple[Message, ...]:
+        """Every message, requests and responses, in action order."""
+        out: list[Message] = []
+        for action in self.actions:
+            out.append(action.request)
+            if action.response is not None:
+                out.append(action.response)
+        return tuple(out)

@@ -1,0 +1,72 @@
+"""Python names for JSON names: fields, enum members, docstrings.
+
+Conventions (also in the README):
+- fields: snake_case of the JSON name; acronyms stay together (``priceScheduleID`` ->
+  ``price_schedule_id``, ``limit_L2`` -> ``limit_l2``); a Python keyword gets a trailing ``_``.
+- enum members: the value itself with every character that cannot be in an identifier replaced
+  by ``_`` (``Energy.Active.Import.Register`` -> ``Energy_Active_Import_Register``); a leading
+  digit gets a ``_`` prefix, a keyword a ``_`` suffix.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+_ACRONYM_END = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_LOWER_UPPER = re.compile(r"([a-z])([A-Z])")
+_DIGIT_WORD = re.compile(r"([0-9])([A-Z][a-z])")
+_NOT_IDENTIFIER = re.compile(r"[^0-9A-Za-z_]")
+_SEPARATORS = re.compile(r"[^0-9A-Za-z]+")
+
+
+def snake_case(json_name: str) -> str:
+    """Return the snake_case field name for a camelCase JSON property name."""
+    name = _ACRONYM_END.sub(r"\1_\2", json_name)
+    name = _LOWER_UPPER.sub(r"\1_\2", name)
+    name = _DIGIT_WORD.sub(r"\1_\2", name)
+    name = _SEPARATORS.sub("_", name).strip("_").lower()
+    if name and name[0].isdigit():
+        name = "_" + name
+    return name + "_" if keyword.iskeyword(name) else name
+
+
+def enum_member_name(value: str) -> str:
+    """Return the enum member name for an enum value (see the module docstring)."""
+    name = _NOT_IDENTIFIER.sub("_", value)
+    if name and name[0].isdigit():
+        name = "_" + name
+    return name + "_" if keyword.iskeyword(name) else name
+
+
+def is_reserved_enum_member(name: str) -> bool:
+    """Names the Enum machinery refuses or reserves (``_sunder_``, ``__dunder__``, ``mro``)."""
+    return not name or name == "mro" or (name.startswith("_") and name.endswith("_"))
+
+
+def clean_doc(text: str | None) -> str:
+    """Normalise a schema description: no ``\\r``, no trailing blanks, no blank edges."""
+    if not text:
+        return ""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return "\n".join(lines).strip()
+
+
+def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part
+    )
+
+
+def _rank(name: str) -> int:
+    return 0 if name.isupper() else 1 if name[:1].isupper() else 2
+
+
+def isort_key(name: str) -> tuple[object, ...]:
+    """Order imported names as isort (and ruff's I001) do: CONSTANTS, Classes, the rest."""
+    return (_rank(name), _natural(name.lower()), _natural(name))
+
+
+def dunder_all_key(name: str) -> tuple[object, ...]:
+    """Order ``__all__`` as ruff's RUF022 does: by kind as isort, then case-sensitively."""
+    return (_rank(name), _natural(name))

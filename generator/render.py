@@ -1,0 +1,150 @@
+"""Render the IR through the Jinja templates into formatted Python source files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import black
+import jinja2
+from black.mode import TargetVersion
+
+from generator import __version__, ir, pyexpr
+from generator.naming import dunder_all_key, isort_key
+from generator.resources import templates_dir
+
+PACKAGE = "ocpp_bindings"
+LINE_LENGTH = 100
+BLACK_MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH)
+RUNTIME_SOURCE = "ocppgen runtime (templates/_runtime.py.j2)"
+
+
+@dataclass(frozen=True)
+class ObjectModuleView:
+    """What one module of dataclasses needs besides its classes: its imports."""
+
+    objects: tuple[ir.ObjectDef, ...]
+    enum_imports: tuple[str, ...]
+    datatype_imports: tuple[str, ...]
+    runtime_names: tuple[str, ...]
+    uses_datetime: bool
+    uses_field: bool
+
+
+def object_module_view(objects: tuple[ir.ObjectDef, ...], local: bool) -> ObjectModuleView:
+    """Collect the names a module of ``objects`` imports; ``local`` when datatypes are its own."""
+    enums: set[str] = set()
+    datatypes: set[str] = set()
+    scalar_types: set[type] = set()
+    for obj in objects:
+        for f in obj.fields:
+            enum_names, object_names = pyexpr.referenced_names(f.type)
+            enums |= enum_names
+            datatypes |= object_names
+            scalar_types.add(type(_innermost(f.type)))
+            if isinstance(f.type, ir.AnyType) and not f.required:
+                scalar_types.add(type(None))
+    runtime = set()
+    if ir.AnyType in scalar_types or any(o.allows_extra for o in objects):
+        runtime.add("JsonValue")
+    if type(None) in scalar_types:
+        runtime |= {"UNSET", "Unset"}
+    return ObjectModuleView(
+        objects=objects,
+        enum_imports=tuple(sorted(enums, key=isort_key)),
+        datatype_imports=() if local else tuple(sorted(datatypes, key=isort_key)),
+        runtime_names=tuple(sorted(runtime, key=isort_key)),
+        uses_datetime=ir.DateTimeType in scalar_types,
+        uses_field=any(o.allows_extra for o in objects),
+    )
+
+
+def _innermost(t: ir.TypeExpr) -> ir.TypeExpr:
+    return _innermost(t.items) if isinstance(t, ir.ArrayType) else t
+
+
+def docstring(text: str, indent: int) -> str:
+    """A triple-quoted docstring literal, its continuation lines indented by ``indent``."""
+    body = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if body.endswith('"'):
+        body += " "
+    pad = " " * indent
+    lines = body.split("\n")
+    if len(lines) == 1:
+        return f'"""{body}"""'
+    return '"""' + ("\n" + pad).join(lines).replace("\n" + pad + "\n", "\n\n") + "\n" + pad + '"""'
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters.update(
+        docstring=docstring,
+        pyrepr=repr,
+        hint=pyexpr.type_hint,
+        parser=pyexpr.parser_expr,
+        declaration=pyexpr.field_declaration,
+        absent=pyexpr.absent_value,
+        sort_imports=lambda names: sorted(names, key=isort_key),
+        sort_all=lambda names: sorted(names, key=dunder_all_key),
+    )
+    env.globals["generator_version"] = __version__
+    return env
+
+
+def render_package(specs: tuple[ir.Spec, ...]) -> dict[str, str]:
+    """All files of the ``ocpp_bindings`` package, by path relative to the output folder."""
+    env = _environment()
+    files: dict[str, str] = {
+        f"{PACKAGE}/__init__.py": _render(env, "package_init.py.j2", RUNTIME_SOURCE, specs=specs),
+        f"{PACKAGE}/_runtime.py": _render(env, "_runtime.py.j2", RUNTIME_SOURCE),
+        f"{PACKAGE}/py.typed": "",
+    }
+    for spec in specs:
+        files.update(_render_version(env, spec))
+    return {path: files[path] for path in sorted(files)}
+
+
+def _render_version(env: jinja2.Environment, spec: ir.Spec) -> dict[str, str]:
+    source = f"{spec.title} JSON schemas by the OCA, schema set sha256 {spec.schema_digest[:16]}"
+    base = f"{PACKAGE}/{spec.package}"
+    messages = tuple(m.type for m in spec.messages)
+    public = [e.name for e in spec.enums] + [o.name for o in spec.datatypes]
+    public += [m.name for m in messages] + ["DIALECT", "OCPP_VERSION", "ErrorCode"]
+    export_names = sorted(public, key=dunder_all_key)
+    datatypes_doc = f"Data types shared by the {spec.title} messages."
+    messages_doc = f"Request and response payloads of every {spec.title} action."
+    return {
+        f"{base}/__init__.py": _render(
+            env, "version_init.py.j2", source, spec=spec, export_names=export_names
+        ),
+        f"{base}/errors.py": _render(env, "errors.py.j2", source, spec=spec),
+        f"{base}/enums.py": _render(env, "enums.py.j2", source, spec=spec),
+        f"{base}/datatypes.py": _render(
+            env,
+            "objects.py.j2",
+            source,
+            spec=spec,
+            module_doc=datatypes_doc,
+            view=object_module_view(spec.datatypes, local=True),
+        ),
+        f"{base}/messages.py": _render(
+            env,
+            "objects.py.j2",
+            source,
+            spec=spec,
+            module_doc=messages_doc,
+            view=object_module_view(messages, local=False),
+        ),
+    }
+
+
+def _render(env: jinja2.Environment, template: str, source: str, **context: Any) -> str:
+    text = env.get_template(template).render(source=source, **context)
+    return black.format_str(text, mode=BLACK_MODE)

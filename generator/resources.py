@@ -1,0 +1,22 @@
+"""Where the templates and bundled schemas are: inside the wheel, or in a source checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _find(name: str) -> Path:
+    bundled = _PACKAGE / "_bundled" / name
+    return bundled if bundled.is_dir() else _PACKAGE.parent / name
+
+
+def templates_dir() -> Path:
+    """The Jinja templates."""
+    return _find("templates")
+
+
+def bundled_schemas_dir() -> Path:
+    """The OCA schemas shipped with ocppgen (one folder per version)."""
+    return _find("schemas")

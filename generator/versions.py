@@ -1,0 +1,74 @@
+"""What the generator knows about each OCPP version: package name, file naming, error codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.ir import ErrorCodes
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """Facts about one OCPP version that the schemas themselves do not carry."""
+
+    folder: str
+    package: str
+    title: str
+    error_codes: ErrorCodes
+    bare_request_files: bool
+    """True where a request file is named ``X.json`` (1.6 core) instead of ``XRequest.json``."""
+    has_send: bool
+    """True where OCPP-J has SEND messages (2.1): a request file with no response."""
+
+
+_OCPP16_CODES = ErrorCodes(
+    all_codes=(
+        "NotImplemented",
+        "NotSupported",
+        "InternalError",
+        "ProtocolError",
+        "SecurityError",
+        "FormationViolation",
+        "PropertyConstraintViolation",
+        "OccurenceConstraintViolation",
+        "TypeConstraintViolation",
+        "GenericError",
+    ),
+    format="FormationViolation",
+    occurrence="OccurenceConstraintViolation",
+    type="TypeConstraintViolation",
+    property="PropertyConstraintViolation",
+)
+
+_OCPP2_CODES = ErrorCodes(
+    all_codes=(
+        "FormatViolation",
+        "GenericError",
+        "InternalError",
+        "MessageTypeNotSupported",
+        "NotImplemented",
+        "NotSupported",
+        "OccurrenceConstraintViolation",
+        "PropertyConstraintViolation",
+        "ProtocolError",
+        "RpcFrameworkError",
+        "SecurityError",
+        "TypeConstraintViolation",
+    ),
+    format="FormatViolation",
+    occurrence="OccurrenceConstraintViolation",
+    type="TypeConstraintViolation",
+    property="PropertyConstraintViolation",
+)
+
+VERSIONS: dict[str, VersionInfo] = {
+    "1.6": VersionInfo(
+        "1.6", "v16", "OCPP 1.6", _OCPP16_CODES, bare_request_files=True, has_send=False
+    ),
+    "2.0.1": VersionInfo(
+        "2.0.1", "v201", "OCPP 2.0.1", _OCPP2_CODES, bare_request_files=False, has_send=False
+    ),
+    "2.1": VersionInfo(
+        "2.1", "v21", "OCPP 2.1", _OCPP2_CODES, bare_request_files=False, has_send=True
+    ),
+}
