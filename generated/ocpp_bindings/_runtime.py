@@ -183,6 +183,7 @@ class _Numeric:
     ) -> None:
         self.minimum = minimum
         self.maximum = maximum
+        self.multiple_of_text = multiple_of
         self.multiple_of = None if multiple_of is None else Fraction(multiple_of)
 
     def check(self, value: int | float, path: Path) -> None:
@@ -191,7 +192,7 @@ class _Numeric:
         if self.maximum is not None and value > self.maximum:
             raise fail(f"greater than the maximum {self.maximum}", path, ErrorKind.PROPERTY)
         if self.multiple_of is not None and not _is_multiple(value, self.multiple_of):
-            raise fail(f"not a multiple of {self.multiple_of}", path, ErrorKind.PROPERTY)
+            raise fail(f"not a multiple of {self.multiple_of_text}", path, ErrorKind.PROPERTY)
 
 
 class Integer(_Numeric, Parser[int]):

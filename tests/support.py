@@ -1,0 +1,141 @@
+"""Shared test helpers: the message catalogue and the jsonschema reference validator."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from jsonschema import Draft4Validator, Draft6Validator, FormatChecker
+from jsonschema.protocols import Validator
+
+from generator.config import Settings
+from generator.pipeline import build_specs
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMAS = ROOT / "schemas"
+GENERATED = ROOT / "generated"
+
+
+@dataclass(frozen=True)
+class MessageCase:
+    """One message schema with its generated class."""
+
+    version: str
+    package: str
+    action: str
+    kind: str
+    schema_file: Path
+    class_name: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.version}-{self.class_name}"
+
+    @functools.cached_property
+    def schema(self) -> dict[str, Any]:
+        return load_schema(self.schema_file)
+
+    @property
+    def cls(self) -> Any:
+        module = importlib.import_module(f"ocpp_bindings.{self.package}.messages")
+        return getattr(module, self.class_name)
+
+
+@functools.cache
+def load_schema(path: Path) -> dict[str, Any]:
+    """A schema exactly as the OCA file has it (utf-8-sig)."""
+    return json.loads(path.read_text(encoding="utf-8-sig"))  # type: ignore[no-any-return]
+
+
+@functools.cache
+def message_cases() -> tuple[MessageCase, ...]:
+    """Every request and response schema of every version."""
+    cases = []
+    for spec in build_specs(Settings(SCHEMAS, GENERATED, ())):
+        for message in spec.messages:
+            cases.append(
+                MessageCase(
+                    spec.version,
+                    spec.package,
+                    message.action,
+                    message.kind,
+                    Path(message.schema_file),
+                    message.type.name,
+                )
+            )
+    return tuple(cases)
+
+
+def _decimal_multiple_of(
+    validator: Validator, step: float, instance: object, schema: object
+) -> Iterator[jsonschema.ValidationError]:
+    """multipleOf on the decimal value: 21.4 is a multiple of 0.1 (jsonschema says no)."""
+    if validator.is_type(instance, "number") and not isinstance(instance, bool):
+        assert isinstance(instance, (int, float))
+        if (Fraction(repr(instance)) / Fraction(repr(step))).denominator != 1:
+            yield jsonschema.ValidationError(f"{instance!r} is not a multiple of {step}")
+
+
+def _date_time_checker() -> FormatChecker:
+    """jsonschema's own date-time check (rfc3339-validator) and nothing else.
+
+    One correction: rfc3339-validator's regex ends in ``$``, which also matches before a final
+    newline; RFC 3339 has no such newline, and the bindings reject it.
+    """
+    reference = FormatChecker(formats=["date-time"])
+    checker = FormatChecker(formats=[])
+
+    @checker.checks("date-time")
+    def is_datetime(instance: object) -> bool:
+        if isinstance(instance, str) and instance.endswith("\n"):
+            return False
+        return reference.conforms(instance, "date-time")
+
+    return checker
+
+
+DATE_TIME = _date_time_checker()
+
+
+@functools.cache
+def reference_validator(path: Path) -> Validator:
+    """The oracle: jsonschema for the file's draft, with the date-time format checked."""
+    schema = load_schema(path)
+    base = Draft4Validator if "draft-04" in schema["$schema"] else Draft6Validator
+    exact = jsonschema.validators.extend(base, {"multipleOf": _decimal_multiple_of})
+    return exact(schema, format_checker=DATE_TIME)  # type: ignore[no-any-return]
+
+
+def is_valid(path: Path, payload: object) -> bool:
+    """Does the reference validator accept ``payload`` for the schema at ``path``?"""
+    return reference_validator(path).is_valid(payload)  # type: ignore[no-any-return]
+
+
+def same_json(left: object, right: object, path: str = "") -> None:
+    """Assert two JSON trees are equal; date-time strings compare by instant."""
+    from datetime import datetime
+
+    if isinstance(left, dict) and isinstance(right, dict):
+        assert left.keys() == right.keys(), f"{path}: keys {left.keys()} != {right.keys()}"
+        for key in left:
+            same_json(left[key], right[key], f"{path}.{key}")
+    elif isinstance(left, list) and isinstance(right, list):
+        assert len(left) == len(right), f"{path}: lengths differ"
+        for index, (a, b) in enumerate(zip(left, right, strict=True)):
+            same_json(a, b, f"{path}[{index}]")
+    elif isinstance(left, str) and isinstance(right, str) and left != right:
+
+        def instant(text: str) -> datetime:
+            return datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
+
+        assert instant(left) == instant(right), f"{path}: {left!r} != {right!r}"
+    else:
+        assert type(left) in (int, float) or type(left) is type(right), f"{path}: types differ"
+        assert left == right, f"{path}: {left!r} != {right!r}"
