@@ -29,7 +29,7 @@ lint: $(STAMP)
 
 ## The whole suite: drift check, linters, type checks, tests.
 test: $(STAMP) check lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadgroup --durations=10
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist

@@ -86,37 +86,76 @@ def build_spec(loaded: LoadedVersion) -> ir.Spec:
     for name in sorted(set(message_names) & (set(named.objects) | set(named.enums))):
         clash = named.objects.get(name) or named.enums[name]
         raise _collision(name, clash.source, message_names[name].schema_file)
+    actions = _pair_actions(loaded, messages)
     return ir.Spec(
         version=loaded.info.folder,
         package=loaded.info.package,
         title=loaded.info.title,
         schema_digest=loaded.digest,
         error_codes=loaded.info.error_codes,
+        roles=loaded.info.roles,
+        rpc_error_code=loaded.info.rpc_error_code,
+        message_type_error_code=loaded.info.message_type_error_code,
+        has_send=loaded.info.has_send,
+        profiles=_profiles(loaded, actions),
         enums=tuple(named.enums[name] for name in sorted(named.enums)),
         datatypes=tuple(named.objects[name] for name in sorted(named.objects)),
-        actions=_pair_actions(loaded, messages),
+        actions=actions,
     )
 
 
 def _pair_actions(
     loaded: LoadedVersion, messages: dict[tuple[str, ir.MessageKind], ir.Message]
 ) -> tuple[ir.Action, ...]:
+    metadata = loaded.metadata
+    names = sorted({action for action, _ in messages})
+    unknown = sorted(set(metadata.actions) - set(names))
+    if unknown:
+        raise GeneratorError(f"actions.{unknown[0]}: no such action in the schemas", metadata.source)
     actions = []
-    for name in sorted({action for action, _ in messages}):
+    handler_names: dict[str, str] = {}
+    for name in names:
         request = messages.get((name, "request"))
         response = messages.get((name, "response"))
         if request is None:
             assert response is not None
             raise GeneratorError(f"response of {name} has no request schema", response.schema_file)
-        if response is None and not _is_send_file(loaded, request):
+        meta = metadata.actions.get(name)
+        if meta is None:
+            raise GeneratorError(
+                f"action {name} has no entry in [actions] of {metadata.source}",
+                request.schema_file,
+            )
+        if meta.kind == "SEND" and not loaded.info.has_send:
+            raise GeneratorError(f"actions.{name}: {loaded.info.title} has no SEND", metadata.source)
+        if response is None and meta.kind != "SEND":
             raise GeneratorError(f"request of {name} has no response schema", request.schema_file)
-        actions.append(ir.Action(name, request, response))
+        if response is not None and meta.kind == "SEND":
+            raise GeneratorError(f"SEND action {name} must not have a response", response.schema_file)
+        handler = "on_" + snake_case(name)
+        if handler in handler_names:
+            raise GeneratorError(
+                f"handler name {handler} of {name} collides with {handler_names[handler]}",
+                metadata.source,
+            )
+        handler_names[handler] = name
+        roles = loaded.info.roles
+        initiated_by = roles if meta.initiator == "both" else (meta.initiator,)
+        kind: ir.ActionKind = "SEND" if meta.kind == "SEND" else "CALL"
+        actions.append(
+            ir.Action(name, request, response, meta.profile, initiated_by, kind, handler, meta.source)
+        )
     return tuple(actions)
 
 
-def _is_send_file(loaded: LoadedVersion, request: ir.Message) -> bool:
-    """A SEND message: a version with SEND frames and a file without a Request suffix."""
-    return loaded.info.has_send and not request.schema_file.endswith("Request.json")
+def _profiles(loaded: LoadedVersion, actions: tuple[ir.Action, ...]) -> tuple[ir.Profile, ...]:
+    profiles = []
+    for meta in loaded.metadata.profiles.values():
+        members = tuple(a.name for a in actions if a.profile == meta.name)
+        if not members:
+            raise GeneratorError(f"profiles.{meta.name}: has no actions", loaded.metadata.source)
+        profiles.append(ir.Profile(meta.name, meta.letter, meta.description, members))
+    return tuple(profiles)
 
 
 class _FileBuilder:

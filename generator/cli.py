@@ -7,7 +7,7 @@ from typing import Annotated, NoReturn, Optional
 
 import typer
 
-from generator import pipeline
+from generator import ir, pipeline
 from generator.config import Settings, resolve_settings
 from generator.errors import GeneratorError
 
@@ -16,6 +16,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 SchemasOption = Annotated[
@@ -41,7 +42,7 @@ VersionOption = Annotated[
     typer.Option(
         "--version",
         "-v",
-        help="OCPP version to generate (repeatable). Default: every version folder present.",
+        help="OCPP version (repeatable): 1.6, 2.0.1 or 2.1. Default: every version folder present.",
     ),
 ]
 
@@ -88,3 +89,36 @@ def check(
         typer.echo("run `ocppgen generate` (make generate) and commit the result", err=True)
         raise typer.Exit(code=1)
     typer.echo(f"{settings.out / 'ocpp_bindings'} is up to date")
+
+
+@app.command("list")
+def list_features(
+    schemas: SchemasOption = None,
+    version: VersionOption = None,
+) -> None:
+    """Print every action with its profile (functional block), initiators and kind."""
+    settings = _settings(schemas, Path("."), version)
+    try:
+        specs = pipeline.build_specs(settings)
+    except GeneratorError as exc:
+        _fail(exc)
+    for index, spec in enumerate(specs):
+        if index:
+            typer.echo("")
+        typer.echo(feature_table(spec))
+
+
+def feature_table(spec: ir.Spec) -> str:
+    """A plain-text table of a version's actions, grouped by profile."""
+    title = f"{spec.title}: {len(spec.actions)} actions in {len(spec.profiles)} profiles"
+    rows = [("profile", "action", "initiated by", "kind")]
+    for profile in spec.profiles:
+        label = f"{profile.letter} {profile.name}" if profile.letter else profile.name
+        for action in spec.actions_of(profile):
+            rows.append((label, action.name, " + ".join(action.initiated_by), action.kind))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = [title]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        lines.append("  ".join([*cells, row[3]]).rstrip())
+    return "\n".join(lines)

@@ -150,13 +150,33 @@ class Message:
     schema_file: str
 
 
+ActionKind: TypeAlias = Literal["CALL", "SEND"]
+
+
 @dataclass(frozen=True)
 class Action:
-    """An action with its request and (except for SEND messages) its response."""
+    """An action: its messages (no response for SEND), profile and who may start it."""
 
     name: str
     request: Message
     response: Message | None
+    profile: str
+    initiated_by: tuple[str, ...]
+    """Role names, in the version's role order."""
+    kind: ActionKind
+    handler_name: str
+    """The handler method, ``on_<snake_case action>``."""
+    source: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A 1.6 feature profile or 2.x functional block and its actions (sorted by name)."""
+
+    name: str
+    letter: str | None
+    description: str
+    actions: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -179,9 +199,23 @@ class Spec:
     title: str
     schema_digest: str
     error_codes: ErrorCodes
+    roles: tuple[str, str]
+    """Charging-station role name, central-system role name."""
+    rpc_error_code: str
+    message_type_error_code: str
+    has_send: bool
+    profiles: tuple[Profile, ...]
     enums: tuple[EnumDef, ...]
     datatypes: tuple[ObjectDef, ...]
     actions: tuple[Action, ...]
+
+    def receives(self, role: str) -> tuple[Action, ...]:
+        """The actions that ``role`` receives: those the other side may start."""
+        return tuple(a for a in self.actions if any(r != role for r in a.initiated_by))
+
+    def actions_of(self, profile: Profile) -> tuple[Action, ...]:
+        """The actions of one profile."""
+        return tuple(a for a in self.actions if a.profile == profile.name)
 
     @property
     def messages(self) -> tuple[Message, ...]:

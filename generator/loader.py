@@ -44,7 +44,7 @@ class LoadedVersion:
 
 def load_version(version_dir: Path, info: VersionInfo) -> LoadedVersion:
     """Read every ``*.json`` in ``version_dir`` (sorted by name) and the version's metadata."""
-    metadata = load_metadata(version_dir)
+    metadata = load_metadata(version_dir, info.roles)
     paths = sorted(version_dir.glob("*.json"), key=lambda p: p.name)
     if not paths:
         raise GeneratorError("no schema files (*.json) found", str(version_dir))

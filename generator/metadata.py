@@ -29,31 +29,104 @@ class Overlay:
 
 
 @dataclass(frozen=True)
+class ProfileMeta:
+    """A 1.6 feature profile or a 2.x functional block."""
+
+    name: str
+    letter: str | None
+    description: str
+
+
+@dataclass(frozen=True)
+class ActionMeta:
+    """What the specification says of an action: profile, initiator, CALL or SEND."""
+
+    name: str
+    profile: str
+    initiator: str
+    """A role name of the version, or ``both``."""
+    kind: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Metadata:
-    """Names for inline types and the overlays of one version."""
+    """Names for inline types, overlays, profiles and actions of one version."""
 
     source: str
     type_names: dict[str, str]
     overlays: tuple[Overlay, ...]
+    profiles: dict[str, ProfileMeta]
+    actions: dict[str, ActionMeta]
 
 
-def load_metadata(version_dir: Path) -> Metadata:
-    """Read the version's metadata file; a missing file means no metadata."""
+def load_metadata(version_dir: Path, roles: tuple[str, ...]) -> Metadata:
+    """Read the version's metadata file; ``roles`` are the version's two role names."""
     path = version_dir / METADATA_FILE
     shown = str(path)
     if not path.exists():
-        return Metadata(shown, {}, ())
+        raise GeneratorError("metadata file missing (profiles and initiators of actions)", shown)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise GeneratorError(f"cannot read metadata: {exc}", shown) from None
-    unknown = sorted(set(data) - {"type_names", "overlays"})
+    unknown = sorted(set(data) - {"type_names", "overlays", "profiles", "actions"})
     if unknown:
         raise GeneratorError(f"unknown table {unknown[0]!r}", shown)
     names = data.get("type_names", {})
     if not isinstance(names, dict) or not all(isinstance(v, str) for v in names.values()):
         raise GeneratorError("[type_names] must map locations to type names", shown)
-    return Metadata(shown, dict(names), _overlays(data.get("overlays", []), shown))
+    profiles = _profiles(data.get("profiles", {}), shown)
+    actions = _actions(data.get("actions", {}), profiles, roles, shown)
+    overlays = _overlays(data.get("overlays", []), shown)
+    return Metadata(shown, dict(names), overlays, profiles, actions)
+
+
+def _table(raw: object, where: str, shown: str) -> dict[str, dict[str, Any]]:
+    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
+        raise GeneratorError(f"[{where}] must map names to tables", shown)
+    return raw
+
+
+def _profiles(raw: object, shown: str) -> dict[str, ProfileMeta]:
+    profiles = {}
+    for name, entry in _table(raw, "profiles", shown).items():
+        unknown = sorted(set(entry) - {"letter", "description"})
+        if unknown:
+            raise GeneratorError(f"profiles.{name}: unknown key {unknown[0]!r}", shown)
+        letter = entry.get("letter")
+        description = entry.get("description", "")
+        if not name.isidentifier() or not isinstance(description, str):
+            raise GeneratorError(f"profiles.{name}: needs an identifier name", shown)
+        if letter is not None and not (isinstance(letter, str) and letter.isalpha()):
+            raise GeneratorError(f"profiles.{name}: letter must be a letter", shown)
+        profiles[name] = ProfileMeta(name, letter, description)
+    return profiles
+
+
+def _actions(
+    raw: object, profiles: dict[str, ProfileMeta], roles: tuple[str, ...], shown: str
+) -> dict[str, ActionMeta]:
+    actions = {}
+    initiators = (*roles, "both")
+    for name, entry in _table(raw, "actions", shown).items():
+        where = f"actions.{name}"
+        unknown = sorted(set(entry) - {"profile", "initiator", "kind", "source"})
+        if unknown:
+            raise GeneratorError(f"{where}: unknown key {unknown[0]!r}", shown)
+        if entry.get("profile") not in profiles:
+            raise GeneratorError(f"{where}: unknown profile {entry.get('profile')!r}", shown)
+        if entry.get("initiator") not in initiators:
+            choices = ", ".join(initiators)
+            raise GeneratorError(f"{where}: initiator must be one of {choices}", shown)
+        kind = entry.get("kind", "CALL")
+        if kind not in ("CALL", "SEND"):
+            raise GeneratorError(f"{where}: kind must be CALL or SEND", shown)
+        source = entry.get("source", "")
+        if not isinstance(source, str):
+            raise GeneratorError(f"{where}: source must be a string", shown)
+        actions[name] = ActionMeta(name, entry["profile"], entry["initiator"], kind, source)
+    return actions
 
 
 def _overlays(raw: object, shown: str) -> tuple[Overlay, ...]:

@@ -59,6 +59,41 @@ def object_module_view(objects: tuple[ir.ObjectDef, ...], local: bool) -> Object
     )
 
 
+@dataclass(frozen=True)
+class HandlerProtocolView:
+    """One handler Protocol: a profile's actions that one side receives."""
+
+    name: str
+    doc: str
+    central: bool
+    actions: tuple[ir.Action, ...]
+
+
+def handler_protocols(spec: ir.Spec) -> tuple[HandlerProtocolView, ...]:
+    """``<Profile><Role>Handler`` for every profile side that receives at least one action."""
+    protocols = []
+    for profile in spec.profiles:
+        block = f"{profile.name} ({profile.letter})" if profile.letter else profile.name
+        for role in spec.roles:
+            received = tuple(a for a in spec.actions_of(profile) if a in spec.receives(role))
+            if received:
+                doc = f"{block}: the {spec.title} actions that the {role} receives."
+                central = role == spec.roles[1]
+                protocols.append(
+                    HandlerProtocolView(f"{profile.name}{role}Handler", doc, central, received)
+                )
+    return tuple(protocols)
+
+
+def handler_doc(action: ir.Action) -> str:
+    """Docstring of a handler method: who starts the action, what it returns, schema text."""
+    starters = " or the ".join(action.initiated_by)
+    answer = f"Returns {action.response.type.name}." if action.response else "No answer (SEND)."
+    doc = f"Handle {action.name}, started by the {starters}. {answer}"
+    description = action.request.type.doc.split("\n\n", 1)
+    return doc + ("\n\n" + description[1] if len(description) > 1 else "")
+
+
 def _innermost(t: ir.TypeExpr) -> ir.TypeExpr:
     return _innermost(t.items) if isinstance(t, ir.ArrayType) else t
 
@@ -104,6 +139,8 @@ def render_package(specs: tuple[ir.Spec, ...]) -> dict[str, str]:
     files: dict[str, str] = {
         f"{PACKAGE}/__init__.py": _render(env, "package_init.py.j2", RUNTIME_SOURCE, specs=specs),
         f"{PACKAGE}/_runtime.py": _render(env, "_runtime.py.j2", RUNTIME_SOURCE),
+        f"{PACKAGE}/_registry.py": _render(env, "_registry.py.j2", RUNTIME_SOURCE),
+        f"{PACKAGE}/_dispatch.py": _render(env, "_dispatch.py.j2", RUNTIME_SOURCE),
         f"{PACKAGE}/py.typed": "",
     }
     for spec in specs:
@@ -118,6 +155,14 @@ def _render_version(env: jinja2.Environment, spec: ir.Spec) -> dict[str, str]:
     public = [e.name for e in spec.enums] + [o.name for o in spec.datatypes]
     public += [m.name for m in messages] + ["DIALECT", "OCPP_VERSION", "ErrorCode"]
     export_names = sorted(public, key=dunder_all_key)
+    protocols = handler_protocols(spec)
+    handler_imports = {
+        message.type.name
+        for protocol in protocols
+        for action in protocol.actions
+        for message in (action.request, action.response)
+        if message is not None
+    }
     datatypes_doc = f"Data types shared by the {spec.title} messages."
     messages_doc = f"Request and response payloads of every {spec.title} action."
     return {
@@ -125,6 +170,17 @@ def _render_version(env: jinja2.Environment, spec: ir.Spec) -> dict[str, str]:
             env, "version_init.py.j2", source, spec=spec, export_names=export_names
         ),
         f"{base}/errors.py": _render(env, "errors.py.j2", source, spec=spec),
+        f"{base}/registry.py": _render(env, "registry.py.j2", source, spec=spec),
+        f"{base}/handlers.py": _render(
+            env,
+            "handlers.py.j2",
+            source,
+            spec=spec,
+            protocols=protocols,
+            handler_imports=sorted(handler_imports),
+            handler_doc=handler_doc,
+        ),
+        f"{base}/dispatch.py": _render(env, "dispatch.py.j2", source, spec=spec),
         f"{base}/enums.py": _render(env, "enums.py.j2", source, spec=spec),
         f"{base}/datatypes.py": _render(
             env,

@@ -19,6 +19,12 @@ class VersionInfo:
     """True where a request file is named ``X.json`` (1.6 core) instead of ``XRequest.json``."""
     has_send: bool
     """True where OCPP-J has SEND messages (2.1): a request file with no response."""
+    roles: tuple[str, str]
+    """The version's names for the charging station and the central system."""
+    rpc_error_code: str
+    """The CALLERROR code for a frame that is not valid OCPP-J RPC."""
+    message_type_error_code: str
+    """The CALLERROR code for an unknown message type id."""
 
 
 _OCPP16_CODES = ErrorCodes(
@@ -63,12 +69,36 @@ _OCPP2_CODES = ErrorCodes(
 
 VERSIONS: dict[str, VersionInfo] = {
     "1.6": VersionInfo(
-        "1.6", "v16", "OCPP 1.6", _OCPP16_CODES, bare_request_files=True, has_send=False
+        "1.6",
+        "v16",
+        "OCPP 1.6",
+        _OCPP16_CODES,
+        bare_request_files=True,
+        has_send=False,
+        roles=("ChargePoint", "CentralSystem"),
+        rpc_error_code="FormationViolation",
+        message_type_error_code="FormationViolation",
     ),
     "2.0.1": VersionInfo(
-        "2.0.1", "v201", "OCPP 2.0.1", _OCPP2_CODES, bare_request_files=False, has_send=False
+        "2.0.1",
+        "v201",
+        "OCPP 2.0.1",
+        _OCPP2_CODES,
+        bare_request_files=False,
+        has_send=False,
+        roles=("ChargingStation", "CSMS"),
+        rpc_error_code="RpcFrameworkError",
+        message_type_error_code="MessageTypeNotSupported",
     ),
     "2.1": VersionInfo(
-        "2.1", "v21", "OCPP 2.1", _OCPP2_CODES, bare_request_files=False, has_send=True
+        "2.1",
+        "v21",
+        "OCPP 2.1",
+        _OCPP2_CODES,
+        bare_request_files=False,
+        has_send=True,
+        roles=("ChargingStation", "CSMS"),
+        rpc_error_code="RpcFrameworkError",
+        message_type_error_code="MessageTypeNotSupported",
     ),
 }

@@ -18,6 +18,15 @@ from generator import writer
 OCPPGEN = [sys.executable, "-c", "from generator.cli import app; app()"]
 DRAFT06 = "http://json-schema.org/draft-06/schema#"
 SMALL_SET = ["HeartbeatRequest", "HeartbeatResponse", "DataTransferRequest", "DataTransferResponse"]
+SMALL_METADATA = """
+[profiles]
+Availability = { letter = "G" }
+DataTransfer = { letter = "P" }
+
+[actions]
+Heartbeat = { profile = "Availability", initiator = "ChargingStation" }
+DataTransfer = { profile = "DataTransfer", initiator = "both" }
+"""
 
 
 def run(
@@ -40,6 +49,7 @@ def schemas(tmp_path: Path) -> Path:
     (root / "2.0.1").mkdir(parents=True)
     for name in SMALL_SET:
         shutil.copy(SCHEMAS / "2.0.1" / f"{name}.json", root / "2.0.1")
+    (root / "2.0.1" / "ocppgen.toml").write_text(SMALL_METADATA)
     return root
 
 
@@ -193,8 +203,65 @@ def test_unnamed_inline_type_and_unknown_name(tmp_path: Path) -> None:
         "UnlockConnectorResponse.json#/properties/status",
         "UnlockConnectorResponse:status",
     )
-    metadata.write_text(text + '"Nowhere:status" = "Nothing"\n')
+    metadata.write_text(
+        text.replace("[type_names]\n", '[type_names]\n"Nowhere:status" = "Nothing"\n')
+    )
     _expect_error(root, tmp_path, "ocppgen.toml", "'Nowhere:status'")
+
+
+def test_action_without_metadata_and_metadata_without_action(schemas: Path, tmp_path: Path) -> None:
+    metadata = schemas / "2.0.1" / "ocppgen.toml"
+    metadata.write_text(
+        SMALL_METADATA.replace(
+            'Heartbeat = { profile = "Availability", initiator = "ChargingStation" }\n', ""
+        )
+    )
+    _expect_error(
+        schemas, tmp_path, "HeartbeatRequest.json", "action Heartbeat has no entry in [actions]"
+    )
+    metadata.write_text(
+        SMALL_METADATA + 'Reset = { profile = "Availability", initiator = "CSMS" }\n'
+    )
+    _expect_error(schemas, tmp_path, "ocppgen.toml", "actions.Reset: no such action")
+    metadata.write_text(SMALL_METADATA.replace('initiator = "both"', 'initiator = "Nobody"'))
+    _expect_error(
+        schemas, tmp_path, "ocppgen.toml", "actions.DataTransfer: initiator must be one of"
+    )
+    metadata.write_text(SMALL_METADATA.replace('profile = "DataTransfer"', 'profile = "Nope"'))
+    _expect_error(schemas, tmp_path, "ocppgen.toml", "unknown profile 'Nope'")
+
+
+def test_overlay_corrects_a_schema_at_load_time(schemas: Path, tmp_path: Path) -> None:
+    metadata = schemas / "2.0.1" / "ocppgen.toml"
+    overlay = """
+[[overlays]]
+file = "HeartbeatResponse.json"
+op = "add"
+path = "/properties/currentTime/description"
+value = "Overlay-corrected description."
+"""
+    metadata.write_text(SMALL_METADATA + overlay)
+    out = tmp_path / "out"
+    assert (
+        run("generate", "--schemas", str(schemas), "--out", str(out), cwd=tmp_path).returncode == 0
+    )
+    assert (
+        "Overlay-corrected description."
+        in (out / "ocpp_bindings" / "v201" / "messages.py").read_text()
+    )
+    metadata.write_text(
+        SMALL_METADATA + overlay.replace("/properties/currentTime/description", "/nothing/here")
+    )
+    _expect_error(
+        schemas, tmp_path, "HeartbeatResponse.json", "overlays[0]: nothing at /nothing/here"
+    )
+
+
+def test_list_prints_the_table(schemas: Path, tmp_path: Path) -> None:
+    result = run("list", "--schemas", str(schemas), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "OCPP 2.0.1: 2 actions in 2 profiles"
+    assert "P DataTransfer  DataTransfer  ChargingStation + CSMS  CALL" in result.stdout
 
 
 def test_unknown_version(schemas: Path, tmp_path: Path) -> None:
@@ -228,7 +295,7 @@ def test_defaults_come_from_the_nearest_pyproject(schemas: Path, tmp_path: Path)
 def test_help_is_useful(command: str, tmp_path: Path) -> None:
     result = run(command, "--help", cwd=tmp_path)
     assert result.returncode == 0
-    for option in ("--schemas", "--out", "--version", "pyproject.toml"):
+    for option in ("--schemas", "--out", "--version", "[tool.ocppgen]", "pyproject.toml"):
         assert option in result.stdout
 
 

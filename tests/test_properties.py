@@ -8,6 +8,7 @@ of a string changed) must be accepted by the bindings exactly when the reference
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from typing import Any
@@ -19,7 +20,11 @@ from hypothesis_jsonschema import from_schema
 from ocpp_bindings import ValidationError
 from support import MessageCase, is_valid, message_cases, same_json
 
-CASES = message_cases()
+# Both tests of one schema run in the same xdist worker, which builds its strategy once.
+CASES = [
+    pytest.param(case, id=case.id, marks=pytest.mark.xdist_group(case.id))
+    for case in message_cases()
+]
 EXAMPLES = int(os.environ.get("OCPPGEN_PROPERTY_EXAMPLES", "12"))
 PROPERTY_SETTINGS = settings(
     max_examples=EXAMPLES,
@@ -64,6 +69,12 @@ def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
     return inline(schema)  # type: ignore[no-any-return]
 
 
+@functools.cache
+def _payloads(case: MessageCase) -> st.SearchStrategy[Any]:
+    """Valid payloads of one schema (built once: canonicalising big schemas is slow)."""
+    return from_schema(_inlined(case.schema))
+
+
 def _accepts(case: MessageCase, payload: Any) -> bool:
     try:
         case.cls.from_dict(payload)
@@ -72,10 +83,10 @@ def _accepts(case: MessageCase, payload: Any) -> bool:
     return True
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+@pytest.mark.parametrize("case", CASES)
 def test_generated_payloads_are_accepted_and_round_trip(case: MessageCase) -> None:
     @PROPERTY_SETTINGS
-    @given(from_schema(_inlined(case.schema)))
+    @given(_payloads(case))
     def check(payload: Any) -> None:
         # hypothesis-jsonschema builds multipleOf values by float multiplication
         # (492895.10000000003 for 0.1): the decimal-exact reference rejects those.
@@ -149,10 +160,10 @@ def _mutated_value(draw: st.DrawFn, value: Any) -> Any:
     return draw(json_values)
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+@pytest.mark.parametrize("case", CASES)
 def test_mutated_payloads_agree_with_jsonschema(case: MessageCase) -> None:
     @PROPERTY_SETTINGS
-    @given(from_schema(_inlined(case.schema)), st.data())
+    @given(_payloads(case), st.data())
     def check(payload: Any, data: st.DataObject) -> None:
         path = data.draw(st.sampled_from(_locations(payload)), label="path")
         mutated = _replace(payload, path, data.draw(_mutated_value(_get(payload, path))))
