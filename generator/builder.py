@@ -111,7 +111,9 @@ def _pair_actions(
     names = sorted({action for action, _ in messages})
     unknown = sorted(set(metadata.actions) - set(names))
     if unknown:
-        raise GeneratorError(f"actions.{unknown[0]}: no such action in the schemas", metadata.source)
+        raise GeneratorError(
+            f"actions.{unknown[0]}: no such action in the schemas", metadata.source
+        )
     actions = []
     handler_names: dict[str, str] = {}
     for name in names:
@@ -127,11 +129,15 @@ def _pair_actions(
                 request.schema_file,
             )
         if meta.kind == "SEND" and not loaded.info.has_send:
-            raise GeneratorError(f"actions.{name}: {loaded.info.title} has no SEND", metadata.source)
+            raise GeneratorError(
+                f"actions.{name}: {loaded.info.title} has no SEND", metadata.source
+            )
         if response is None and meta.kind != "SEND":
             raise GeneratorError(f"request of {name} has no response schema", request.schema_file)
         if response is not None and meta.kind == "SEND":
-            raise GeneratorError(f"SEND action {name} must not have a response", response.schema_file)
+            raise GeneratorError(
+                f"SEND action {name} must not have a response", response.schema_file
+            )
         handler = "on_" + snake_case(name)
         if handler in handler_names:
             raise GeneratorError(
@@ -143,7 +149,9 @@ def _pair_actions(
         initiated_by = roles if meta.initiator == "both" else (meta.initiator,)
         kind: ir.ActionKind = "SEND" if meta.kind == "SEND" else "CALL"
         actions.append(
-            ir.Action(name, request, response, meta.profile, initiated_by, kind, handler, meta.source)
+            ir.Action(
+                name, request, response, meta.profile, initiated_by, kind, handler, meta.source
+            )
         )
     return tuple(actions)
 

@@ -9,9 +9,8 @@ from typing import Any
 
 import pytest
 from examples import minimal
-from support import message_cases
-
 from ocpp_bindings import Model, ValidationError
+from support import message_cases
 
 VERSIONS = {"1.6": "v16", "2.0.1": "v201", "2.1": "v21"}
 SCHEMAS = {(c.version, c.class_name): c.schema for c in message_cases()}
@@ -345,8 +344,8 @@ def test_send_in_2_1() -> None:
 
 def test_handler_protocols_exist_per_profile_and_side() -> None:
     from ocpp_bindings.v16 import handlers as h16
-    from ocpp_bindings.v201 import handlers as h201
     from ocpp_bindings.v21 import handlers as h21
+    from ocpp_bindings.v201 import handlers as h201
 
     assert hasattr(h16.CoreCentralSystemHandler, "on_boot_notification")
     assert hasattr(h16.CoreChargePointHandler, "on_reset")
