@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup generate check lint test clean
+.PHONY: setup generate check lint test bench clean
 
 setup: $(STAMP)
 
@@ -23,8 +23,8 @@ check: $(STAMP)
 	$(BIN)/ocppgen check
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator generated tests
-	$(BIN)/ruff format --check generator tests
+	$(BIN)/ruff check generator generated tests benchmarks
+	$(BIN)/ruff format --check generator tests benchmarks
 	$(BIN)/mypy generator generated/ocpp_bindings
 
 ## The whole suite: drift check, linters, type checks, tests.
@@ -33,3 +33,7 @@ test: $(STAMP) check lint
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist
+
+## Speed, side by side with jsonschema (prints ratios; not part of the tests).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_validation.py

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.ir import ErrorCodes
 
@@ -67,6 +67,18 @@ _OCPP2_CODES = ErrorCodes(
     property="PropertyConstraintViolation",
 )
 
+_OCPP201 = VersionInfo(
+    "2.0.1",
+    "v201",
+    "OCPP 2.0.1",
+    _OCPP2_CODES,
+    bare_request_files=False,
+    has_send=False,
+    roles=("ChargingStation", "CSMS"),
+    rpc_error_code="RpcFrameworkError",
+    message_type_error_code="MessageTypeNotSupported",
+)
+
 VERSIONS: dict[str, VersionInfo] = {
     "1.6": VersionInfo(
         "1.6",
@@ -79,26 +91,6 @@ VERSIONS: dict[str, VersionInfo] = {
         rpc_error_code="FormationViolation",
         message_type_error_code="FormationViolation",
     ),
-    "2.0.1": VersionInfo(
-        "2.0.1",
-        "v201",
-        "OCPP 2.0.1",
-        _OCPP2_CODES,
-        bare_request_files=False,
-        has_send=False,
-        roles=("ChargingStation", "CSMS"),
-        rpc_error_code="RpcFrameworkError",
-        message_type_error_code="MessageTypeNotSupported",
-    ),
-    "2.1": VersionInfo(
-        "2.1",
-        "v21",
-        "OCPP 2.1",
-        _OCPP2_CODES,
-        bare_request_files=False,
-        has_send=True,
-        roles=("ChargingStation", "CSMS"),
-        rpc_error_code="RpcFrameworkError",
-        message_type_error_code="MessageTypeNotSupported",
-    ),
+    "2.0.1": _OCPP201,
+    "2.1": replace(_OCPP201, folder="2.1", package="v21", title="OCPP 2.1", has_send=True),
 }
