@@ -35,27 +35,25 @@ def object_module_view(objects: tuple[ir.ObjectDef, ...], local: bool) -> Object
     """Collect the names a module of ``objects`` imports; ``local`` when datatypes are its own."""
     enums: set[str] = set()
     datatypes: set[str] = set()
-    scalar_types: set[type] = set()
-    for obj in objects:
-        for f in obj.fields:
-            enum_names, object_names = pyexpr.referenced_names(f.type)
-            enums |= enum_names
-            datatypes |= object_names
-            scalar_types.add(type(_innermost(f.type)))
-            if isinstance(f.type, ir.AnyType) and not f.required:
-                scalar_types.add(type(None))
+    fields = [f for obj in objects for f in obj.fields]
+    for f in fields:
+        enum_names, object_names = pyexpr.referenced_names(f.type)
+        enums |= enum_names
+        datatypes |= object_names
+    innermost = {type(_innermost(f.type)) for f in fields}
+    uses_extra = any(o.allows_extra for o in objects)
     runtime = set()
-    if ir.AnyType in scalar_types or any(o.allows_extra for o in objects):
+    if ir.AnyType in innermost or uses_extra:
         runtime.add("JsonValue")
-    if type(None) in scalar_types:
+    if any(isinstance(f.type, ir.AnyType) and not f.required for f in fields):
         runtime |= {"UNSET", "Unset"}
     return ObjectModuleView(
         objects=objects,
         enum_imports=tuple(sorted(enums, key=isort_key)),
         datatype_imports=() if local else tuple(sorted(datatypes, key=isort_key)),
         runtime_names=tuple(sorted(runtime, key=isort_key)),
-        uses_datetime=ir.DateTimeType in scalar_types,
-        uses_field=any(o.allows_extra for o in objects),
+        uses_datetime=ir.DateTimeType in innermost,
+        uses_field=uses_extra,
     )
 
 
