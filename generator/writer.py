@@ -9,6 +9,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from generator.errors import GeneratorError
 from generator.render import PACKAGE
 
 MANIFEST = "manifest.json"
@@ -29,6 +30,15 @@ def write_package(out_dir: Path, files: dict[str, str]) -> None:
     The new package is written to a temporary sibling folder first, then swapped in by
     renames, so a failure leaves the previous package untouched.
     """
+    try:
+        _write_and_swap(out_dir, files)
+    except OSError as exc:
+        raise GeneratorError(
+            f"cannot write the package: {exc.strerror or exc}", str(out_dir)
+        ) from None
+
+
+def _write_and_swap(out_dir: Path, files: dict[str, str]) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / PACKAGE
     staging = Path(tempfile.mkdtemp(prefix=f".{PACKAGE}.new-", dir=out_dir))

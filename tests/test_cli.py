@@ -14,6 +14,7 @@ import pytest
 from support import ROOT, SCHEMAS
 
 from generator import writer
+from generator.errors import GeneratorError
 
 OCPPGEN = [sys.executable, "-c", "from generator.cli import app; app()"]
 DRAFT06 = "http://json-schema.org/draft-06/schema#"
@@ -299,6 +300,15 @@ def test_help_is_useful(command: str, tmp_path: Path) -> None:
         assert option in result.stdout
 
 
+def test_unwritable_output_is_a_one_line_error(schemas: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the output folder should be")
+    result = run("generate", "--schemas", str(schemas), "--out", str(blocker / "out"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "cannot write the package" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     writer.write_package(out, {"ocpp_bindings/__init__.py": "old = 1\n"})
@@ -313,7 +323,7 @@ def test_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         return real_write(self, data)
 
     monkeypatch.setattr(Path, "write_bytes", failing_write)
-    with pytest.raises(OSError):
+    with pytest.raises(GeneratorError, match="cannot write the package: disk full"):
         writer.write_package(
             out, {"ocpp_bindings/__init__.py": "new = 1\n", "ocpp_bindings/x.py": "x = 1\n"}
         )

@@ -355,3 +355,12 @@ def test_handler_protocols_exist_per_profile_and_side() -> None:
     assert hasattr(h21.DiagnosticsCSMSHandler, "on_notify_periodic_event_stream")
     assert hasattr(h16.CoreChargePointHandler, "on_data_transfer")
     assert hasattr(h16.CoreCentralSystemHandler, "on_data_transfer")
+
+
+def test_protocol_typed_handler_runs() -> None:
+    from typing_example import make_dispatcher
+
+    dispatcher, handler = make_dispatcher()
+    frame = call_frame("BootNotification", payload("2.0.1", "BootNotificationRequest"))
+    assert handle(dispatcher, frame)[0] == 3
+    assert handler.booted == ["CS-1"]
