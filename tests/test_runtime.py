@@ -249,3 +249,26 @@ def test_optional_fields_default_to_none_and_are_omitted() -> None:
     )
     assert response.id_tag_info.expiry_date is None
     assert response.to_dict() == {"idTagInfo": {"status": "Accepted"}, "transactionId": 5}
+
+
+def test_max_items_is_an_occurrence_violation() -> None:
+    value = {"variable": {"name": "v"}, "component": {"name": "c"}}
+    request = {"getVariableData": [value] * 2}
+    assert len(v201.GetVariablesRequest.from_dict(request).get_variable_data) == 2
+    periods = [{"startPeriod": i, "limit": 1.0} for i in range(1025)]
+    payload = _profile_period(1.0)
+    payload["csChargingProfiles"]["chargingSchedule"]["chargingSchedulePeriod"] = periods
+    assert len(periods) > 1024
+    v16.SetChargingProfileRequest.from_dict(payload)  # 1.6 sets no maxItems here
+    schedule = {"id": 1, "chargingRateUnit": "A", "chargingSchedulePeriod": periods}
+    profile = {
+        "id": 1,
+        "stackLevel": 0,
+        "chargingProfilePurpose": "TxDefaultProfile",
+        "chargingProfileKind": "Absolute",
+        "chargingSchedule": [schedule],
+    }
+    with pytest.raises(ValidationError) as caught:
+        v201.SetChargingProfileRequest.from_dict({"evseId": 1, "chargingProfile": profile})
+    assert caught.value.path == "chargingProfile.chargingSchedule[0].chargingSchedulePeriod"
+    assert caught.value.ocpp_error_code == "OccurrenceConstraintViolation"
