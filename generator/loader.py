@@ -48,16 +48,24 @@ def load_version(version_dir: Path, info: VersionInfo) -> LoadedVersion:
     paths = sorted(version_dir.glob("*.json"), key=lambda p: p.name)
     if not paths:
         raise GeneratorError("no schema files (*.json) found", str(version_dir))
+    raw = {path: _read(path) for path in paths}
     digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path, data in raw.items():
+        digest.update(path.name.encode() + b"\0" + data + b"\0")
     metadata_path = version_dir / "ocppgen.toml"
     if metadata_path.exists():
         digest.update(metadata_path.read_bytes())
     by_name = {path.name: path for path in paths}
     _check_overlay_targets(metadata, by_name)
-    files = tuple(_load_file(path, metadata.overlays) for path in paths)
+    files = tuple(_load_file(path, data, metadata.overlays) for path, data in raw.items())
     return LoadedVersion(info, files, metadata, digest.hexdigest())
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise GeneratorError(f"cannot read file: {exc.strerror}", str(path)) from None
 
 
 def _check_overlay_targets(metadata: Metadata, by_name: dict[str, Path]) -> None:
@@ -68,12 +76,10 @@ def _check_overlay_targets(metadata: Metadata, by_name: dict[str, Path]) -> None
             )
 
 
-def _load_file(path: Path, overlays: tuple[Overlay, ...]) -> SchemaFile:
+def _load_file(path: Path, data: bytes, overlays: tuple[Overlay, ...]) -> SchemaFile:
     shown = str(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise GeneratorError(f"cannot read file: {exc.strerror}", shown) from None
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise GeneratorError(f"not UTF-8 (byte {exc.start})", shown) from None
     try:

@@ -70,10 +70,11 @@ class HandlerProtocolView:
 def handler_protocols(spec: ir.Spec) -> tuple[HandlerProtocolView, ...]:
     """``<Profile><Role>Handler`` for every profile side that receives at least one action."""
     protocols = []
+    receives = {role: {a.name for a in spec.receives(role)} for role in spec.roles}
     for profile in spec.profiles:
         block = f"{profile.name} ({profile.letter})" if profile.letter else profile.name
         for role in spec.roles:
-            received = tuple(a for a in spec.actions_of(profile) if a in spec.receives(role))
+            received = tuple(a for a in spec.actions_of(profile) if a.name in receives[role])
             if received:
                 doc = f"{block}: the {spec.title} actions that the {role} receives."
                 central = role == spec.roles[1]

@@ -77,6 +77,11 @@ def error_frame(unique_id: str, code: str, description: str, message_type: int =
     return encode([message_type, unique_id, code, description[:255], {}])
 
 
+def _uuid4() -> str:
+    """The default unique id of an outgoing message."""
+    return str(uuid.uuid4())
+
+
 @dataclass
 class _Pending:
     feature: Feature[Any]
@@ -98,13 +103,13 @@ class Dispatcher(Generic[R]):
         *,
         transport: Transport | None = None,
         timeout: float = 30.0,
-        new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+        new_id: Callable[[], str] | None = None,
     ) -> None:
         self.protocol = protocol
         self.role = role
         self.transport = transport
         self.timeout = timeout
-        self.new_id = new_id
+        self.new_id = new_id or _uuid4
         self._by_request = {f.request: f for f in protocol.features.values()}
         self._pending: dict[str, _Pending] = {}
         self._handlers: dict[str, Callable[..., Any]] = {}

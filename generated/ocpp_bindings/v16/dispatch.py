@@ -64,9 +64,6 @@ class Dispatcher(_Dispatcher[Role]):
         timeout: float = 30.0,
         new_id: Callable[[], str] | None = None,
     ) -> None:
-        if new_id is None:
-            super().__init__(PROTOCOL, role, handlers, transport=transport, timeout=timeout)
-        else:
-            super().__init__(
-                PROTOCOL, role, handlers, transport=transport, timeout=timeout, new_id=new_id
-            )
+        super().__init__(
+            PROTOCOL, role, handlers, transport=transport, timeout=timeout, new_id=new_id
+        )
