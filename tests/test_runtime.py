@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from ocpp_bindings import UNSET, ValidationError, v16, v21, v201
+from ocpp_bindings._runtime import fast_source
 
 
 def _profile_period(limit: Any) -> dict[str, Any]:
@@ -272,3 +273,42 @@ def test_max_items_is_an_occurrence_violation() -> None:
         v201.SetChargingProfileRequest.from_dict({"evseId": 1, "chargingProfile": profile})
     assert caught.value.path == "chargingProfile.chargingSchedule[0].chargingSchedulePeriod"
     assert caught.value.ocpp_error_code == "OccurrenceConstraintViolation"
+
+
+def test_compiled_fast_path_is_inspectable_and_matches_the_exact_parser() -> None:
+    payload = {
+        "idToken": {"idToken": "AB12", "type": "ISO14443", "customData": {"vendorId": "v", "k": 1}}
+    }
+    table = v201.AuthorizeRequest._table
+    assert table.fast_parse(payload) == table.parse(payload, None)
+    source = fast_source(v201.AuthorizeRequest)
+    assert "def parse(d):" in source and "def dump(o):" in source
+    assert "'idToken'" in source
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"idToken": {"idToken": "AB12", "type": "ISO14443", "extra": 1}},  # unknown property
+        {"idToken": {"idToken": "AB12", "type": "ISO14443", "customData": None}},  # null
+        {"idToken": {"idToken": "AB12", "type": "Nope"}},  # not an enum value
+        {"idToken": {"idToken": "A" * 37, "type": "ISO14443"}},  # too long
+        {"idToken": {"idToken": 12, "type": "ISO14443"}},  # wrong type
+        {"idToken": {"type": "ISO14443"}},  # required property missing
+    ],
+)
+def test_fast_path_rejects_and_the_exact_parser_explains(payload: dict[str, Any]) -> None:
+    with pytest.raises(Exception):  # noqa: B017 - any exception means "not mine"
+        v201.AuthorizeRequest._table.fast_parse(payload)
+    with pytest.raises(ValidationError) as caught:
+        v201.AuthorizeRequest.from_dict(payload)
+    assert caught.value.path.startswith("idToken")
+
+
+def test_to_dict_falls_back_for_values_built_in_code() -> None:
+    """A plain string where an enum member belongs still serialises (and validates)."""
+    request = v201.AuthorizeRequest(id_token=v201.IdTokenType(id_token="AB", type="ISO14443"))  # type: ignore[arg-type]
+    with pytest.raises(AttributeError):
+        v201.AuthorizeRequest._table.fast_dump(request)
+    assert request.to_dict() == {"idToken": {"idToken": "AB", "type": "ISO14443"}}
+    request.validate()

@@ -1,0 +1,84 @@
+"""Decode and encode representative OCPP payloads: ocpp_bindings against its peers.
+
+Decode is JSON text in, validated objects (or dicts, for the validators) out. Encode is an
+object (or dict) in, validated JSON text out: ocpp_bindings' objects are valid by
+construction once parsed, so ``to_json`` does not validate again; the validators must check
+every outgoing dict. Prints medians, and ratios against ocpp_bindings, one table per payload.
+Run: make bench
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "generated"))
+
+from payloads import CASES, Case
+from peers import (
+    fastjsonschema_validator,
+    jsonschema_decoder,
+    pydantic_model,
+    schema_path,
+)
+from timing import per_call_us, print_table
+
+OURS = "ocpp_bindings"
+
+
+def decoders(case: Case, text: str) -> dict[str, Callable[[], object]]:
+    """Each tool's JSON text -> validated data, for one payload."""
+    path = schema_path(case.version, case.schema)
+    cls = getattr(importlib.import_module(f"ocpp_bindings.{case.module}"), case.cls)
+    js_decode = jsonschema_decoder(path)
+    fast_validate = fastjsonschema_validator(path)
+    model = pydantic_model(path, case.version)
+    return {
+        "json.loads only (floor)": lambda: json.loads(text),
+        OURS: lambda: cls.from_json(text),
+        "fastjsonschema": lambda: fast_validate(json.loads(text)),
+        "pydantic v2 (datamodel-codegen)": lambda: model.model_validate_json(text),
+        "jsonschema, cached validator": lambda: js_decode(text),
+    }
+
+
+def encoders(case: Case, text: str) -> dict[str, Callable[[], object]]:
+    """Each tool's object -> JSON text, for one payload."""
+    path = schema_path(case.version, case.schema)
+    cls = getattr(importlib.import_module(f"ocpp_bindings.{case.module}"), case.cls)
+    obj = cls.from_json(text)
+    js_decode = jsonschema_decoder(path)
+    fast_validate = fastjsonschema_validator(path)
+    model = pydantic_model(path, case.version).model_validate_json(text)
+    data: Any = json.loads(text)
+    compact = {"separators": (",", ":"), "ensure_ascii": False}
+    return {
+        "json.dumps only (floor)": lambda: json.dumps(data, **compact),
+        OURS: obj.to_json,
+        "fastjsonschema": lambda: json.dumps(fast_validate(data), **compact),
+        "pydantic v2 (datamodel-codegen)": lambda: model.model_dump_json(
+            by_alias=True, exclude_none=True, warnings=False
+        ),
+        # jsonschema validates the text it would send (Decimal-read where multipleOf needs it).
+        "jsonschema, cached validator": lambda: js_decode(json.dumps(data, **compact)),
+    }
+
+
+def main() -> None:
+    print(f"Python {sys.version.split()[0]}; median of 7 batches per row")
+    for case in CASES:
+        text = json.dumps(case.payload)
+        for label, build in (("decode + validate", decoders), ("encode", encoders)):
+            tools = build(case, text)
+            for tool in tools.values():
+                tool()  # warm up; and the payload must pass every tool
+            rows = [(name, per_call_us(tool)) for name, tool in tools.items()]
+            print_table(f"{case.label} ({len(text)} B): {label}", rows, "us", OURS)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""Timing and table printing shared by the benchmarks."""
+
+from __future__ import annotations
+
+import statistics
+import time
+import timeit
+from collections.abc import Callable
+
+
+def per_call_us(function: Callable[[], object], budget_s: float = 0.2, rounds: int = 7) -> float:
+    """Median over ``rounds`` batches of the time per call, in microseconds.
+
+    The batch size is chosen so that one batch takes about ``budget_s / rounds``.
+    """
+    number = 1
+    while True:
+        elapsed = timeit.timeit(function, number=number)
+        if elapsed >= budget_s / rounds or number >= 1_000_000:
+            break
+        number *= 4
+    batches = timeit.repeat(function, number=number, repeat=rounds)
+    return statistics.median(batches) / number * 1e6
+
+
+def wall_s(function: Callable[[], object], rounds: int = 3) -> float:
+    """Median wall time of ``function`` over ``rounds`` runs, in seconds."""
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def print_table(title: str, rows: list[tuple[str, float]], unit: str, base: str) -> None:
+    """Rows of (tool, time); each with its ratio to the ``base`` row (x slower than it)."""
+    reference = dict(rows)[base]
+    print(f"\n{title}")
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        ratio = value / reference
+        print(f"  {name:<{width}}  {value:>10.2f} {unit}  {ratio:>7.2f} x {base}")
