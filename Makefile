@@ -11,7 +11,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $(STAMP)
 
 ## Regenerate generated/ocpp_bindings from schemas/ and templates/.
@@ -34,6 +34,6 @@ test: $(STAMP) check lint
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist
 
-## Speed, side by side with jsonschema (prints ratios; not part of the tests).
+## Speed, side by side with the peer tools (prints medians and ratios; not part of the tests).
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_validation.py
+	cd benchmarks && ../$(BIN)/python bench_runtime.py && ../$(BIN)/python bench_generation.py

@@ -1,1 +1,5 @@
+"""ocppgen: typed, validated Python bindings from the OCA's OCPP JSON schemas."""
+
 __version__ = "0.1.0"
+PACKAGE = "ocpp_bindings"
+"""The generated package's name (its folder under the output folder)."""

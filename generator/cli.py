@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 
-from generator import ir, pipeline
+from generator import PACKAGE, pipeline
 from generator.config import Settings, resolve_settings
 from generator.errors import GeneratorError
+
+if TYPE_CHECKING:
+    from generator import ir
 
 app = typer.Typer(
     help="Generate typed, validated Python bindings from the OCA's OCPP JSON schemas.",
@@ -63,32 +66,44 @@ def _fail(error: GeneratorError) -> NoReturn:
 def generate(
     schemas: SchemasOption = None, out: OutOption = None, version: VersionOption = None
 ) -> None:
-    """Regenerate the ocpp_bindings package (replaced as a whole; nothing written on error)."""
+    """Regenerate the ocpp_bindings package: only changed files are rewritten, none on error."""
     settings = _settings(schemas, out, version)
     try:
-        files = pipeline.generate(settings)
+        written = pipeline.generate(settings)
     except GeneratorError as exc:
         _fail(exc)
-    typer.echo(f"wrote {len(files)} files to {settings.out / 'ocpp_bindings'}")
+    package = settings.out / PACKAGE
+    typer.echo(f"{package}: {len(written.files)} files, {len(written.rewritten)} rewritten")
+    for path in written.rewritten:
+        typer.echo(f"  wrote {path}")
 
 
 @app.command()
 def check(
     schemas: SchemasOption = None, out: OutOption = None, version: VersionOption = None
 ) -> None:
-    """Exit 1 when the package on disk differs from what generate would write (CI drift check)."""
+    """Exit 1 when the package on disk differs from what generate would write; never writes.
+
+    Lists stale (hand-edited included), missing and extra files. Exit 2 on bad input.
+    """
     settings = _settings(schemas, out, version)
     try:
-        stale = pipeline.check(settings)
+        found = pipeline.check(settings)
     except GeneratorError as exc:
         _fail(exc)
-    if stale:
-        typer.echo(f"ocppgen: {len(stale)} generated files are stale:", err=True)
-        for path in stale:
-            typer.echo(f"  {path}", err=True)
+    package = settings.out / PACKAGE
+    if found:
+        typer.echo(f"ocppgen: {package} is not what generate would write:", err=True)
+        for label, paths in (
+            ("stale", found.stale),
+            ("missing", found.missing),
+            ("extra", found.extra),
+        ):
+            for path in paths:
+                typer.echo(f"  {label:<8}{path}", err=True)
         typer.echo("run `ocppgen generate` (make generate) and commit the result", err=True)
         raise typer.Exit(code=1)
-    typer.echo(f"{settings.out / 'ocpp_bindings'} is up to date")
+    typer.echo(f"{package} is up to date")
 
 
 @app.command("list")

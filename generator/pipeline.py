@@ -1,17 +1,33 @@
-"""The generator as a Python API: load -> IR -> render -> write (or compare)."""
+"""The generator as a Python API: load -> IR -> render -> format -> write (or compare).
+
+Heavy modules (jsonschema, Jinja, black) are imported only when a run needs them, so a
+``check`` that the manifest answers stays fast.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator import __version__, ir
-from generator.builder import build_spec
+from generator import PACKAGE
 from generator.config import Settings
 from generator.errors import GeneratorError
-from generator.loader import load_version
-from generator.render import render_package
+from generator.manifest import (
+    MANIFEST,
+    Manifest,
+    Output,
+    input_digests,
+    read_manifest,
+    sha256,
+)
 from generator.versions import VERSIONS
-from generator.writer import differences, with_manifest, write_package
+from generator.writer import Drift, drift, files_on_disk, write_package
+
+if TYPE_CHECKING:
+    from generator import ir
+
+MANIFEST_PATH = f"{PACKAGE}/{MANIFEST}"
 
 
 def select_versions(schemas: Path, requested: tuple[str, ...]) -> tuple[str, ...]:
@@ -30,22 +46,70 @@ def select_versions(schemas: Path, requested: tuple[str, ...]) -> tuple[str, ...
 
 def build_specs(settings: Settings) -> tuple[ir.Spec, ...]:
     """Load and build the IR of every selected version."""
+    from generator.builder import build_spec
+    from generator.loader import load_version
+
     versions = select_versions(settings.schemas, settings.versions)
     return tuple(build_spec(load_version(settings.schemas / v, VERSIONS[v])) for v in versions)
 
 
 def generate_files(settings: Settings) -> dict[str, str]:
-    """Every output file (path relative to the output folder -> text), manifest included."""
-    return with_manifest(render_package(build_specs(settings)), __version__)
+    """Every output file (path relative to the output folder -> text), manifest included.
+
+    Outputs whose unformatted text is the one the manifest on disk records, and whose file is
+    untouched, are taken from disk instead of going through black again: the result is the
+    same as a full run, only faster.
+    """
+    from generator.formatting import format_all
+    from generator.render import render_package
+
+    versions = select_versions(settings.schemas, settings.versions)
+    inputs = input_digests(settings.schemas, versions)
+    rendered = render_package(build_specs(settings))
+    previous = read_manifest(settings.out / PACKAGE)
+    on_disk = files_on_disk(settings.out)
+
+    def unchanged(path: str, text: str) -> str | None:
+        known = previous.outputs.get(path) if previous else None
+        if known is None or known.unformatted_sha256 != sha256(text) or path not in on_disk:
+            return None
+        data = on_disk[path].read_bytes()
+        return data.decode() if sha256(data) == known.sha256 else None
+
+    formatted = format_all(rendered, unchanged)
+    outputs = {path: Output(sha256(formatted[path]), sha256(rendered[path])) for path in rendered}
+    manifest = Manifest(versions, inputs, outputs)
+    files = {**formatted, MANIFEST_PATH: manifest.to_json()}
+    return {path: files[path] for path in sorted(files)}
 
 
-def generate(settings: Settings) -> dict[str, str]:
-    """Generate and write the package; returns what was written."""
+@dataclass(frozen=True)
+class Written:
+    """What a generate run produced and which files it actually rewrote."""
+
+    files: dict[str, str]
+    rewritten: list[str]
+
+
+def generate(settings: Settings) -> Written:
+    """Generate and write the package; only changed files are rewritten."""
     files = generate_files(settings)
-    write_package(settings.out, files)
-    return files
+    return Written(files, write_package(settings.out, files))
 
 
-def check(settings: Settings) -> list[str]:
-    """Paths in ``settings.out`` that differ from a fresh generation (empty when in step)."""
-    return differences(settings.out, generate_files(settings))
+def check(settings: Settings) -> Drift:
+    """How ``settings.out`` differs from what generate would write; never writes.
+
+    When the manifest on disk records exactly the current inputs (schemas, metadata,
+    templates, generator code), the files are compared with its digests; otherwise the
+    package is generated in memory and compared.
+    """
+    versions = select_versions(settings.schemas, settings.versions)
+    previous = read_manifest(settings.out / PACKAGE)
+    current = Manifest(versions, input_digests(settings.schemas, versions))
+    if previous is not None and previous.same_inputs(current):
+        expected = {path: output.sha256 for path, output in previous.outputs.items()}
+        expected[MANIFEST_PATH] = sha256(previous.to_json())
+        return drift(settings.out, expected)
+    files = generate_files(settings)
+    return drift(settings.out, {path: sha256(text) for path, text in files.items()})

@@ -5,17 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import black
 import jinja2
-from black.mode import TargetVersion
 
-from generator import __version__, ir, pyexpr
+from generator import PACKAGE, __version__, ir, pyexpr
 from generator.naming import dunder_all_key, isort_key
 from generator.resources import templates_dir
 
-PACKAGE = "ocpp_bindings"
-LINE_LENGTH = 100
-BLACK_MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH)
 RUNTIME_SOURCE = "ocppgen runtime (templates/_runtime.py.j2)"
 
 
@@ -133,7 +128,11 @@ def _environment() -> jinja2.Environment:
 
 
 def render_package(specs: tuple[ir.Spec, ...]) -> dict[str, str]:
-    """All files of the ``ocpp_bindings`` package, by path relative to the output folder."""
+    """All files of the ``ocpp_bindings`` package, by path relative to the output folder.
+
+    The Python sources come out as the templates write them; :mod:`generator.formatting`
+    puts them through black.
+    """
     env = _environment()
     files: dict[str, str] = {
         f"{PACKAGE}/__init__.py": _render(env, "package_init.py.j2", RUNTIME_SOURCE, specs=specs),
@@ -148,7 +147,10 @@ def render_package(specs: tuple[ir.Spec, ...]) -> dict[str, str]:
 
 
 def _render_version(env: jinja2.Environment, spec: ir.Spec) -> dict[str, str]:
-    source = f"{spec.title} JSON schemas by the OCA, schema set sha256 {spec.schema_digest[:16]}"
+    # Only __init__ names the schema set's digest: other files change only when their content
+    # does, so one changed schema leaves the rest of the package untouched.
+    source = f"{spec.title} JSON schemas by the OCA"
+    init_source = f"{source}, schema set sha256 {spec.schema_digest[:16]}"
     base = f"{PACKAGE}/{spec.package}"
     messages = tuple(m.type for m in spec.messages)
     public = [e.name for e in spec.enums] + [o.name for o in spec.datatypes]
@@ -166,7 +168,7 @@ def _render_version(env: jinja2.Environment, spec: ir.Spec) -> dict[str, str]:
     messages_doc = f"Request and response payloads of every {spec.title} action."
     return {
         f"{base}/__init__.py": _render(
-            env, "version_init.py.j2", source, spec=spec, export_names=export_names
+            env, "version_init.py.j2", init_source, spec=spec, export_names=export_names
         ),
         f"{base}/errors.py": _render(env, "errors.py.j2", source, spec=spec),
         f"{base}/registry.py": _render(env, "registry.py.j2", source, spec=spec),
@@ -201,5 +203,4 @@ def _render_version(env: jinja2.Environment, spec: ir.Spec) -> dict[str, str]:
 
 
 def _render(env: jinja2.Environment, template: str, source: str, **context: Any) -> str:
-    text = env.get_template(template).render(source=source, **context)
-    return black.format_str(text, mode=BLACK_MODE)
+    return env.get_template(template).render(source=source, **context)

@@ -1,74 +1,106 @@
-"""Write the generated package atomically, and compare it with what is on disk."""
+"""Write the generated package (only what changed, all or nothing), and compare it with disk."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import shutil
-import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
+from generator import PACKAGE
 from generator.errors import GeneratorError
-from generator.render import PACKAGE
-
-MANIFEST = "manifest.json"
+from generator.manifest import sha256
 
 
-def with_manifest(files: dict[str, str], generator_version: str) -> dict[str, str]:
-    """Add ``ocpp_bindings/manifest.json``: every file's sha256, for drift checks."""
-    digests = {path: hashlib.sha256(text.encode()).hexdigest() for path, text in files.items()}
-    manifest = {"generator": "ocppgen", "version": generator_version, "files": digests}
-    out = dict(files)
-    out[f"{PACKAGE}/{MANIFEST}"] = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
-    return {path: out[path] for path in sorted(out)}
+@dataclass(frozen=True)
+class Drift:
+    """How the package on disk differs from what generate would write."""
+
+    stale: tuple[str, ...] = ()
+    """Files whose content differs (a hand edit included)."""
+    missing: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
+    """Files in the package folder that generate would not write."""
+
+    def __bool__(self) -> bool:
+        return bool(self.stale or self.missing or self.extra)
+
+    def paths(self) -> list[str]:
+        """Every differing path, sorted."""
+        return sorted((*self.stale, *self.missing, *self.extra))
 
 
-def write_package(out_dir: Path, files: dict[str, str]) -> None:
-    """Replace ``out_dir/ocpp_bindings`` with ``files`` as one step.
+def files_on_disk(out_dir: Path) -> dict[str, Path]:
+    """Files of ``out_dir/ocpp_bindings`` (caches aside), by path relative to ``out_dir``."""
+    target = out_dir / PACKAGE
+    if not target.is_dir():
+        return {}
+    return {
+        path.relative_to(out_dir).as_posix(): path
+        for path in sorted(target.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }
 
-    The new package is written to a temporary sibling folder first, then swapped in by
-    renames, so a failure leaves the previous package untouched.
+
+def drift(out_dir: Path, expected: dict[str, str]) -> Drift:
+    """Compare the files on disk with ``expected`` (path -> sha256 of the wanted content)."""
+    on_disk = files_on_disk(out_dir)
+    stale = [
+        path
+        for path, digest in expected.items()
+        if path in on_disk and sha256(on_disk[path].read_bytes()) != digest
+    ]
+    missing = [path for path in expected if path not in on_disk]
+    extra = [path for path in on_disk if path not in expected]
+    return Drift(tuple(sorted(stale)), tuple(sorted(missing)), tuple(sorted(extra)))
+
+
+def write_package(out_dir: Path, files: dict[str, str]) -> list[str]:
+    """Make ``out_dir/ocpp_bindings`` hold exactly ``files``; returns the paths rewritten.
+
+    Changed files are first written next to their targets under temporary names; only when
+    all of them are on disk are they renamed into place (the manifest last) and files that
+    are no longer generated removed. A failure while writing leaves the package untouched.
     """
     try:
-        _write_and_swap(out_dir, files)
+        return _write_changed(out_dir, files)
     except OSError as exc:
         raise GeneratorError(
             f"cannot write the package: {exc.strerror or exc}", str(out_dir)
         ) from None
 
 
-def _write_and_swap(out_dir: Path, files: dict[str, str]) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / PACKAGE
-    staging = Path(tempfile.mkdtemp(prefix=f".{PACKAGE}.new-", dir=out_dir))
-    try:
-        for relative, text in files.items():
-            path = staging / Path(relative).relative_to(PACKAGE)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(text.encode())
-        for folder in [staging, *(p for p in staging.rglob("*") if p.is_dir())]:
-            folder.chmod(0o755)
-        backup = out_dir / f".{PACKAGE}.old-{os.getpid()}"
-        if target.exists():
-            target.rename(backup)
-        staging.rename(target)
-        shutil.rmtree(backup, ignore_errors=True)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def differences(out_dir: Path, files: dict[str, str]) -> list[str]:
-    """Paths that are missing, changed or not generated (sorted); empty when up to date."""
-    target = out_dir / PACKAGE
-    on_disk = {
-        str(p.relative_to(out_dir).as_posix())
-        for p in target.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts
-    }
+def _write_changed(out_dir: Path, files: dict[str, str]) -> list[str]:
+    on_disk = files_on_disk(out_dir)
     changed = [
         path
         for path, text in files.items()
-        if path not in on_disk or (out_dir / path).read_bytes() != text.encode()
+        if path not in on_disk or on_disk[path].read_bytes() != text.encode()
     ]
-    return sorted(changed + [path for path in on_disk if path not in files])
+    # The manifest goes last: until it is replaced, an interrupted run looks stale to check.
+    changed.sort(key=lambda path: (path.endswith("/manifest.json"), path))
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path in changed:
+            target = out_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            staged.append((temporary, target))
+            temporary.write_bytes(files[path].encode())
+            temporary.chmod(0o644)
+    except BaseException:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        raise
+    for temporary, target in staged:
+        os.replace(temporary, target)
+    for path, stray in on_disk.items():
+        if path not in files:
+            stray.unlink()
+    _remove_empty_folders(out_dir / PACKAGE)
+    return changed
+
+
+def _remove_empty_folders(package: Path) -> None:
+    for folder in sorted((p for p in package.rglob("*") if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()

@@ -1,0 +1,107 @@
+"""``ocpp_bindings/manifest.json``: what a generation read and wrote, as SHA-256 digests.
+
+The manifest lets ``check`` answer without regenerating when no input changed (it still
+hashes every output file, so hand edits are caught), and lets ``generate`` reuse the
+formatted text of outputs whose unformatted source did not change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import __version__
+from generator.resources import templates_dir
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+_GENERATOR_CODE = Path(__file__).resolve().parent
+
+
+def sha256(data: bytes | str) -> str:
+    """Hex SHA-256 of bytes, or of text encoded as UTF-8."""
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Output:
+    """One generated file: the digest of its text and of its text before black."""
+
+    sha256: str
+    unformatted_sha256: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """Inputs and outputs of one generation."""
+
+    versions: tuple[str, ...]
+    inputs: dict[str, str]
+    """``schemas/<v>/<file>`` and ``templates/<file>`` -> sha256; ``generator`` -> code digest."""
+    outputs: dict[str, Output] = field(default_factory=dict)
+    generator_version: str = __version__
+
+    def to_json(self) -> str:
+        document = {
+            "format": FORMAT,
+            "generator": "ocppgen",
+            "generator_version": self.generator_version,
+            "versions": list(self.versions),
+            "inputs": dict(sorted(self.inputs.items())),
+            "outputs": {
+                path: {"sha256": out.sha256, "unformatted_sha256": out.unformatted_sha256}
+                for path, out in sorted(self.outputs.items())
+            },
+        }
+        return json.dumps(document, indent=2) + "\n"
+
+    def same_inputs(self, other: Manifest) -> bool:
+        """Whether ``other`` was made by the same generator from the same inputs."""
+        return (self.generator_version, self.versions, self.inputs) == (
+            other.generator_version,
+            other.versions,
+            other.inputs,
+        )
+
+
+def input_digests(schemas: Path, versions: tuple[str, ...]) -> dict[str, str]:
+    """Digest of every file a generation reads: schemas, metadata, templates, generator code.
+
+    Keys are relative (``schemas/2.0.1/BootNotificationRequest.json``), so the manifest does
+    not depend on where the project or the installed generator lives.
+    """
+    digests: dict[str, str] = {}
+    for version in versions:
+        folder = schemas / version
+        files = [*folder.glob("*.json"), folder / "ocppgen.toml"]
+        for path in sorted(p for p in files if p.is_file()):
+            digests[f"schemas/{version}/{path.name}"] = sha256(path.read_bytes())
+    for path in sorted(p for p in templates_dir().iterdir() if p.is_file()):
+        digests[f"templates/{path.name}"] = sha256(path.read_bytes())
+    code = hashlib.sha256()
+    for path in sorted(_GENERATOR_CODE.glob("*.py")):
+        code.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digests["generator"] = code.hexdigest()
+    return digests
+
+
+def read_manifest(package: Path) -> Manifest | None:
+    """The manifest in ``package``, or None when it is missing or not one we can read."""
+    try:
+        document = json.loads((package / MANIFEST).read_text(encoding="utf-8"))
+        if document.get("format") != FORMAT:
+            return None
+        outputs = {
+            path: Output(entry["sha256"], entry["unformatted_sha256"])
+            for path, entry in document["outputs"].items()
+        }
+        return Manifest(
+            versions=tuple(document["versions"]),
+            inputs=dict(document["inputs"]),
+            outputs=outputs,
+            generator_version=document["generator_version"],
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
