@@ -74,6 +74,15 @@ def main() -> None:
         "s",
         "ocppgen generate, cold",
     )
+    times = dict(rows)
+    cold, check = times["ocppgen generate, cold"], times["ocppgen check, nothing changed"]
+    dmc = times["datamodel-codegen dataclasses, full run"]
+    print("\nTargets:")
+    print(
+        f"  cold generate faster than datamodel-codegen: {dmc / cold:.2f}x  "
+        f"{'met' if cold < dmc else 'MISSED'}"
+    )
+    print(f"  no-op check <= 1.5 s: {check:.2f} s  {'met' if check <= 1.5 else 'MISSED'}")
 
 
 if __name__ == "__main__":

@@ -70,6 +70,7 @@ def encoders(case: Case, text: str) -> dict[str, Callable[[], object]]:
 
 def main() -> None:
     print(f"Python {sys.version.split()[0]}; median of 7 batches per row")
+    tables: dict[tuple[str, str], dict[str, float]] = {}
     for case in CASES:
         text = json.dumps(case.payload)
         for label, build in (("decode + validate", decoders), ("encode", encoders)):
@@ -78,6 +79,23 @@ def main() -> None:
                 tool()  # warm up; and the payload must pass every tool
             rows = [(name, per_call_us(tool)) for name, tool in tools.items()]
             print_table(f"{case.label} ({len(text)} B): {label}", rows, "us", OURS)
+            tables[case.label, label] = dict(rows)
+    print_targets(tables[CASES[0].label, "decode + validate"], tables[CASES[0].label, "encode"])
+
+
+def print_targets(decode: dict[str, float], encode: dict[str, float]) -> None:
+    """The issue's targets for the TransactionEvent payload, as ratios within this run."""
+    checks = [
+        ("decode / json.loads", decode[OURS] / decode["json.loads only (floor)"], "<=", 2.5),
+        ("jsonschema / decode", decode["jsonschema, cached validator"] / decode[OURS], ">=", 40),
+        ("encode / json.dumps", encode[OURS] / encode["json.dumps only (floor)"], "<=", 2.5),
+    ]
+    print(f"\nTargets ({CASES[0].label}):")
+    for name, ratio, sense, bound in checks:
+        met = ratio <= bound if sense == "<=" else ratio >= bound
+        print(
+            f"  {name:<22} {ratio:6.2f}x  (target {sense} {bound}x)  {'met' if met else 'MISSED'}"
+        )
 
 
 if __name__ == "__main__":
