@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
@@ -104,6 +105,97 @@ def check(
         typer.echo("run `ocppgen generate` (make generate) and commit the result", err=True)
         raise typer.Exit(code=1)
     typer.echo(f"{package} is up to date")
+
+
+class DiffFormat(str, Enum):
+    """How ``ocppgen diff`` prints the changelog."""
+
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+class FailOn(str, Enum):
+    """Which changes make ``ocppgen diff`` exit 1."""
+
+    breaking = "breaking"
+    never = "never"
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="Old schema set: a folder or a zip.")],
+    new: Annotated[Path, typer.Argument(help="New schema set: a folder or a zip.")],
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", help="text, markdown or json.")
+    ] = DiffFormat.text,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option(
+            "--fail-on",
+            help="breaking: exit 1 when an action, field or enum value was removed, a field "
+            "became required, or a constraint got tighter.",
+        ),
+    ] = FailOn.never,
+) -> None:
+    """Print a semantic changelog between two schema sets (exit 2 on bad input)."""
+    from generator.schemadiff import compare, describe, render
+    from generator.schemaset import read_schema_source
+
+    try:
+        log = compare(
+            describe(read_schema_source(old)), describe(read_schema_source(new)), str(old), str(new)
+        )
+    except GeneratorError as exc:
+        _fail(exc)
+    typer.echo(render(log, output_format.value), nl=False)
+    if fail_on is FailOn.breaking and (log.breaking or log.actions_removed):
+        raise typer.Exit(code=1)
+
+
+schemas_app = typer.Typer(help="Manage the vendored OCA schema sets.", no_args_is_help=True)
+app.add_typer(schemas_app, name="schemas")
+
+
+@schemas_app.command("import")
+def import_command(
+    source: Annotated[Path, typer.Argument(help="The OCA release: a folder or a zip.")],
+    version: Annotated[str, typer.Option("--version", "-v", help="1.6, 2.0.1 or 2.1.")],
+    schemas: SchemasOption = None,
+) -> None:
+    """Copy a schema release verbatim into SCHEMAS/VERSION after checking every file.
+
+    Refuses (exit 2, nothing written) a set with an invalid file or a request without its
+    response. Prints what changed against the previous set.
+    """
+    from generator.importer import import_schemas
+    from generator.schemadiff import render
+
+    settings = _settings(schemas, Path("."), None)
+    try:
+        result = import_schemas(source, settings.schemas, version)
+    except GeneratorError as exc:
+        _fail(exc)
+    target = settings.schemas / version
+    typer.echo(
+        f"{target}: {len(result.added)} added, {len(result.changed)} changed, "
+        f"{len(result.removed)} removed, {result.unchanged} unchanged"
+    )
+    for label, names in (
+        ("added", result.added),
+        ("changed", result.changed),
+        ("removed", result.removed),
+    ):
+        for name in names:
+            typer.echo(f"  {label:<8}{name}")
+    if result.changelog is not None:
+        typer.echo("")
+        typer.echo(render(result.changelog, "text"), nl=False)
+    if result.without_metadata:
+        typer.echo(
+            f"\nadd these actions to {target / 'ocppgen.toml'} before generating: "
+            + ", ".join(result.without_metadata)
+        )
 
 
 @app.command("list")

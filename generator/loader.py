@@ -57,7 +57,9 @@ def load_version(version_dir: Path, info: VersionInfo) -> LoadedVersion:
         digest.update(metadata_path.read_bytes())
     by_name = {path.name: path for path in paths}
     _check_overlay_targets(metadata, by_name)
-    files = tuple(_load_file(path, data, metadata.overlays) for path, data in raw.items())
+    files = tuple(
+        parse_schema(str(path), path.name, data, metadata.overlays) for path, data in raw.items()
+    )
     return LoadedVersion(info, files, metadata, digest.hexdigest())
 
 
@@ -76,8 +78,13 @@ def _check_overlay_targets(metadata: Metadata, by_name: dict[str, Path]) -> None
             )
 
 
-def _load_file(path: Path, data: bytes, overlays: tuple[Overlay, ...]) -> SchemaFile:
-    shown = str(path)
+def parse_schema(
+    shown: str, file_name: str, data: bytes, overlays: tuple[Overlay, ...] = ()
+) -> SchemaFile:
+    """Decode one schema file (UTF-8, BOM allowed), apply its overlays, check its meta-schema.
+
+    ``shown`` is where the file is, for error messages.
+    """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -91,7 +98,7 @@ def _load_file(path: Path, data: bytes, overlays: tuple[Overlay, ...]) -> Schema
     if not isinstance(document, dict):
         raise GeneratorError("a schema must be a JSON object", shown, "")
     for overlay in overlays:
-        if overlay.file == path.name:
+        if overlay.file == file_name:
             document = _apply_overlay(document, overlay, shown)
     draft = document.get("$schema")
     validator = META_VALIDATORS.get(draft) if isinstance(draft, str) else None
@@ -103,7 +110,7 @@ def _load_file(path: Path, data: bytes, overlays: tuple[Overlay, ...]) -> Schema
     if error is not None:
         pointer = json_pointer(tuple(error.absolute_path))
         raise GeneratorError(f"invalid schema: {error.message[:200]}", shown, pointer)
-    return SchemaFile(shown, path.stem, document, draft)
+    return SchemaFile(shown, file_name.removesuffix(".json"), document, draft)
 
 
 def _apply_overlay(document: dict[str, Any], overlay: Overlay, shown: str) -> dict[str, Any]:
