@@ -25,7 +25,7 @@ check: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check generator generated tests benchmarks
 	$(BIN)/ruff format --check generator tests benchmarks
-	MYPYPATH=generated $(BIN)/mypy generator generated/ocpp_bindings tests/typing_example.py
+	MYPYPATH=generated $(BIN)/mypy generator generated/ocpp_bindings generated/ocpp_bindings_tests tests/typing_example.py
 
 ## The whole suite: drift check, linters, type checks, tests.
 test: $(STAMP) check lint

@@ -198,6 +198,51 @@ def import_command(
         )
 
 
+class ScaffoldRole(str, Enum):
+    """Which side ``ocppgen scaffold`` implements."""
+
+    csms = "csms"
+    charging_station = "charging-station"
+
+
+@app.command()
+def scaffold(
+    version: Annotated[str, typer.Option("--version", "-v", help="1.6, 2.0.1 or 2.1.")],
+    role: Annotated[ScaffoldRole, typer.Option("--role", help="csms or charging-station.")],
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="The package folder to create (its name is the package's)."),
+    ],
+    profile: Annotated[
+        Optional[list[str]],  # noqa: UP045 - typer reads the annotation at run time
+        typer.Option("--profile", "-p", help="Profile (repeatable). Default: every profile."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing folder.")] = False,
+    schemas: SchemasOption = None,
+) -> None:
+    """Write a starter package implementing one side's handler protocols, with its tests.
+
+    Each handler returns a valid example response; the pytest file drives them through the
+    Dispatcher with the example requests. Exit 1 when OUT exists (unless --force).
+    """
+    from generator.scaffold import FolderExists, scaffold_files, write_scaffold
+
+    settings = _settings(schemas, Path("."), [version])
+    try:
+        if not out.name.isidentifier():
+            raise GeneratorError("the folder name must be a Python package name", str(out))
+        (spec,) = pipeline.build_specs(settings)
+        files = scaffold_files(spec, role.value, tuple(profile or ()), out.name)
+        write_scaffold(out, files, force)
+    except GeneratorError as exc:
+        _fail(exc)
+    except FolderExists:
+        typer.echo(f"ocppgen: {out} exists; nothing written (use --force to overwrite)", err=True)
+        raise typer.Exit(code=1) from None
+    typer.echo(f"wrote {', '.join(sorted(files))} to {out}")
+    typer.echo(f"run: PYTHONPATH=<folder holding ocpp_bindings>:{out.parent} pytest {out}")
+
+
 @app.command("list")
 def list_features(
     schemas: SchemasOption = None,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 import jinja2
 
-from generator import PACKAGE, __version__, ir, pyexpr
-from generator.naming import dunder_all_key, isort_key
+from generator import PACKAGE, TESTS_PACKAGE, __version__, ir, pyexpr
+from generator.examples import INVALID_LABELS, ExampleBuilder
+from generator.naming import dunder_all_key, isort_key, snake_case
 from generator.resources import templates_dir
 
 RUNTIME_SOURCE = "ocppgen runtime (templates/_runtime.py.j2)"
@@ -60,6 +63,7 @@ class HandlerProtocolView:
     doc: str
     central: bool
     actions: tuple[ir.Action, ...]
+    profile: str
 
 
 def handler_protocols(spec: ir.Spec) -> tuple[HandlerProtocolView, ...]:
@@ -73,9 +77,8 @@ def handler_protocols(spec: ir.Spec) -> tuple[HandlerProtocolView, ...]:
             if received:
                 doc = f"{block}: the {spec.title} actions that the {role} receives."
                 central = role == spec.roles[1]
-                protocols.append(
-                    HandlerProtocolView(f"{profile.name}{role}Handler", doc, central, received)
-                )
+                name = f"{profile.name}{role}Handler"
+                protocols.append(HandlerProtocolView(name, doc, central, received, profile.name))
     return tuple(protocols)
 
 
@@ -104,7 +107,8 @@ def docstring(text: str, indent: int) -> str:
     return '"""' + ("\n" + pad).join(lines).replace("\n" + pad + "\n", "\n\n") + "\n" + pad + '"""'
 
 
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
+    """The Jinja environment with the filters the templates use."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined,
@@ -116,6 +120,7 @@ def _environment() -> jinja2.Environment:
     env.filters.update(
         docstring=docstring,
         pyrepr=repr,
+        basename=lambda path: PurePath(path).name,
         hint=pyexpr.type_hint,
         parser=pyexpr.parser_expr,
         declaration=pyexpr.field_declaration,
@@ -133,7 +138,7 @@ def render_package(specs: tuple[ir.Spec, ...]) -> dict[str, str]:
     The Python sources come out as the templates write them; :mod:`generator.formatting`
     puts them through black.
     """
-    env = _environment()
+    env = environment()
     files: dict[str, str] = {
         f"{PACKAGE}/__init__.py": _render(env, "package_init.py.j2", RUNTIME_SOURCE, specs=specs),
         f"{PACKAGE}/_runtime.py": _render(env, "_runtime.py.j2", RUNTIME_SOURCE),
@@ -141,9 +146,105 @@ def render_package(specs: tuple[ir.Spec, ...]) -> dict[str, str]:
         f"{PACKAGE}/_dispatch.py": _render(env, "_dispatch.py.j2", RUNTIME_SOURCE),
         f"{PACKAGE}/py.typed": "",
     }
+    tests_doc = '"""Generated tests of the ocpp_bindings package, one module per profile."""\n'
+    files[f"{TESTS_PACKAGE}/__init__.py"] = _render_header(env, RUNTIME_SOURCE) + tests_doc
+    files[f"{TESTS_PACKAGE}/_support.py"] = _render(env, "tests_support.py.j2", RUNTIME_SOURCE)
     for spec in specs:
         files.update(_render_version(env, spec))
+        files.update(_render_examples_and_tests(env, spec))
     return {path: files[path] for path in sorted(files)}
+
+
+def _render_header(env: jinja2.Environment, source: str) -> str:
+    return env.get_template("header.j2").render(source=source) + "\n"
+
+
+def _render_examples_and_tests(env: jinja2.Environment, spec: ir.Spec) -> dict[str, str]:
+    """``examples.json`` + ``examples.py`` of a version, and its tests, one module per profile."""
+    source = f"{spec.title} JSON schemas by the OCA"
+    builder = ExampleBuilder(spec)
+    examples: dict[str, dict[str, dict[str, Any]]] = {}
+    for action in spec.actions:
+        examples[action.name] = {
+            message.kind: {
+                "minimal": builder.payload(message.type, full=False),
+                "full": builder.payload(message.type, full=True),
+            }
+            for message in (action.request, action.response)
+            if message is not None
+        }
+    base = f"{PACKAGE}/{spec.package}"
+    tests = f"{TESTS_PACKAGE}/{spec.package}"
+    doc = f'"""Generated tests of the {spec.title} bindings, one module per profile."""\n'
+    files = {
+        f"{base}/examples.json": json.dumps(examples, indent=1, ensure_ascii=False) + "\n",
+        f"{base}/examples.py": _render(env, "examples.py.j2", source, spec=spec),
+        f"{tests}/__init__.py": _render_header(env, source) + doc,
+    }
+    protocols = handler_protocols(spec)
+    for profile in spec.profiles:
+        actions = spec.actions_of(profile)
+        invalid, not_applicable = _invalid_cases(spec, builder, actions)
+        label = f"{profile.name} ({profile.letter})" if profile.letter else profile.name
+        files[f"{tests}/test_{snake_case(profile.name)}.py"] = _render(
+            env,
+            "profile_test.py.j2",
+            source,
+            spec=spec,
+            label=label,
+            actions=actions,
+            invalid=invalid,
+            not_applicable=not_applicable,
+            protocols=[p for p in protocols if p.profile == profile.name],
+        )
+    return files
+
+
+@dataclass(frozen=True)
+class InvalidCaseView:
+    """One typical mistake as the generated test lists it."""
+
+    action: str
+    side: str
+    label: str
+    keys: tuple[str | int, ...]
+    value: Any
+    code: str
+    path: str
+
+
+def _invalid_cases(
+    spec: ir.Spec, builder: ExampleBuilder, actions: tuple[ir.Action, ...]
+) -> tuple[list[InvalidCaseView], list[str]]:
+    codes = spec.error_codes
+    code_of = {
+        "FORMAT": codes.format,
+        "OCCURRENCE": codes.occurrence,
+        "TYPE": codes.type,
+        "PROPERTY": codes.property,
+    }
+    cases, not_applicable = [], []
+    for action in actions:
+        for message in (action.request, action.response):
+            if message is None:
+                continue
+            found = builder.invalid_cases(message.type)
+            for case in found:
+                cases.append(
+                    InvalidCaseView(
+                        action.name,
+                        message.kind,
+                        case.label,
+                        case.keys,
+                        case.value,
+                        code_of[case.kind],
+                        case.path,
+                    )
+                )
+            missing = [label for label in INVALID_LABELS if label not in {c.label for c in found}]
+            if missing:
+                not_applicable.append(f"{action.name} {message.kind}: {', '.join(missing)}")
+    return cases, not_applicable
 
 
 def _render_version(env: jinja2.Environment, spec: ir.Spec) -> dict[str, str]:

@@ -6,9 +6,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import PACKAGE
+from generator import PACKAGE, TESTS_PACKAGE
 from generator.errors import GeneratorError
 from generator.manifest import sha256
+
+OUTPUT_ROOTS = (PACKAGE, TESTS_PACKAGE)
+"""The folders of ``out_dir`` that generate owns."""
 
 
 @dataclass(frozen=True)
@@ -30,15 +33,17 @@ class Drift:
 
 
 def files_on_disk(out_dir: Path) -> dict[str, Path]:
-    """Files of ``out_dir/ocpp_bindings`` (caches aside), by path relative to ``out_dir``."""
-    target = out_dir / PACKAGE
-    if not target.is_dir():
-        return {}
-    return {
-        path.relative_to(out_dir).as_posix(): path
-        for path in sorted(target.rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts
-    }
+    """Generated files under ``out_dir`` (caches aside), by path relative to ``out_dir``."""
+    found: dict[str, Path] = {}
+    for root in OUTPUT_ROOTS:
+        target = out_dir / root
+        if target.is_dir():
+            found.update(
+                (path.relative_to(out_dir).as_posix(), path)
+                for path in sorted(target.rglob("*"))
+                if path.is_file() and "__pycache__" not in path.parts
+            )
+    return found
 
 
 def drift(out_dir: Path, expected: dict[str, str]) -> Drift:
@@ -96,7 +101,9 @@ def _write_changed(out_dir: Path, files: dict[str, str]) -> list[str]:
     for path, stray in on_disk.items():
         if path not in files:
             stray.unlink()
-    _remove_empty_folders(out_dir / PACKAGE)
+    for root in OUTPUT_ROOTS:
+        if (out_dir / root).is_dir():
+            _remove_empty_folders(out_dir / root)
     return changed
 
 

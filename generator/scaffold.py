@@ -1,0 +1,91 @@
+"""``ocppgen scaffold``: a starter package implementing one side's handler protocols."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from generator import ir
+from generator.errors import GeneratorError
+from generator.examples import ExampleBuilder
+from generator.formatting import format_all
+from generator.render import environment, handler_protocols
+
+ROLES = ("charging-station", "csms")
+"""The ``--role`` values: the version's first (charging station) and second (central) role."""
+
+
+class FolderExists(Exception):
+    """The output folder exists and ``--force`` was not given."""
+
+
+def scaffold_files(
+    spec: ir.Spec, role: str, profiles: tuple[str, ...], package: str
+) -> dict[str, str]:
+    """The starter package's files (relative path -> text) for one side of ``spec``."""
+    role_name = spec.roles[ROLES.index(role)]
+    known = [p.name for p in spec.profiles]
+    unknown = [p for p in profiles if p not in known]
+    if unknown:
+        raise GeneratorError(
+            f"unknown profile {unknown[0]!r} for {spec.title} (known: {', '.join(known)})",
+            "--profile",
+        )
+    chosen = profiles or tuple(known)
+    protocols = [
+        p
+        for p in handler_protocols(spec)
+        if p.profile in chosen and p.name.endswith(f"{role_name}Handler")
+    ]
+    if not protocols:
+        raise GeneratorError(
+            f"the {role_name} receives no action in {', '.join(chosen)}", "--profile"
+        )
+    actions = sorted({a for p in protocols for a in p.actions}, key=lambda a: a.name)
+    builder = ExampleBuilder(spec)
+    responses = {
+        a.name: builder.payload(a.response.type, full=False) for a in actions if a.response
+    }
+    messages = {a.request.type.name for a in actions}
+    messages |= {a.response.type.name for a in actions if a.response}
+    env = environment()
+    context = {
+        "spec": spec,
+        "role": role_name,
+        "role_name": role_name,
+        "central": role_name == spec.roles[1],
+        "package": package,
+        "class_name": f"{role_name}Handlers",
+        "profiles": [p.name for p in spec.profiles if p.name in {x.profile for x in protocols}],
+        "protocols": protocols,
+        "actions": actions,
+        "responses": responses,
+        "message_imports": sorted(messages),
+    }
+    sources = {
+        name: env.get_template(f"scaffold/{name}.j2").render(**context)
+        for name in ("__init__.py", "handlers.py", "test_handlers.py")
+    }
+    return format_all(sources)
+
+
+def write_scaffold(out: Path, files: dict[str, str], force: bool) -> None:
+    """Write the files into ``out``; refuse an existing folder unless ``force``."""
+    if out.exists() and not force:
+        raise FolderExists(str(out))
+    staged: list[tuple[Path, Path]] = []
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=out)
+            staged.append((Path(temporary), out / name))
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
+        for temporary, target in staged:
+            temporary.chmod(0o644)
+            os.replace(temporary, target)
+    except OSError as exc:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        raise GeneratorError(f"cannot write: {exc.strerror or exc}", str(out)) from None
