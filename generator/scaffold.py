@@ -78,14 +78,14 @@ def write_scaffold(out: Path, files: dict[str, str], force: bool) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
         for name, text in files.items():
-            handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=out)
-            staged.append((Path(temporary), out / name))
+            handle, temporary_name = tempfile.mkstemp(prefix=f".{name}.", dir=out)
+            staged.append((Path(temporary_name), out / name))
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(text)
-        for temporary, target in staged:
-            temporary.chmod(0o644)
-            os.replace(temporary, target)
+        for staged_file, target in staged:
+            staged_file.chmod(0o644)
+            os.replace(staged_file, target)
     except OSError as exc:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
+        for staged_file, _ in staged:
+            staged_file.unlink(missing_ok=True)
         raise GeneratorError(f"cannot write: {exc.strerror or exc}", str(out)) from None
