@@ -29,15 +29,15 @@ class InvalidCase:
     or ``wrong type``."""
     keys: tuple[str | int, ...]
     """Where the edit happens in the payload."""
+    edit: str
+    """``set`` (to ``value``), ``drop`` (the property) or ``repeat`` (``"x" * value``)."""
     value: Any
-    """The new value; ``DROP`` removes the property; ``("x", n)`` is ``"x" * n``."""
     kind: str
     """An ``ErrorKind`` member name: FORMAT, OCCURRENCE, TYPE or PROPERTY."""
     path: str
     """The error path the bindings report."""
 
 
-DROP = "<drop>"
 INVALID_LABELS = (
     "required missing",
     "string too long",
@@ -91,28 +91,30 @@ class ExampleBuilder:
         required = [f for f in obj.fields if f.required]
         if required:
             name = required[0].json_name
-            cases.append(InvalidCase("required missing", (name,), DROP, "OCCURRENCE", name))
+            cases.append(InvalidCase("required missing", (name,), "drop", None, "OCCURRENCE", name))
         too_long = self._find(obj, full, "", _bounded_string)
         if too_long is not None:
             path, keys, t = too_long
             assert isinstance(t, ir.StringType) and t.max_length is not None
             cases.append(
-                InvalidCase("string too long", keys, ("x", t.max_length + 1), "PROPERTY", path)
+                InvalidCase("string too long", keys, "repeat", t.max_length + 1, "PROPERTY", path)
             )
         enum = self._find(obj, full, "", lambda t: isinstance(t, ir.EnumRef))
         if enum is not None:
             path, keys, _ = enum
             cases.append(
-                InvalidCase("unknown enum value", keys, NOT_AN_ENUM_VALUE, "PROPERTY", path)
+                InvalidCase("unknown enum value", keys, "set", NOT_AN_ENUM_VALUE, "PROPERTY", path)
             )
         if not obj.allows_extra:
             cases.append(
-                InvalidCase("extra property", (EXTRA_PROPERTY,), 1, "FORMAT", EXTRA_PROPERTY)
+                InvalidCase("extra property", (EXTRA_PROPERTY,), "set", 1, "FORMAT", EXTRA_PROPERTY)
             )
         for f in [*required, *obj.fields]:
             wrong = _wrong_value(f.type)
             if wrong is not None:
-                cases.append(InvalidCase("wrong type", (f.json_name,), wrong, "TYPE", f.json_name))
+                cases.append(
+                    InvalidCase("wrong type", (f.json_name,), "set", wrong, "TYPE", f.json_name)
+                )
                 break
         return cases
 

@@ -177,45 +177,40 @@ def _render_examples_and_tests(env: jinja2.Environment, spec: ir.Spec) -> dict[s
     tests = f"{TESTS_PACKAGE}/{spec.package}"
     doc = f'"""Generated tests of the {spec.title} bindings, one module per profile."""\n'
     files = {
-        f"{base}/examples.json": json.dumps(examples, indent=1, ensure_ascii=False) + "\n",
+        f"{base}/examples.json": _json(examples),
         f"{base}/examples.py": _render(env, "examples.py.j2", source, spec=spec),
         f"{tests}/__init__.py": _render_header(env, source) + doc,
     }
     protocols = handler_protocols(spec)
+    invalid_payloads: dict[str, list[dict[str, Any]]] = {}
     for profile in spec.profiles:
         actions = spec.actions_of(profile)
         invalid, not_applicable = _invalid_cases(spec, builder, actions)
+        invalid_payloads[profile.name] = invalid
         label = f"{profile.name} ({profile.letter})" if profile.letter else profile.name
         files[f"{tests}/test_{snake_case(profile.name)}.py"] = _render(
             env,
             "profile_test.py.j2",
             source,
             spec=spec,
+            profile=profile.name,
             label=label,
             actions=actions,
-            invalid=invalid,
             not_applicable=not_applicable,
             protocols=[p for p in protocols if p.profile == profile.name],
         )
+    files[f"{tests}/invalid_payloads.json"] = _json(invalid_payloads)
     return files
 
 
-@dataclass(frozen=True)
-class InvalidCaseView:
-    """One typical mistake as the generated test lists it."""
-
-    action: str
-    side: str
-    label: str
-    keys: tuple[str | int, ...]
-    value: Any
-    code: str
-    path: str
+def _json(data: object) -> str:
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
 def _invalid_cases(
     spec: ir.Spec, builder: ExampleBuilder, actions: tuple[ir.Action, ...]
-) -> tuple[list[InvalidCaseView], list[str]]:
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The typical mistakes of a profile's messages, as the generated tests read them."""
     codes = spec.error_codes
     code_of = {
         "FORMAT": codes.format,
@@ -223,24 +218,26 @@ def _invalid_cases(
         "TYPE": codes.type,
         "PROPERTY": codes.property,
     }
-    cases, not_applicable = [], []
+    cases: list[dict[str, Any]] = []
+    not_applicable = []
     for action in actions:
         for message in (action.request, action.response):
             if message is None:
                 continue
             found = builder.invalid_cases(message.type)
-            for case in found:
-                cases.append(
-                    InvalidCaseView(
-                        action.name,
-                        message.kind,
-                        case.label,
-                        case.keys,
-                        case.value,
-                        code_of[case.kind],
-                        case.path,
-                    )
-                )
+            cases += [
+                {
+                    "action": action.name,
+                    "side": message.kind,
+                    "label": case.label,
+                    "keys": list(case.keys),
+                    "edit": case.edit,
+                    "value": case.value,
+                    "code": code_of[case.kind],
+                    "path": case.path,
+                }
+                for case in found
+            ]
             missing = [label for label in INVALID_LABELS if label not in {c.label for c in found}]
             if missing:
                 not_applicable.append(f"{action.name} {message.kind}: {', '.join(missing)}")

@@ -117,3 +117,16 @@ def _files(out: Path) -> dict[str, bytes]:
         for p in sorted(out.rglob("*"))
         if p.is_file() and "__pycache__" not in p.parts
     }
+
+
+def test_check_on_bad_input_is_exit_2_and_writes_nothing(settings: Settings) -> None:
+    from test_cli import run
+
+    (settings.schemas / "2.0.1" / "HeartbeatRequest.json").write_text("{")
+    before = _files(settings.out)
+    result = run(
+        "check", "--schemas", str(settings.schemas), "--out", str(settings.out), cwd=settings.out
+    )
+    assert result.returncode == 2
+    assert "HeartbeatRequest.json" in result.stderr and result.stderr.count("\n") == 1
+    assert _files(settings.out) == before

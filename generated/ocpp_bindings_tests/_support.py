@@ -34,9 +34,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-DROP = "<drop>"
-"""An :class:`Invalid` value that removes the property."""
-
 
 @dataclass(frozen=True)
 class Invalid:
@@ -46,13 +43,21 @@ class Invalid:
     side: str
     label: str
     keys: tuple[str | int, ...]
+    """Where the edit happens in the payload."""
+    edit: str
+    """``set`` (to ``value``), ``drop`` (the property) or ``repeat`` (``"x" * value``)."""
     value: Any
-    """The new value, :data:`DROP`, or ``("x", n)`` for a string of ``n`` characters."""
     code: str
     path: str
 
     def __str__(self) -> str:
         return f"{self.action}-{self.side}-{self.label.replace(' ', '-')}"
+
+
+def invalid_cases(test_file: str, profile: str) -> list[Invalid]:
+    """The cases of one profile, from ``invalid_payloads.json`` beside ``test_file``."""
+    data = json.loads(Path(test_file).with_name("invalid_payloads.json").read_text("utf-8"))
+    return [Invalid(**{**case, "keys": tuple(case["keys"])}) for case in data[profile]]
 
 
 def message_class(feature: Feature[Any], side: str) -> type[Model]:
@@ -91,7 +96,7 @@ def check_invalid(
 ) -> None:
     """The bindings reject the edited payload with the expected code and path; so does the schema."""
     cls = message_class(feature, case.side)
-    payload = edited(example(examples, case.action, case.side, True), case.keys, case.value)
+    payload = edited(example(examples, case.action, case.side, True), case)
     for parse, data in ((cls.from_dict, payload), (cls.from_json, json.dumps(payload))):
         with pytest.raises(ValidationError) as caught:
             parse(data)
@@ -101,15 +106,16 @@ def check_invalid(
     assert not validator.is_valid(payload), "the schema itself accepts this payload"
 
 
-def edited(node: Any, keys: tuple[str | int, ...], value: Any) -> Any:
-    """A copy of ``node`` with the value at ``keys`` replaced (or dropped)."""
+def edited(node: Any, case: Invalid, depth: int = 0) -> Any:
+    """A copy of ``node`` with the case's edit made at ``case.keys``."""
     copy: Any = list(node) if isinstance(node, list) else dict(node)
-    if len(keys) > 1:
-        copy[keys[0]] = edited(node[keys[0]], keys[1:], value)
-    elif value == DROP:
-        del copy[keys[0]]
+    key = case.keys[depth]
+    if depth + 1 < len(case.keys):
+        copy[key] = edited(node[key], case, depth + 1)
+    elif case.edit == "drop":
+        del copy[key]
     else:
-        copy[keys[0]] = "x" * value[1] if isinstance(value, tuple) else value
+        copy[key] = "x" * case.value if case.edit == "repeat" else case.value
     return copy
 
 

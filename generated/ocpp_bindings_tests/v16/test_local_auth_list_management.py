@@ -15,7 +15,7 @@ from ocpp_bindings.v16 import examples
 from ocpp_bindings.v16.handlers import LocalAuthListManagementChargePointHandler
 from ocpp_bindings.v16.registry import FEATURES
 
-from ocpp_bindings_tests._support import DROP, Invalid, check_example, check_invalid
+from ocpp_bindings_tests._support import Invalid, check_example, check_invalid, invalid_cases
 
 VERSION = "1.6"
 MESSAGES = [
@@ -25,125 +25,8 @@ MESSAGES = [
     ("SendLocalList", "response", "SendLocalListResponse.json"),
 ]
 """(action, side, schema file) of every message of the profile."""
-INVALID = [
-    Invalid(
-        "GetLocalListVersion",
-        "request",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormationViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "GetLocalListVersion",
-        "response",
-        "required missing",
-        ("listVersion",),
-        DROP,
-        "OccurenceConstraintViolation",
-        "listVersion",
-    ),
-    Invalid(
-        "GetLocalListVersion",
-        "response",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormationViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "GetLocalListVersion",
-        "response",
-        "wrong type",
-        ("listVersion",),
-        "12345",
-        "TypeConstraintViolation",
-        "listVersion",
-    ),
-    Invalid(
-        "SendLocalList",
-        "request",
-        "required missing",
-        ("listVersion",),
-        DROP,
-        "OccurenceConstraintViolation",
-        "listVersion",
-    ),
-    Invalid(
-        "SendLocalList",
-        "request",
-        "string too long",
-        ("localAuthorizationList", 0, "idTag"),
-        ("x", 21),
-        "PropertyConstraintViolation",
-        "localAuthorizationList[0].idTag",
-    ),
-    Invalid(
-        "SendLocalList",
-        "request",
-        "unknown enum value",
-        ("updateType",),
-        "NotAValidValue",
-        "PropertyConstraintViolation",
-        "updateType",
-    ),
-    Invalid(
-        "SendLocalList",
-        "request",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormationViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "SendLocalList",
-        "request",
-        "wrong type",
-        ("listVersion",),
-        "12345",
-        "TypeConstraintViolation",
-        "listVersion",
-    ),
-    Invalid(
-        "SendLocalList",
-        "response",
-        "required missing",
-        ("status",),
-        DROP,
-        "OccurenceConstraintViolation",
-        "status",
-    ),
-    Invalid(
-        "SendLocalList",
-        "response",
-        "unknown enum value",
-        ("status",),
-        "NotAValidValue",
-        "PropertyConstraintViolation",
-        "status",
-    ),
-    Invalid(
-        "SendLocalList",
-        "response",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormationViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "SendLocalList",
-        "response",
-        "wrong type",
-        ("status",),
-        12345,
-        "TypeConstraintViolation",
-        "status",
-    ),
-]
+INVALID = invalid_cases(__file__, "LocalAuthListManagement")
+"""Typical mistakes made on the full examples (data: ``invalid_payloads.json`` beside this file)."""
 # Typical mistakes that do not apply (the message has no such field):
 #   GetLocalListVersion request: required missing, string too long, unknown enum value, wrong type
 #   GetLocalListVersion response: string too long, unknown enum value

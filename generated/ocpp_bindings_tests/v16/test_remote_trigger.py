@@ -15,7 +15,7 @@ from ocpp_bindings.v16 import examples
 from ocpp_bindings.v16.handlers import RemoteTriggerChargePointHandler
 from ocpp_bindings.v16.registry import FEATURES
 
-from ocpp_bindings_tests._support import DROP, Invalid, check_example, check_invalid
+from ocpp_bindings_tests._support import Invalid, check_example, check_invalid, invalid_cases
 
 VERSION = "1.6"
 MESSAGES = [
@@ -23,80 +23,8 @@ MESSAGES = [
     ("TriggerMessage", "response", "TriggerMessageResponse.json"),
 ]
 """(action, side, schema file) of every message of the profile."""
-INVALID = [
-    Invalid(
-        "TriggerMessage",
-        "request",
-        "required missing",
-        ("requestedMessage",),
-        DROP,
-        "OccurenceConstraintViolation",
-        "requestedMessage",
-    ),
-    Invalid(
-        "TriggerMessage",
-        "request",
-        "unknown enum value",
-        ("requestedMessage",),
-        "NotAValidValue",
-        "PropertyConstraintViolation",
-        "requestedMessage",
-    ),
-    Invalid(
-        "TriggerMessage",
-        "request",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormationViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "TriggerMessage",
-        "request",
-        "wrong type",
-        ("requestedMessage",),
-        12345,
-        "TypeConstraintViolation",
-        "requestedMessage",
-    ),
-    Invalid(
-        "TriggerMessage",
-        "response",
-        "required missing",
-        ("status",),
-        DROP,
-        "OccurenceConstraintViolation",
-        "status",
-    ),
-    Invalid(
-        "TriggerMessage",
-        "response",
-        "unknown enum value",
-        ("status",),
-        "NotAValidValue",
-        "PropertyConstraintViolation",
-        "status",
-    ),
-    Invalid(
-        "TriggerMessage",
-        "response",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormationViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "TriggerMessage",
-        "response",
-        "wrong type",
-        ("status",),
-        12345,
-        "TypeConstraintViolation",
-        "status",
-    ),
-]
+INVALID = invalid_cases(__file__, "RemoteTrigger")
+"""Typical mistakes made on the full examples (data: ``invalid_payloads.json`` beside this file)."""
 # Typical mistakes that do not apply (the message has no such field):
 #   TriggerMessage request: string too long
 #   TriggerMessage response: string too long

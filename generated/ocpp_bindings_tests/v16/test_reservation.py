@@ -15,7 +15,7 @@ from ocpp_bindings.v16 import examples
 from ocpp_bindings.v16.handlers import ReservationChargePointHandler
 from ocpp_bindings.v16.registry import FEATURES
 
-from ocpp_bindings_tests._support import DROP, Invalid, check_example, check_invalid
+from ocpp_bindings_tests._support import Invalid, check_example, check_invalid, invalid_cases
 
 VERSION = "1.6"
 MESSAGES = [
@@ -25,143 +25,8 @@ MESSAGES = [
     ("ReserveNow", "response", "ReserveNowResponse.json"),
 ]
 """(action, side, schema file) of every message of the profile."""
-INVALID = [
-    Invalid(
-        "CancelReservation",
-        "request",
-        "required missing",
-        ("reservationId",),
-        DROP,
-        "OccurenceConstraintViolation",
-        "reservationId",
-    ),
-    Invalid(
-        "CancelReservation",
-        "request",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormationViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "CancelReservation",
-        "request",
-        "wrong type",
-        ("reservationId",),
-        "12345",
-        "TypeConstraintViolation",
-        "reservationId",
-    ),
-    Invalid(
-        "CancelReservation",
-        "response",
-        "required missing",
-        ("status",),
-        DROP,
-        "OccurenceConstraintViolation",
-        "status",
-    ),
-    Invalid(
-        "CancelReservation",
-        "response",
-        "unknown enum value",
-        ("status",),
-        "NotAValidValue",
-        "PropertyConstraintViolation",
-        "status",
-    ),
-    Invalid(
-        "CancelReservation",
-        "response",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormationViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "CancelReservation",
-        "response",
-        "wrong type",
-        ("status",),
-        12345,
-        "TypeConstraintViolation",
-        "status",
-    ),
-    Invalid(
-        "ReserveNow",
-        "request",
-        "required missing",
-        ("connectorId",),
-        DROP,
-        "OccurenceConstraintViolation",
-        "connectorId",
-    ),
-    Invalid(
-        "ReserveNow",
-        "request",
-        "string too long",
-        ("idTag",),
-        ("x", 21),
-        "PropertyConstraintViolation",
-        "idTag",
-    ),
-    Invalid(
-        "ReserveNow",
-        "request",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormationViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "ReserveNow",
-        "request",
-        "wrong type",
-        ("connectorId",),
-        "12345",
-        "TypeConstraintViolation",
-        "connectorId",
-    ),
-    Invalid(
-        "ReserveNow",
-        "response",
-        "required missing",
-        ("status",),
-        DROP,
-        "OccurenceConstraintViolation",
-        "status",
-    ),
-    Invalid(
-        "ReserveNow",
-        "response",
-        "unknown enum value",
-        ("status",),
-        "NotAValidValue",
-        "PropertyConstraintViolation",
-        "status",
-    ),
-    Invalid(
-        "ReserveNow",
-        "response",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormationViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "ReserveNow",
-        "response",
-        "wrong type",
-        ("status",),
-        12345,
-        "TypeConstraintViolation",
-        "status",
-    ),
-]
+INVALID = invalid_cases(__file__, "Reservation")
+"""Typical mistakes made on the full examples (data: ``invalid_payloads.json`` beside this file)."""
 # Typical mistakes that do not apply (the message has no such field):
 #   CancelReservation request: string too long, unknown enum value
 #   CancelReservation response: string too long

@@ -15,7 +15,7 @@ from ocpp_bindings.v201 import examples
 from ocpp_bindings.v201.handlers import DataTransferChargingStationHandler, DataTransferCSMSHandler
 from ocpp_bindings.v201.registry import FEATURES
 
-from ocpp_bindings_tests._support import DROP, Invalid, check_example, check_invalid
+from ocpp_bindings_tests._support import Invalid, check_example, check_invalid, invalid_cases
 
 VERSION = "2.0.1"
 MESSAGES = [
@@ -23,89 +23,8 @@ MESSAGES = [
     ("DataTransfer", "response", "DataTransferResponse.json"),
 ]
 """(action, side, schema file) of every message of the profile."""
-INVALID = [
-    Invalid(
-        "DataTransfer",
-        "request",
-        "required missing",
-        ("vendorId",),
-        DROP,
-        "OccurrenceConstraintViolation",
-        "vendorId",
-    ),
-    Invalid(
-        "DataTransfer",
-        "request",
-        "string too long",
-        ("vendorId",),
-        ("x", 256),
-        "PropertyConstraintViolation",
-        "vendorId",
-    ),
-    Invalid(
-        "DataTransfer",
-        "request",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormatViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "DataTransfer",
-        "request",
-        "wrong type",
-        ("vendorId",),
-        12345,
-        "TypeConstraintViolation",
-        "vendorId",
-    ),
-    Invalid(
-        "DataTransfer",
-        "response",
-        "required missing",
-        ("status",),
-        DROP,
-        "OccurrenceConstraintViolation",
-        "status",
-    ),
-    Invalid(
-        "DataTransfer",
-        "response",
-        "string too long",
-        ("statusInfo", "reasonCode"),
-        ("x", 21),
-        "PropertyConstraintViolation",
-        "statusInfo.reasonCode",
-    ),
-    Invalid(
-        "DataTransfer",
-        "response",
-        "unknown enum value",
-        ("status",),
-        "NotAValidValue",
-        "PropertyConstraintViolation",
-        "status",
-    ),
-    Invalid(
-        "DataTransfer",
-        "response",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormatViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "DataTransfer",
-        "response",
-        "wrong type",
-        ("status",),
-        12345,
-        "TypeConstraintViolation",
-        "status",
-    ),
-]
+INVALID = invalid_cases(__file__, "DataTransfer")
+"""Typical mistakes made on the full examples (data: ``invalid_payloads.json`` beside this file)."""
 # Typical mistakes that do not apply (the message has no such field):
 #   DataTransfer request: unknown enum value
 HANDLERS = [

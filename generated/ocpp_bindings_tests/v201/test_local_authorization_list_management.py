@@ -15,7 +15,7 @@ from ocpp_bindings.v201 import examples
 from ocpp_bindings.v201.handlers import LocalAuthorizationListManagementChargingStationHandler
 from ocpp_bindings.v201.registry import FEATURES
 
-from ocpp_bindings_tests._support import DROP, Invalid, check_example, check_invalid
+from ocpp_bindings_tests._support import Invalid, check_example, check_invalid, invalid_cases
 
 VERSION = "2.0.1"
 MESSAGES = [
@@ -25,143 +25,8 @@ MESSAGES = [
     ("SendLocalList", "response", "SendLocalListResponse.json"),
 ]
 """(action, side, schema file) of every message of the profile."""
-INVALID = [
-    Invalid(
-        "GetLocalListVersion",
-        "request",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormatViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "GetLocalListVersion",
-        "request",
-        "wrong type",
-        ("customData",),
-        ["not", "an", "object"],
-        "TypeConstraintViolation",
-        "customData",
-    ),
-    Invalid(
-        "GetLocalListVersion",
-        "response",
-        "required missing",
-        ("versionNumber",),
-        DROP,
-        "OccurrenceConstraintViolation",
-        "versionNumber",
-    ),
-    Invalid(
-        "GetLocalListVersion",
-        "response",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormatViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "GetLocalListVersion",
-        "response",
-        "wrong type",
-        ("versionNumber",),
-        "12345",
-        "TypeConstraintViolation",
-        "versionNumber",
-    ),
-    Invalid(
-        "SendLocalList",
-        "request",
-        "required missing",
-        ("versionNumber",),
-        DROP,
-        "OccurrenceConstraintViolation",
-        "versionNumber",
-    ),
-    Invalid(
-        "SendLocalList",
-        "request",
-        "string too long",
-        ("localAuthorizationList", 0, "idToken", "idToken"),
-        ("x", 37),
-        "PropertyConstraintViolation",
-        "localAuthorizationList[0].idToken.idToken",
-    ),
-    Invalid(
-        "SendLocalList",
-        "request",
-        "unknown enum value",
-        ("updateType",),
-        "NotAValidValue",
-        "PropertyConstraintViolation",
-        "updateType",
-    ),
-    Invalid(
-        "SendLocalList",
-        "request",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormatViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "SendLocalList",
-        "request",
-        "wrong type",
-        ("versionNumber",),
-        "12345",
-        "TypeConstraintViolation",
-        "versionNumber",
-    ),
-    Invalid(
-        "SendLocalList",
-        "response",
-        "required missing",
-        ("status",),
-        DROP,
-        "OccurrenceConstraintViolation",
-        "status",
-    ),
-    Invalid(
-        "SendLocalList",
-        "response",
-        "string too long",
-        ("statusInfo", "reasonCode"),
-        ("x", 21),
-        "PropertyConstraintViolation",
-        "statusInfo.reasonCode",
-    ),
-    Invalid(
-        "SendLocalList",
-        "response",
-        "unknown enum value",
-        ("status",),
-        "NotAValidValue",
-        "PropertyConstraintViolation",
-        "status",
-    ),
-    Invalid(
-        "SendLocalList",
-        "response",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormatViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "SendLocalList",
-        "response",
-        "wrong type",
-        ("status",),
-        12345,
-        "TypeConstraintViolation",
-        "status",
-    ),
-]
+INVALID = invalid_cases(__file__, "LocalAuthorizationListManagement")
+"""Typical mistakes made on the full examples (data: ``invalid_payloads.json`` beside this file)."""
 # Typical mistakes that do not apply (the message has no such field):
 #   GetLocalListVersion request: required missing, string too long, unknown enum value
 #   GetLocalListVersion response: string too long, unknown enum value

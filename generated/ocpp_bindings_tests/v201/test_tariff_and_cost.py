@@ -15,7 +15,7 @@ from ocpp_bindings.v201 import examples
 from ocpp_bindings.v201.handlers import TariffAndCostChargingStationHandler
 from ocpp_bindings.v201.registry import FEATURES
 
-from ocpp_bindings_tests._support import DROP, Invalid, check_example, check_invalid
+from ocpp_bindings_tests._support import Invalid, check_example, check_invalid, invalid_cases
 
 VERSION = "2.0.1"
 MESSAGES = [
@@ -23,62 +23,8 @@ MESSAGES = [
     ("CostUpdated", "response", "CostUpdatedResponse.json"),
 ]
 """(action, side, schema file) of every message of the profile."""
-INVALID = [
-    Invalid(
-        "CostUpdated",
-        "request",
-        "required missing",
-        ("totalCost",),
-        DROP,
-        "OccurrenceConstraintViolation",
-        "totalCost",
-    ),
-    Invalid(
-        "CostUpdated",
-        "request",
-        "string too long",
-        ("transactionId",),
-        ("x", 37),
-        "PropertyConstraintViolation",
-        "transactionId",
-    ),
-    Invalid(
-        "CostUpdated",
-        "request",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormatViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "CostUpdated",
-        "request",
-        "wrong type",
-        ("totalCost",),
-        "12345",
-        "TypeConstraintViolation",
-        "totalCost",
-    ),
-    Invalid(
-        "CostUpdated",
-        "response",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormatViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "CostUpdated",
-        "response",
-        "wrong type",
-        ("customData",),
-        ["not", "an", "object"],
-        "TypeConstraintViolation",
-        "customData",
-    ),
-]
+INVALID = invalid_cases(__file__, "TariffAndCost")
+"""Typical mistakes made on the full examples (data: ``invalid_payloads.json`` beside this file)."""
 # Typical mistakes that do not apply (the message has no such field):
 #   CostUpdated request: unknown enum value
 #   CostUpdated response: required missing, string too long, unknown enum value

@@ -18,7 +18,7 @@ from ocpp_bindings.v21.handlers import (
 )
 from ocpp_bindings.v21.registry import FEATURES
 
-from ocpp_bindings_tests._support import DROP, Invalid, check_example, check_invalid
+from ocpp_bindings_tests._support import Invalid, check_example, check_invalid, invalid_cases
 
 VERSION = "2.1"
 MESSAGES = [
@@ -28,152 +28,8 @@ MESSAGES = [
     ("RequestBatterySwap", "response", "RequestBatterySwapResponse.json"),
 ]
 """(action, side, schema file) of every message of the profile."""
-INVALID = [
-    Invalid(
-        "BatterySwap",
-        "request",
-        "required missing",
-        ("batteryData",),
-        DROP,
-        "OccurrenceConstraintViolation",
-        "batteryData",
-    ),
-    Invalid(
-        "BatterySwap",
-        "request",
-        "string too long",
-        ("batteryData", 0, "serialNumber"),
-        ("x", 51),
-        "PropertyConstraintViolation",
-        "batteryData[0].serialNumber",
-    ),
-    Invalid(
-        "BatterySwap",
-        "request",
-        "unknown enum value",
-        ("eventType",),
-        "NotAValidValue",
-        "PropertyConstraintViolation",
-        "eventType",
-    ),
-    Invalid(
-        "BatterySwap",
-        "request",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormatViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "BatterySwap",
-        "request",
-        "wrong type",
-        ("batteryData",),
-        {"not": "an array"},
-        "TypeConstraintViolation",
-        "batteryData",
-    ),
-    Invalid(
-        "BatterySwap",
-        "response",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormatViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "BatterySwap",
-        "response",
-        "wrong type",
-        ("customData",),
-        ["not", "an", "object"],
-        "TypeConstraintViolation",
-        "customData",
-    ),
-    Invalid(
-        "RequestBatterySwap",
-        "request",
-        "required missing",
-        ("idToken",),
-        DROP,
-        "OccurrenceConstraintViolation",
-        "idToken",
-    ),
-    Invalid(
-        "RequestBatterySwap",
-        "request",
-        "string too long",
-        ("idToken", "idToken"),
-        ("x", 256),
-        "PropertyConstraintViolation",
-        "idToken.idToken",
-    ),
-    Invalid(
-        "RequestBatterySwap",
-        "request",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormatViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "RequestBatterySwap",
-        "request",
-        "wrong type",
-        ("idToken",),
-        ["not", "an", "object"],
-        "TypeConstraintViolation",
-        "idToken",
-    ),
-    Invalid(
-        "RequestBatterySwap",
-        "response",
-        "required missing",
-        ("status",),
-        DROP,
-        "OccurrenceConstraintViolation",
-        "status",
-    ),
-    Invalid(
-        "RequestBatterySwap",
-        "response",
-        "string too long",
-        ("statusInfo", "reasonCode"),
-        ("x", 21),
-        "PropertyConstraintViolation",
-        "statusInfo.reasonCode",
-    ),
-    Invalid(
-        "RequestBatterySwap",
-        "response",
-        "unknown enum value",
-        ("status",),
-        "NotAValidValue",
-        "PropertyConstraintViolation",
-        "status",
-    ),
-    Invalid(
-        "RequestBatterySwap",
-        "response",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormatViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "RequestBatterySwap",
-        "response",
-        "wrong type",
-        ("status",),
-        12345,
-        "TypeConstraintViolation",
-        "status",
-    ),
-]
+INVALID = invalid_cases(__file__, "BatterySwapping")
+"""Typical mistakes made on the full examples (data: ``invalid_payloads.json`` beside this file)."""
 # Typical mistakes that do not apply (the message has no such field):
 #   BatterySwap response: required missing, string too long, unknown enum value
 #   RequestBatterySwap request: unknown enum value

@@ -15,7 +15,7 @@ from ocpp_bindings.v21 import examples
 from ocpp_bindings.v21.handlers import MeterValuesCSMSHandler
 from ocpp_bindings.v21.registry import FEATURES
 
-from ocpp_bindings_tests._support import DROP, Invalid, check_example, check_invalid
+from ocpp_bindings_tests._support import Invalid, check_example, check_invalid, invalid_cases
 
 VERSION = "2.1"
 MESSAGES = [
@@ -23,71 +23,8 @@ MESSAGES = [
     ("MeterValues", "response", "MeterValuesResponse.json"),
 ]
 """(action, side, schema file) of every message of the profile."""
-INVALID = [
-    Invalid(
-        "MeterValues",
-        "request",
-        "required missing",
-        ("evseId",),
-        DROP,
-        "OccurrenceConstraintViolation",
-        "evseId",
-    ),
-    Invalid(
-        "MeterValues",
-        "request",
-        "string too long",
-        ("meterValue", 0, "sampledValue", 0, "signedMeterValue", "signedMeterData"),
-        ("x", 32769),
-        "PropertyConstraintViolation",
-        "meterValue[0].sampledValue[0].signedMeterValue.signedMeterData",
-    ),
-    Invalid(
-        "MeterValues",
-        "request",
-        "unknown enum value",
-        ("meterValue", 0, "sampledValue", 0, "measurand"),
-        "NotAValidValue",
-        "PropertyConstraintViolation",
-        "meterValue[0].sampledValue[0].measurand",
-    ),
-    Invalid(
-        "MeterValues",
-        "request",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormatViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "MeterValues",
-        "request",
-        "wrong type",
-        ("evseId",),
-        "12345",
-        "TypeConstraintViolation",
-        "evseId",
-    ),
-    Invalid(
-        "MeterValues",
-        "response",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormatViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "MeterValues",
-        "response",
-        "wrong type",
-        ("customData",),
-        ["not", "an", "object"],
-        "TypeConstraintViolation",
-        "customData",
-    ),
-]
+INVALID = invalid_cases(__file__, "MeterValues")
+"""Typical mistakes made on the full examples (data: ``invalid_payloads.json`` beside this file)."""
 # Typical mistakes that do not apply (the message has no such field):
 #   MeterValues response: required missing, string too long, unknown enum value
 HANDLERS = [

@@ -15,7 +15,7 @@ from ocpp_bindings.v21 import examples
 from ocpp_bindings.v21.handlers import TransactionsChargingStationHandler, TransactionsCSMSHandler
 from ocpp_bindings.v21.registry import FEATURES
 
-from ocpp_bindings_tests._support import DROP, Invalid, check_example, check_invalid
+from ocpp_bindings_tests._support import Invalid, check_example, check_invalid, invalid_cases
 
 VERSION = "2.1"
 MESSAGES = [
@@ -25,143 +25,8 @@ MESSAGES = [
     ("TransactionEvent", "response", "TransactionEventResponse.json"),
 ]
 """(action, side, schema file) of every message of the profile."""
-INVALID = [
-    Invalid(
-        "GetTransactionStatus",
-        "request",
-        "string too long",
-        ("transactionId",),
-        ("x", 37),
-        "PropertyConstraintViolation",
-        "transactionId",
-    ),
-    Invalid(
-        "GetTransactionStatus",
-        "request",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormatViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "GetTransactionStatus",
-        "request",
-        "wrong type",
-        ("transactionId",),
-        12345,
-        "TypeConstraintViolation",
-        "transactionId",
-    ),
-    Invalid(
-        "GetTransactionStatus",
-        "response",
-        "required missing",
-        ("messagesInQueue",),
-        DROP,
-        "OccurrenceConstraintViolation",
-        "messagesInQueue",
-    ),
-    Invalid(
-        "GetTransactionStatus",
-        "response",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormatViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "GetTransactionStatus",
-        "response",
-        "wrong type",
-        ("messagesInQueue",),
-        "true",
-        "TypeConstraintViolation",
-        "messagesInQueue",
-    ),
-    Invalid(
-        "TransactionEvent",
-        "request",
-        "required missing",
-        ("eventType",),
-        DROP,
-        "OccurrenceConstraintViolation",
-        "eventType",
-    ),
-    Invalid(
-        "TransactionEvent",
-        "request",
-        "string too long",
-        ("transactionInfo", "transactionId"),
-        ("x", 37),
-        "PropertyConstraintViolation",
-        "transactionInfo.transactionId",
-    ),
-    Invalid(
-        "TransactionEvent",
-        "request",
-        "unknown enum value",
-        ("eventType",),
-        "NotAValidValue",
-        "PropertyConstraintViolation",
-        "eventType",
-    ),
-    Invalid(
-        "TransactionEvent",
-        "request",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormatViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "TransactionEvent",
-        "request",
-        "wrong type",
-        ("eventType",),
-        12345,
-        "TypeConstraintViolation",
-        "eventType",
-    ),
-    Invalid(
-        "TransactionEvent",
-        "response",
-        "string too long",
-        ("idTokenInfo", "groupIdToken", "idToken"),
-        ("x", 256),
-        "PropertyConstraintViolation",
-        "idTokenInfo.groupIdToken.idToken",
-    ),
-    Invalid(
-        "TransactionEvent",
-        "response",
-        "unknown enum value",
-        ("idTokenInfo", "status"),
-        "NotAValidValue",
-        "PropertyConstraintViolation",
-        "idTokenInfo.status",
-    ),
-    Invalid(
-        "TransactionEvent",
-        "response",
-        "extra property",
-        ("unexpectedProperty",),
-        1,
-        "FormatViolation",
-        "unexpectedProperty",
-    ),
-    Invalid(
-        "TransactionEvent",
-        "response",
-        "wrong type",
-        ("totalCost",),
-        "12345",
-        "TypeConstraintViolation",
-        "totalCost",
-    ),
-]
+INVALID = invalid_cases(__file__, "Transactions")
+"""Typical mistakes made on the full examples (data: ``invalid_payloads.json`` beside this file)."""
 # Typical mistakes that do not apply (the message has no such field):
 #   GetTransactionStatus request: required missing, unknown enum value
 #   GetTransactionStatus response: string too long, unknown enum value
