@@ -149,7 +149,7 @@ def diff(
     except GeneratorError as exc:
         _fail(exc)
     typer.echo(render(log, output_format.value), nl=False)
-    if fail_on is FailOn.breaking and (log.breaking or log.actions_removed):
+    if fail_on is FailOn.breaking and log.breaking_count:
         raise typer.Exit(code=1)
 
 

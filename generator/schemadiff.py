@@ -77,7 +77,13 @@ class Changelog:
 
     @property
     def breaking(self) -> tuple[Change, ...]:
+        """The listed changes that break existing users."""
         return tuple(c for c in self.changes if c.breaking)
+
+    @property
+    def breaking_count(self) -> int:
+        """Breaking changes, removed actions included."""
+        return len(self.breaking) + len(self.actions_removed)
 
 
 def describe(source: SchemaSource) -> SchemaSet:
@@ -154,10 +160,11 @@ def compare(old: SchemaSet, new: SchemaSet, old_label: str, new_label: str) -> C
     for name in sorted(old.units.keys() | new.units.keys()):
         before, after = old.units.get(name), new.units.get(name)
         if before is None or after is None:
-            if (before or after).kind != "message":  # type: ignore[union-attr]
+            present = before or after
+            assert present is not None
+            if present.kind != "message":  # messages come and go with their actions
                 what = "added" if before is None else "removed"
-                kind = (before or after).kind  # type: ignore[union-attr]
-                changes.append(Change(name, "", f"{kind} {what}", "", what == "removed"))
+                changes.append(Change(name, "", f"{present.kind} {what}", "", what == "removed"))
             continue
         descriptions += before.description != after.description
         found, count = _unit_changes(name, before, after)
@@ -254,7 +261,7 @@ def render(log: Changelog, style: str) -> str:
             "actions_removed": list(log.actions_removed),
             "changes": [asdict(change) for change in log.changes],
             "description_changes": log.description_changes,
-            "breaking": len(log.breaking) + len(log.actions_removed),
+            "breaking": log.breaking_count,
         }
         return json.dumps(document, indent=2) + "\n"
     markdown = style == "markdown"
@@ -279,10 +286,9 @@ def render(log: Changelog, style: str) -> str:
         detail = f": {change.detail}" if change.detail else ""
         flag = " (breaking)" if change.breaking else ""
         lines.append(f"{'- ' if markdown else '  '}{where}{change.change}{detail}{flag}")
-    breaking = len(log.breaking) + len(log.actions_removed)
     lines += [
         "",
-        f"{len(log.changes)} changes listed, {breaking} breaking; "
+        f"{len(log.changes)} changes listed, {log.breaking_count} breaking; "
         f"{log.description_changes} description-only changes not listed.",
     ]
     return "\n".join(lines).replace("\n\n\n", "\n\n") + "\n"
