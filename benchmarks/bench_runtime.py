@@ -13,6 +13,7 @@ import importlib
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,41 +31,55 @@ from timing import per_call_us, print_table
 OURS = "ocpp_bindings"
 
 
-def decoders(case: Case, text: str) -> dict[str, Callable[[], object]]:
+@dataclass(frozen=True)
+class Tools:
+    """Each tool set up once for one payload's schema."""
+
+    cls: Any
+    """The ocpp_bindings message class."""
+    js_decode: Callable[[str], Any]
+    fast_validate: Callable[[Any], Any]
+    model: Any
+    """The pydantic model class."""
+
+    @classmethod
+    def for_case(cls, case: Case) -> Tools:
+        path = schema_path(case.version, case.schema)
+        module = importlib.import_module(f"ocpp_bindings.{case.module}")
+        return cls(
+            getattr(module, case.cls),
+            jsonschema_decoder(path),
+            fastjsonschema_validator(path),
+            pydantic_model(path, case.version),
+        )
+
+
+def decoders(tools: Tools, text: str) -> dict[str, Callable[[], object]]:
     """Each tool's JSON text -> validated data, for one payload."""
-    path = schema_path(case.version, case.schema)
-    cls = getattr(importlib.import_module(f"ocpp_bindings.{case.module}"), case.cls)
-    js_decode = jsonschema_decoder(path)
-    fast_validate = fastjsonschema_validator(path)
-    model = pydantic_model(path, case.version)
     return {
         "json.loads only (floor)": lambda: json.loads(text),
-        OURS: lambda: cls.from_json(text),
-        "fastjsonschema": lambda: fast_validate(json.loads(text)),
-        "pydantic v2 (datamodel-codegen)": lambda: model.model_validate_json(text),
-        "jsonschema, cached validator": lambda: js_decode(text),
+        OURS: lambda: tools.cls.from_json(text),
+        "fastjsonschema": lambda: tools.fast_validate(json.loads(text)),
+        "pydantic v2 (datamodel-codegen)": lambda: tools.model.model_validate_json(text),
+        "jsonschema, cached validator": lambda: tools.js_decode(text),
     }
 
 
-def encoders(case: Case, text: str) -> dict[str, Callable[[], object]]:
+def encoders(tools: Tools, text: str) -> dict[str, Callable[[], object]]:
     """Each tool's object -> JSON text, for one payload."""
-    path = schema_path(case.version, case.schema)
-    cls = getattr(importlib.import_module(f"ocpp_bindings.{case.module}"), case.cls)
-    obj = cls.from_json(text)
-    js_decode = jsonschema_decoder(path)
-    fast_validate = fastjsonschema_validator(path)
-    model = pydantic_model(path, case.version).model_validate_json(text)
+    obj = tools.cls.from_json(text)
+    model = tools.model.model_validate_json(text)
     data: Any = json.loads(text)
     compact = {"separators": (",", ":"), "ensure_ascii": False}
     return {
         "json.dumps only (floor)": lambda: json.dumps(data, **compact),
         OURS: obj.to_json,
-        "fastjsonschema": lambda: json.dumps(fast_validate(data), **compact),
+        "fastjsonschema": lambda: json.dumps(tools.fast_validate(data), **compact),
         "pydantic v2 (datamodel-codegen)": lambda: model.model_dump_json(
             by_alias=True, exclude_none=True, warnings=False
         ),
         # jsonschema validates the text it would send (Decimal-read where multipleOf needs it).
-        "jsonschema, cached validator": lambda: js_decode(json.dumps(data, **compact)),
+        "jsonschema, cached validator": lambda: tools.js_decode(json.dumps(data, **compact)),
     }
 
 
@@ -73,11 +88,12 @@ def main() -> None:
     tables: dict[tuple[str, str], dict[str, float]] = {}
     for case in CASES:
         text = json.dumps(case.payload)
+        tools = Tools.for_case(case)
         for label, build in (("decode + validate", decoders), ("encode", encoders)):
-            tools = build(case, text)
-            for tool in tools.values():
-                tool()  # warm up; and the payload must pass every tool
-            rows = [(name, per_call_us(tool)) for name, tool in tools.items()]
+            runs = build(tools, text)
+            for run in runs.values():
+                run()  # warm up; and the payload must pass every tool
+            rows = [(name, per_call_us(run)) for name, run in runs.items()]
             print_table(f"{case.label} ({len(text)} B): {label}", rows, "us", OURS)
             tables[case.label, label] = dict(rows)
     print_targets(tables[CASES[0].label, "decode + validate"], tables[CASES[0].label, "encode"])

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +10,7 @@ from generator.metadata import load_metadata
 from generator.schemadiff import Changelog, compare, describe
 from generator.schemaset import SchemaSource, read_schema_source
 from generator.versions import VERSIONS
+from generator.writer import replace_files
 
 
 @dataclass(frozen=True)
@@ -53,43 +51,30 @@ def import_schemas(source: Path, schemas_root: Path, version: str) -> Imported:
     previous = _current_files(target)
     changelog = None
     if previous:
-        old_source = SchemaSource(
-            str(target), {n: (str(target / n), d) for n, d in previous.items()}
-        )
-        changelog = compare(describe(old_source), new_set, str(target), incoming.origin)
-    _replace_files(target, {name: data for name, (_, data) in incoming.files.items()}, previous)
+        changelog = compare(describe(previous), new_set, str(target), incoming.origin)
     new_files = {name: data for name, (_, data) in incoming.files.items()}
+    old_files = {name: data for name, (_, data) in previous.files.items()} if previous else {}
+    try:
+        replace_files({target / name: data for name, data in new_files.items()})
+        for name in old_files.keys() - new_files.keys():
+            (target / name).unlink()
+    except OSError as exc:
+        raise GeneratorError(f"cannot write: {exc.strerror or exc}", str(target)) from None
+    kept = new_files.keys() & old_files.keys()
+    changed = sorted(name for name in kept if new_files[name] != old_files[name])
     known = set(metadata.actions) if metadata else set()
     return Imported(
-        added=tuple(sorted(new_files.keys() - previous.keys())),
-        removed=tuple(sorted(previous.keys() - new_files.keys())),
-        changed=tuple(
-            sorted(n for n in new_files.keys() & previous.keys() if new_files[n] != previous[n])
-        ),
-        unchanged=sum(1 for n in new_files.keys() & previous.keys() if new_files[n] == previous[n]),
+        added=tuple(sorted(new_files.keys() - old_files.keys())),
+        removed=tuple(sorted(old_files.keys() - new_files.keys())),
+        changed=tuple(changed),
+        unchanged=len(kept) - len(changed),
         changelog=changelog,
         without_metadata=tuple(sorted(requests - known)),
     )
 
 
-def _current_files(target: Path) -> dict[str, bytes]:
-    if not target.is_dir():
-        return {}
-    return {path.name: path.read_bytes() for path in sorted(target.glob("*.json"))}
-
-
-def _replace_files(target: Path, files: dict[str, bytes], previous: dict[str, bytes]) -> None:
-    """Write every file to a staging folder first, then move them in; on error, nothing."""
-    target.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".import-", dir=target))
-    try:
-        for name, data in files.items():
-            (staging / name).write_bytes(data)
-        for name in files:
-            os.replace(staging / name, target / name)
-        for name in previous.keys() - files.keys():
-            (target / name).unlink()
-    except OSError as exc:
-        raise GeneratorError(f"cannot write: {exc.strerror or exc}", str(target)) from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+def _current_files(target: Path) -> SchemaSource | None:
+    """The version's current schema set, or None when there is none yet."""
+    if not any(target.glob("*.json")):
+        return None
+    return read_schema_source(target)

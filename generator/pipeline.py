@@ -46,11 +46,14 @@ def select_versions(schemas: Path, requested: tuple[str, ...]) -> tuple[str, ...
 
 def build_specs(settings: Settings) -> tuple[ir.Spec, ...]:
     """Load and build the IR of every selected version."""
+    return _build(settings.schemas, select_versions(settings.schemas, settings.versions))
+
+
+def _build(schemas: Path, versions: tuple[str, ...]) -> tuple[ir.Spec, ...]:
     from generator.builder import build_spec
     from generator.loader import load_version
 
-    versions = select_versions(settings.schemas, settings.versions)
-    return tuple(build_spec(load_version(settings.schemas / v, VERSIONS[v])) for v in versions)
+    return tuple(build_spec(load_version(schemas / v, VERSIONS[v])) for v in versions)
 
 
 def generate_files(settings: Settings) -> dict[str, str]:
@@ -65,19 +68,21 @@ def generate_files(settings: Settings) -> dict[str, str]:
 
     versions = select_versions(settings.schemas, settings.versions)
     inputs = input_digests(settings.schemas, versions)
-    rendered = render_package(build_specs(settings))
+    rendered = render_package(_build(settings.schemas, versions))
     previous = read_manifest(settings.out / PACKAGE)
     on_disk = files_on_disk(settings.out)
 
-    def unchanged(path: str, text: str) -> str | None:
+    unformatted = {path: sha256(text) for path, text in rendered.items()}
+
+    def unchanged(path: str, _: str) -> str | None:
         known = previous.outputs.get(path) if previous else None
-        if known is None or known.unformatted_sha256 != sha256(text) or path not in on_disk:
+        if known is None or known.unformatted_sha256 != unformatted[path] or path not in on_disk:
             return None
         data = on_disk[path].read_bytes()
         return data.decode() if sha256(data) == known.sha256 else None
 
     formatted = format_all(rendered, unchanged)
-    outputs = {path: Output(sha256(formatted[path]), sha256(rendered[path])) for path in rendered}
+    outputs = {path: Output(sha256(formatted[path]), unformatted[path]) for path in rendered}
     manifest = Manifest(versions, inputs, outputs)
     files = {**formatted, MANIFEST_PATH: manifest.to_json()}
     return {path: files[path] for path in sorted(files)}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from generator import ir
@@ -11,6 +9,7 @@ from generator.errors import GeneratorError
 from generator.examples import ExampleBuilder
 from generator.formatting import format_all
 from generator.render import environment, handler_protocols
+from generator.writer import replace_files
 
 ROLES = ("charging-station", "csms")
 """The ``--role`` values: the version's first (charging station) and second (central) role."""
@@ -74,18 +73,7 @@ def write_scaffold(out: Path, files: dict[str, str], force: bool) -> None:
     """Write the files into ``out``; refuse an existing folder unless ``force``."""
     if out.exists() and not force:
         raise FolderExists(str(out))
-    staged: list[tuple[Path, Path]] = []
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        for name, text in files.items():
-            handle, temporary_name = tempfile.mkstemp(prefix=f".{name}.", dir=out)
-            staged.append((Path(temporary_name), out / name))
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-        for staged_file, target in staged:
-            staged_file.chmod(0o644)
-            os.replace(staged_file, target)
+        replace_files({out / name: text.encode() for name, text in files.items()})
     except OSError as exc:
-        for staged_file, _ in staged:
-            staged_file.unlink(missing_ok=True)
         raise GeneratorError(f"cannot write: {exc.strerror or exc}", str(out)) from None

@@ -27,10 +27,6 @@ class Drift:
     def __bool__(self) -> bool:
         return bool(self.stale or self.missing or self.extra)
 
-    def paths(self) -> list[str]:
-        """Every differing path, sorted."""
-        return sorted((*self.stale, *self.missing, *self.extra))
-
 
 def files_on_disk(out_dir: Path) -> dict[str, Path]:
     """Generated files under ``out_dir`` (caches aside), by path relative to ``out_dir``."""
@@ -83,21 +79,7 @@ def _write_changed(out_dir: Path, files: dict[str, str]) -> list[str]:
     ]
     # The manifest goes last: until it is replaced, an interrupted run looks stale to check.
     changed.sort(key=lambda path: (path.endswith("/manifest.json"), path))
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for path in changed:
-            target = out_dir / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            staged.append((temporary, target))
-            temporary.write_bytes(files[path].encode())
-            temporary.chmod(0o644)
-    except BaseException:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
-        raise
-    for temporary, target in staged:
-        os.replace(temporary, target)
+    replace_files({out_dir / path: files[path].encode() for path in changed})
     for path, stray in on_disk.items():
         if path not in files:
             stray.unlink()
@@ -105,6 +87,28 @@ def _write_changed(out_dir: Path, files: dict[str, str]) -> list[str]:
         if (out_dir / root).is_dir():
             _remove_empty_folders(out_dir / root)
     return changed
+
+
+def replace_files(contents: dict[Path, bytes]) -> None:
+    """Write every file under a temporary name beside it, then rename all into place.
+
+    Renames follow the order of ``contents``. If any write fails, the temporary files are
+    removed and the targets are untouched; the OSError propagates.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, data in contents.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            staged.append((temporary, target))
+            temporary.write_bytes(data)
+            temporary.chmod(0o644)
+    except BaseException:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        raise
+    for temporary, target in staged:
+        os.replace(temporary, target)
 
 
 def _remove_empty_folders(package: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from support import SCHEMAS
+from test_cli import _snapshot, run
 
 from generator import pipeline
 from generator.config import Settings
@@ -99,7 +100,9 @@ def test_changed_schema_makes_check_fail_and_generate_rewrites_only_what_it_affe
     assert not pipeline.check(settings)
     fresh = Settings(settings.schemas, tmp_path / "fresh", ())
     pipeline.generate(fresh)
-    assert _files(fresh.out) == _files(settings.out), "incremental must equal a full run"
+    assert _snapshot(fresh.out, skip_cache=True) == _snapshot(settings.out, skip_cache=True), (
+        "incremental must equal a full run"
+    )
 
 
 def test_hand_edit_is_overwritten_by_the_next_generate(settings: Settings) -> None:
@@ -111,22 +114,12 @@ def test_hand_edit_is_overwritten_by_the_next_generate(settings: Settings) -> No
     assert enums.read_text() == original
 
 
-def _files(out: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(out)): p.read_bytes()
-        for p in sorted(out.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts
-    }
-
-
 def test_check_on_bad_input_is_exit_2_and_writes_nothing(settings: Settings) -> None:
-    from test_cli import run
-
     (settings.schemas / "2.0.1" / "HeartbeatRequest.json").write_text("{")
-    before = _files(settings.out)
+    before = _snapshot(settings.out, skip_cache=True)
     result = run(
         "check", "--schemas", str(settings.schemas), "--out", str(settings.out), cwd=settings.out
     )
     assert result.returncode == 2
     assert "HeartbeatRequest.json" in result.stderr and result.stderr.count("\n") == 1
-    assert _files(settings.out) == before
+    assert _snapshot(settings.out, skip_cache=True) == before

@@ -125,11 +125,7 @@ def test_field_removed_and_field_made_required_in_16_inline_types(tmp_path: Path
 
 
 def test_diff_reads_zips_and_reports_bad_input(tmp_path: Path) -> None:
-    archive = tmp_path / "old.zip"
-    with zipfile.ZipFile(archive, "w") as out:
-        for path in sorted((SCHEMAS / "1.6").glob("*.json")):
-            out.write(path, f"OCPP-1.6/json/{path.name}")
-    log = _diff_json(archive, SCHEMAS / "1.6", tmp_path)
+    log = _diff_json(_release_zip(tmp_path, "1.6"), SCHEMAS / "1.6", tmp_path)
     assert log["changes"] == [] and log["actions_added"] == []
     broken = _copy_version(tmp_path, "1.6")
     (broken / "Authorize.json").write_text("{")

@@ -439,26 +439,30 @@ class FieldTable:
     def compiled_parse(self) -> Callable[[object], Model]:
         """The compiled fast parser (compiling it now if needed)."""
         if self._fast_parse is None:
-            if "parse" in self._compiling:  # a recursive type: call back through the method
+            compiled = self._compile(_FastParse)
+            if compiled is None:  # a recursive type: call back through the method
                 return self.fast_parse
-            self._compiling.add("parse")
-            try:
-                self._fast_parse = _FastParse(self).compile()
-            finally:
-                self._compiling.discard("parse")
+            self._fast_parse = compiled
         return self._fast_parse
 
     def compiled_dump(self) -> Callable[[Model], dict[str, JsonValue]]:
         """The compiled fast dump (compiling it now if needed)."""
         if self._fast_dump is None:
-            if "dump" in self._compiling:
+            compiled = self._compile(_FastDump)
+            if compiled is None:
                 return self.fast_dump
-            self._compiling.add("dump")
-            try:
-                self._fast_dump = _FastDump(self).compile()
-            finally:
-                self._compiling.discard("dump")
+            self._fast_dump = compiled
         return self._fast_dump
+
+    def _compile(self, writer: type[_FastParse] | type[_FastDump]) -> Any:
+        """``writer``'s function for this table; None while it is being compiled already."""
+        if writer.kind in self._compiling:
+            return None
+        self._compiling.add(writer.kind)
+        try:
+            return writer(self).compile()
+        finally:
+            self._compiling.discard(writer.kind)
 
     def parse(self, value: object, path: Path) -> Model:
         if not isinstance(value, dict):
@@ -549,18 +553,20 @@ class _FastWriter:
             "_is_multiple": _is_multiple,
             "_format_datetime": format_datetime,
         }
+        self.name_of = {id(value): name for name, value in self.names.items()}
         self.helpers: list[str] = []
 
     def ref(self, value: object, hint: str) -> str:
         """A name under which the generated code reaches ``value`` (``hint`` if still free)."""
-        for name, known in self.names.items():
-            if known is value:
-                return name
+        known = self.name_of.get(id(value))
+        if known is not None:
+            return known
         name, number = hint, 1
         while name in self.names:
             number += 1
             name = f"{hint}_{number}"
         self.names[name] = value
+        self.name_of[id(value)] = name
         return name
 
     def finish(self, body: list[str]) -> Callable[..., Any]:
@@ -569,6 +575,10 @@ class _FastWriter:
         exec(compile(source, label, "exec"), self.names)  # our own source, see fast_source()
         self.table.fast_sources[self.kind] = source
         return self.names[self.kind]  # type: ignore[return-value]
+
+
+_CONVERTED = (EnumOf, ObjectOf, DateTime, AnyJson)
+"""Parsers whose Python value differs from the JSON one: the fast path calls a converter."""
 
 
 class _FastParse(_FastWriter):
@@ -650,7 +660,7 @@ class _FastParse(_FastWriter):
                 f"{pad}    raise _Reject",
                 f"{pad}{var} = _fromisoformat({var})",
             ]
-        if isinstance(parser, (EnumOf, ObjectOf, DateTime, AnyJson)):
+        if isinstance(parser, _CONVERTED):
             return [f"{pad}{var} = {self.convert(parser, var)}"]
         conditions = self.conditions(parser, var)
         return [f"{pad}if {' or '.join(conditions)}:", f"{pad}    raise _Reject"]
@@ -668,7 +678,7 @@ class _FastParse(_FastWriter):
             body += ["    out = []", "    for x in a:"]
             body += self.object_lines(items.cls._table, "x", "x_", "        ", depth + 1)
             body += ["        out.append(x)", "    return out"]
-        elif isinstance(items, (EnumOf, ObjectOf, DateTime, AnyJson)):
+        elif isinstance(items, _CONVERTED):
             body.append(f"    return [{self.convert(items, 'x')} for x in a]")
         else:
             body += [
@@ -837,7 +847,7 @@ class Model:
         """The JSON payload: camelCase names, unset optional fields left out."""
         table = self._table
         try:
-            return table.fast_dump(self)
+            return (table._fast_dump or table.compiled_dump())(self)
         except Exception:  # the general dump handles (or reports) odd values
             return table.dump(self)
 
