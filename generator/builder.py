@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import ir
+from generator.docs import render_spec_docs
 from generator.errors import GeneratorError, json_pointer
 from generator.loader import LoadedVersion, SchemaFile, draft06_integers
 from generator.naming import clean_doc, enum_member_name, is_reserved_enum_member, snake_case
@@ -87,7 +88,7 @@ def build_spec(loaded: LoadedVersion) -> ir.Spec:
         clash = named.objects.get(name) or named.enums[name]
         raise _collision(name, clash.source, message_names[name].schema_file)
     actions = _pair_actions(loaded, messages)
-    return ir.Spec(
+    spec = ir.Spec(
         version=loaded.info.folder,
         package=loaded.info.package,
         title=loaded.info.title,
@@ -102,6 +103,7 @@ def build_spec(loaded: LoadedVersion) -> ir.Spec:
         datatypes=tuple(named.objects[name] for name in sorted(named.objects)),
         actions=actions,
     )
+    return render_spec_docs(spec)
 
 
 def _pair_actions(
@@ -320,11 +322,13 @@ class _FileBuilder:
                 )
             members[member] = value
         source = f"{self.file.shown}#{json_pointer(parts)}"
+        description = clean_doc(node.get("description"))
         enum = ir.EnumDef(
             name,
             tuple(ir.EnumMember(m, v) for m, v in members.items()),
-            clean_doc(node.get("description")) or f"Values of {name}.",
+            description or f"Values of {name}.",
             source,
+            description,
         )
         self.named.add_enum(enum)
         return name
@@ -352,23 +356,25 @@ class _FileBuilder:
             prop_parts = (*parts, "properties", json_name)
             prop_location = f"{location}/{json_name}" if location else json_name
             prop_type = self._type(prop, prop_parts, prop_location, None)
-            description = prop.get("description") if isinstance(prop, dict) else None
+            description = clean_doc(prop.get("description") if isinstance(prop, dict) else None)
             fields.append(
                 ir.Field(
                     json_name,
                     snake_case(json_name),
                     prop_type,
                     json_name in required,
-                    clean_doc(description),
+                    description,
+                    description,
                 )
             )
         ordered = tuple([f for f in fields if f.required] + [f for f in fields if not f.required])
         self._check_field_names(ordered, additional, parts)
         source = f"{self.file.shown}#{json_pointer(parts)}"
-        doc = clean_doc(node.get("description"))
+        description = clean_doc(node.get("description"))
+        doc = description
         if parts and not doc:
             doc = f"The {name} type of {Path(self.file.shown).name}."
-        obj = ir.ObjectDef(name, ordered, additional, doc, source)
+        obj = ir.ObjectDef(name, ordered, additional, doc, source, description)
         if parts:
             self.named.add_object(obj)
         return obj

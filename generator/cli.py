@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 
-from generator import PACKAGE, pipeline
+from generator import pipeline
 from generator.config import Settings, resolve_settings
 from generator.errors import GeneratorError
 
@@ -49,11 +49,37 @@ VersionOption = Annotated[
         help="OCPP version (repeatable): 1.6, 2.0.1 or 2.1. Default: every version folder present.",
     ),
 ]
+PackageOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--package",
+        help="Import name of the generated package; dotted names (acme_csms.ocpp) are allowed, "
+        "the tests go to the sibling <package>_tests. "
+        "Default: [tool.ocppgen] package, else ocpp_bindings.",
+    ),
+]
+TemplatesOption = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option(
+        "--templates",
+        help="Folder of template overrides: a file with the relative path of a bundled template "
+        "(see `ocppgen templates list`) replaces it. Default: [tool.ocppgen] templates.",
+        file_okay=False,
+    ),
+]
 
 
-def _settings(schemas: Path | None, out: Path | None, versions: list[str] | None) -> Settings:
+def _settings(
+    schemas: Path | None,
+    out: Path | None,
+    versions: list[str] | None,
+    package: str | None = None,
+    templates: Path | None = None,
+) -> Settings:
     try:
-        return resolve_settings(schemas, out, versions, Path.cwd())
+        return resolve_settings(
+            schemas, out, versions, Path.cwd(), package=package, templates=templates
+        )
     except GeneratorError as exc:
         _fail(exc)
 
@@ -65,36 +91,49 @@ def _fail(error: GeneratorError) -> NoReturn:
 
 @app.command()
 def generate(
-    schemas: SchemasOption = None, out: OutOption = None, version: VersionOption = None
+    schemas: SchemasOption = None,
+    out: OutOption = None,
+    version: VersionOption = None,
+    package: PackageOption = None,
+    templates: TemplatesOption = None,
 ) -> None:
-    """Regenerate the ocpp_bindings package: only changed files are rewritten, none on error."""
-    settings = _settings(schemas, out, version)
+    """Regenerate the bindings package and its tests: only changed files are rewritten.
+
+    On any error (bad schema, broken template override, invalid package name) nothing is
+    written and the error is one line naming the file and place; exit 2.
+    """
+    settings = _settings(schemas, out, version, package, templates)
     try:
         written = pipeline.generate(settings)
     except GeneratorError as exc:
         _fail(exc)
-    package = settings.out / PACKAGE
-    typer.echo(f"{package}: {len(written.files)} files, {len(written.rewritten)} rewritten")
+    package_dir = settings.out / settings.layout.package_dir
+    typer.echo(f"{package_dir}: {len(written.files)} files, {len(written.rewritten)} rewritten")
     for path in written.rewritten:
         typer.echo(f"  wrote {path}")
 
 
 @app.command()
 def check(
-    schemas: SchemasOption = None, out: OutOption = None, version: VersionOption = None
+    schemas: SchemasOption = None,
+    out: OutOption = None,
+    version: VersionOption = None,
+    package: PackageOption = None,
+    templates: TemplatesOption = None,
 ) -> None:
     """Exit 1 when the package on disk differs from what generate would write; never writes.
 
-    Lists stale (hand-edited included), missing and extra files. Exit 2 on bad input.
+    Lists stale (hand-edited included), missing and extra files; an edited template override
+    makes the package stale too. Exit 2 on bad input.
     """
-    settings = _settings(schemas, out, version)
+    settings = _settings(schemas, out, version, package, templates)
     try:
         found = pipeline.check(settings)
     except GeneratorError as exc:
         _fail(exc)
-    package = settings.out / PACKAGE
+    package_dir = settings.out / settings.layout.package_dir
     if found:
-        typer.echo(f"ocppgen: {package} is not what generate would write:", err=True)
+        typer.echo(f"ocppgen: {package_dir} is not what generate would write:", err=True)
         for label, paths in (
             ("stale", found.stale),
             ("missing", found.missing),
@@ -104,7 +143,7 @@ def check(
                 typer.echo(f"  {label:<8}{path}", err=True)
         typer.echo("run `ocppgen generate` (make generate) and commit the result", err=True)
         raise typer.Exit(code=1)
-    typer.echo(f"{package} is up to date")
+    typer.echo(f"{package_dir} is up to date")
 
 
 class DiffFormat(str, Enum):
@@ -219,6 +258,8 @@ def scaffold(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing folder.")] = False,
     schemas: SchemasOption = None,
+    package: PackageOption = None,
+    templates: TemplatesOption = None,
 ) -> None:
     """Write a starter package implementing one side's handler protocols, with its tests.
 
@@ -227,12 +268,14 @@ def scaffold(
     """
     from generator.scaffold import FolderExists, scaffold_files, write_scaffold
 
-    settings = _settings(schemas, Path("."), [version])
+    settings = _settings(schemas, Path("."), [version], package, templates)
     try:
         if not out.name.isidentifier():
             raise GeneratorError("the folder name must be a Python package name", str(out))
         (spec,) = pipeline.build_specs(settings)
-        files = scaffold_files(spec, role.value, tuple(profile or ()), out.name)
+        files = scaffold_files(
+            spec, role.value, tuple(profile or ()), settings.layout, settings.templates
+        )
         write_scaffold(out, files, force)
     except GeneratorError as exc:
         _fail(exc)
@@ -240,7 +283,60 @@ def scaffold(
         typer.echo(f"ocppgen: {out} exists; nothing written (use --force to overwrite)", err=True)
         raise typer.Exit(code=1) from None
     typer.echo(f"wrote {', '.join(sorted(files))} to {out}")
-    typer.echo(f"run: PYTHONPATH=<folder holding ocpp_bindings>:{out.parent} pytest {out}")
+    top = settings.layout.package.split(".")[0]
+    typer.echo(f"run: PYTHONPATH=<folder holding {top}>:{out.parent} pytest {out}")
+
+
+templates_app = typer.Typer(
+    help="See and start template overrides (--templates / [tool.ocppgen] templates).",
+    no_args_is_help=True,
+)
+app.add_typer(templates_app, name="templates")
+
+
+@templates_app.command("list")
+def list_templates_command(templates: TemplatesOption = None) -> None:
+    """Print the bundled templates; those the overrides folder replaces are marked."""
+    from generator.templating import list_templates
+
+    settings = _settings(None, Path("."), None, templates=templates)
+    listing = list_templates(settings.templates)
+    for name in listing.bundled:
+        mark = "overridden" if name in listing.overridden else "bundled"
+        typer.echo(f"{mark:<12}{name}")
+    for name in listing.extra:
+        typer.echo(f"{'extra':<12}{name}")
+
+
+@templates_app.command("copy")
+def copy_templates_command(
+    names: Annotated[list[str], typer.Argument(help="Bundled template names (see list).")],
+    to: Annotated[Path, typer.Option("--to", help="The overrides folder.", file_okay=False)],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+) -> None:
+    """Copy bundled templates into an overrides folder to start editing them.
+
+    Exit 1 when a target exists (unless --force); exit 2 for an unknown name. Nothing is
+    written unless every name is good.
+    """
+    from generator.templating import bundled_template_text
+    from generator.writer import replace_files
+
+    try:
+        texts = {to / name: bundled_template_text(name) for name in names}
+    except GeneratorError as exc:
+        _fail(exc)
+    existing = [str(path) for path in texts if path.exists()]
+    if existing and not force:
+        typer.echo(f"ocppgen: {existing[0]} exists; nothing written (use --force)", err=True)
+        raise typer.Exit(code=1)
+    try:
+        replace_files({path: text.encode() for path, text in texts.items()})
+    except OSError as exc:
+        _fail(GeneratorError(f"cannot write: {exc.strerror or exc}", str(to)))
+    for path in texts:
+        typer.echo(f"wrote {path}")
+    typer.echo(f"generate with: ocppgen generate --templates {to}")
 
 
 @app.command("list")

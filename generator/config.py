@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import toml as tomllib
 from generator.errors import GeneratorError
+from generator.layout import DEFAULT_PACKAGE, Layout, check_package_name
 from generator.resources import bundled_schemas_dir
+
+PATH_KEYS = ("schemas", "out", "templates")
+"""``[tool.ocppgen]`` keys holding a folder, relative to the pyproject.toml's folder."""
+TEXT_KEYS = ("package",)
+KNOWN_KEYS = frozenset(PATH_KEYS + TEXT_KEYS)
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Where to read schemas, where to write, and which versions."""
+    """Where to read schemas and templates, where to write, which versions, which package."""
 
     schemas: Path
     out: Path
     versions: tuple[str, ...]
+    layout: Layout = field(default_factory=Layout)
+    templates: Path | None = None
+    """A folder of template overrides (same relative path as the bundled template)."""
+
+
+@dataclass(frozen=True)
+class ProjectDefaults:
+    """What ``[tool.ocppgen]`` of the nearest pyproject.toml sets (None: not set)."""
+
+    schemas: Path | None = None
+    out: Path | None = None
+    templates: Path | None = None
+    package: str | None = None
+    source: str = "[tool.ocppgen]"
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -28,32 +48,50 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def project_defaults(start: Path) -> tuple[Path | None, Path | None]:
-    """``schemas`` and ``out`` from ``[tool.ocppgen]``, resolved against that file's folder."""
+def project_defaults(start: Path) -> ProjectDefaults:
+    """``[tool.ocppgen]`` of the nearest pyproject.toml; folders resolved against its folder."""
     pyproject = find_pyproject(start)
     if pyproject is None:
-        return None, None
+        return ProjectDefaults()
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise GeneratorError(f"cannot read: {exc}", str(pyproject)) from None
     section = data.get("tool", {}).get("ocppgen", {})
-    paths = []
-    for key in ("schemas", "out"):
-        value = section.get(key)
-        if value is not None and not isinstance(value, str):
+    unknown = sorted(set(section) - KNOWN_KEYS)
+    if unknown:
+        known = ", ".join(sorted(KNOWN_KEYS))
+        raise GeneratorError(
+            f"[tool.ocppgen] has unknown key {unknown[0]!r} (known: {known})", str(pyproject)
+        )
+    for key in (*PATH_KEYS, *TEXT_KEYS):
+        if key in section and not isinstance(section[key], str):
             raise GeneratorError(f"[tool.ocppgen] {key} must be a string", str(pyproject))
-        paths.append(None if value is None else pyproject.parent / value)
-    return paths[0], paths[1]
+    folders = {key: pyproject.parent / section[key] for key in PATH_KEYS if key in section}
+    return ProjectDefaults(**folders, package=section.get("package"), source=str(pyproject))
 
 
 def resolve_settings(
-    schemas: Path | None, out: Path | None, versions: list[str] | None, cwd: Path
+    schemas: Path | None,
+    out: Path | None,
+    versions: list[str] | None,
+    cwd: Path,
+    *,
+    package: str | None = None,
+    templates: Path | None = None,
 ) -> Settings:
     """Combine CLI options, project defaults and built-in defaults."""
-    default_schemas, default_out = project_defaults(cwd)
-    schemas = schemas or default_schemas or bundled_schemas_dir()
-    out = out or default_out or cwd / "generated"
+    defaults = project_defaults(cwd)
+    schemas = schemas or defaults.schemas or bundled_schemas_dir()
+    out = out or defaults.out or cwd / "generated"
+    templates = templates or defaults.templates
+    if package is not None:
+        package = check_package_name(package, "--package")
+    elif defaults.package is not None:
+        package = check_package_name(defaults.package, defaults.source)
     if not schemas.is_dir():
         raise GeneratorError("schemas folder not found", str(schemas))
-    return Settings(schemas, out, tuple(versions or ()))
+    if templates is not None and not templates.is_dir():
+        raise GeneratorError("templates folder not found", str(templates))
+    layout = Layout(package or DEFAULT_PACKAGE)
+    return Settings(schemas, out, tuple(versions or ()), layout, templates)

@@ -9,6 +9,7 @@ from multiprocessing import get_all_start_methods, get_context
 
 import black
 from black.mode import TargetVersion
+from black.parsing import InvalidInput
 
 LINE_LENGTH = 100
 BLACK_MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH)
@@ -16,9 +17,26 @@ PARALLEL_MIN_CHARS = 200_000
 """Below this much source, starting worker processes costs more than it saves."""
 
 
+class UnparsableSource(Exception):
+    """black cannot parse a rendered source (a broken template override, usually)."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
 def format_source(text: str) -> str:
     """One file through black (non-Python files are left alone by the caller)."""
     return black.format_str(text, mode=BLACK_MODE)
+
+
+def _format_or_report(text: str) -> tuple[str, str | None]:
+    """black's output, or the first line of its complaint (picklable, for worker processes)."""
+    try:
+        return format_source(text), None
+    except InvalidInput as exc:
+        return text, str(exc).splitlines()[0]
 
 
 def format_all(
@@ -27,7 +45,7 @@ def format_all(
     """Format every ``.py`` source; ``reuse(path, text)`` may give an earlier result instead.
 
     Work is spread over the CPUs when there is enough of it; the result does not depend on
-    how it was split.
+    how it was split. Raises :class:`UnparsableSource` for a source black cannot parse.
     """
     done: dict[str, str] = {}
     todo: dict[str, str] = {}
@@ -45,11 +63,16 @@ def format_all(
 
 def _format_many(todo: dict[str, str]) -> dict[str, str]:
     workers = min(os.cpu_count() or 1, len(todo))
-    if workers < 2 or sum(len(text) for text in todo.values()) < PARALLEL_MIN_CHARS:
-        return {path: format_source(text) for path, text in todo.items()}
     # Largest first, so that no worker is left with one big file at the end.
     paths = sorted(todo, key=lambda path: -len(todo[path]))
-    method = "fork" if "fork" in get_all_start_methods() else None
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method)) as pool:
-        results = pool.map(format_source, [todo[path] for path in paths])
-        return dict(zip(paths, results, strict=True))
+    sources = [todo[path] for path in paths]
+    if workers < 2 or sum(len(text) for text in sources) < PARALLEL_MIN_CHARS:
+        results = [_format_or_report(text) for text in sources]
+    else:
+        method = "fork" if "fork" in get_all_start_methods() else None
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method)) as pool:
+            results = list(pool.map(_format_or_report, sources))
+    for path, (_, problem) in sorted(zip(paths, results, strict=True)):
+        if problem is not None:
+            raise UnparsableSource(path, problem)
+    return {path: text for path, (text, _) in zip(paths, results, strict=True)}

@@ -97,6 +97,9 @@ class Field:
     type: TypeExpr
     required: bool
     doc: str
+    """The description as a docstring: plain prose (see :mod:`generator.docs`)."""
+    description: str = ""
+    """The schema's description text as written (AsciiDoc source)."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ class EnumDef:
     members: tuple[EnumMember, ...]
     doc: str
     source: str
+    description: str = ""
 
     def shape(self) -> object:
         """What makes two enums the same type (docs and source aside)."""
@@ -130,6 +134,7 @@ class ObjectDef:
     allows_extra: bool
     doc: str
     source: str
+    description: str = ""
 
     def shape(self) -> object:
         """What makes two object types the same type (docs and source aside)."""

@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
-from generator.resources import templates_dir
+from generator.resources import template_names, templates_dir
 
-MANIFEST = "manifest.json"
-FORMAT = 1
+FORMAT = 2
 _GENERATOR_CODE = Path(__file__).resolve().parent
 
 
@@ -39,7 +38,10 @@ class Manifest:
 
     versions: tuple[str, ...]
     inputs: dict[str, str]
-    """``schemas/<v>/<file>`` and ``templates/<file>`` -> sha256; ``generator`` -> code digest."""
+    """``schemas/<v>/<file>``, ``templates/<file>`` and ``overrides/<file>`` -> sha256;
+    ``generator`` -> code digest."""
+    options: dict[str, str] = field(default_factory=dict)
+    """Options that shape the output besides the inputs (``package``)."""
     outputs: dict[str, Output] = field(default_factory=dict)
     generator_version: str = __version__
 
@@ -49,6 +51,7 @@ class Manifest:
             "generator": "ocppgen",
             "generator_version": self.generator_version,
             "versions": list(self.versions),
+            "options": dict(sorted(self.options.items())),
             "inputs": dict(sorted(self.inputs.items())),
             "outputs": {
                 path: {"sha256": out.sha256, "unformatted_sha256": out.unformatted_sha256}
@@ -58,16 +61,20 @@ class Manifest:
         return json.dumps(document, indent=2) + "\n"
 
     def same_inputs(self, other: Manifest) -> bool:
-        """Whether ``other`` was made by the same generator from the same inputs."""
-        return (self.generator_version, self.versions, self.inputs) == (
+        """Whether ``other`` was made by the same generator from the same inputs and options."""
+        return (self.generator_version, self.versions, self.options, self.inputs) == (
             other.generator_version,
             other.versions,
+            other.options,
             other.inputs,
         )
 
 
-def input_digests(schemas: Path, versions: tuple[str, ...]) -> dict[str, str]:
-    """Digest of every file a generation reads: schemas, metadata, templates, generator code.
+def input_digests(
+    schemas: Path, versions: tuple[str, ...], overrides: Path | None = None
+) -> dict[str, str]:
+    """Digest of every file a generation reads: schemas, metadata, templates (bundled and
+    overrides), generator code.
 
     Keys are relative (``schemas/2.0.1/BootNotificationRequest.json``), so the manifest does
     not depend on where the project or the installed generator lives.
@@ -78,8 +85,11 @@ def input_digests(schemas: Path, versions: tuple[str, ...]) -> dict[str, str]:
         files = [*folder.glob("*.json"), folder / "ocppgen.toml"]
         for path in sorted(p for p in files if p.is_file()):
             digests[f"schemas/{version}/{path.name}"] = sha256(path.read_bytes())
-    for path in sorted(p for p in templates_dir().iterdir() if p.is_file()):
-        digests[f"templates/{path.name}"] = sha256(path.read_bytes())
+    for name in template_names(templates_dir()):
+        digests[f"templates/{name}"] = sha256((templates_dir() / name).read_bytes())
+    if overrides is not None:
+        for name in template_names(overrides):
+            digests[f"overrides/{name}"] = sha256((overrides / name).read_bytes())
     code = hashlib.sha256()
     for path in sorted(_GENERATOR_CODE.glob("*.py")):
         code.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -87,10 +97,10 @@ def input_digests(schemas: Path, versions: tuple[str, ...]) -> dict[str, str]:
     return digests
 
 
-def read_manifest(package: Path) -> Manifest | None:
-    """The manifest in ``package``, or None when it is missing or not one we can read."""
+def read_manifest(path: Path) -> Manifest | None:
+    """The manifest at ``path``, or None when it is missing or not one we can read."""
     try:
-        document = json.loads((package / MANIFEST).read_text(encoding="utf-8"))
+        document = json.loads(path.read_text(encoding="utf-8"))
         if document.get("format") != FORMAT:
             return None
         outputs = {
@@ -100,6 +110,7 @@ def read_manifest(package: Path) -> Manifest | None:
         return Manifest(
             versions=tuple(document["versions"]),
             inputs=dict(document["inputs"]),
+            options=dict(document["options"]),
             outputs=outputs,
             generator_version=document["generator_version"],
         )

@@ -10,11 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import PACKAGE
 from generator.config import Settings
 from generator.errors import GeneratorError
 from generator.manifest import (
-    MANIFEST,
     Manifest,
     Output,
     input_digests,
@@ -25,9 +23,10 @@ from generator.versions import VERSIONS
 from generator.writer import Drift, drift, files_on_disk, write_package
 
 if TYPE_CHECKING:
-    from generator import ir
+    from collections.abc import Callable
 
-MANIFEST_PATH = f"{PACKAGE}/{MANIFEST}"
+    from generator import ir
+    from generator.render import RenderedPackage
 
 
 def select_versions(schemas: Path, requested: tuple[str, ...]) -> tuple[str, ...]:
@@ -63,16 +62,16 @@ def generate_files(settings: Settings) -> dict[str, str]:
     untouched, are taken from disk instead of going through black again: the result is the
     same as a full run, only faster.
     """
-    from generator.formatting import format_all
     from generator.render import render_package
 
     versions = select_versions(settings.schemas, settings.versions)
-    inputs = input_digests(settings.schemas, versions)
-    rendered = render_package(_build(settings.schemas, versions))
-    previous = read_manifest(settings.out / PACKAGE)
-    on_disk = files_on_disk(settings.out)
+    layout = settings.layout
+    inputs = input_digests(settings.schemas, versions, settings.templates)
+    rendered = render_package(_build(settings.schemas, versions), layout, settings.templates)
+    previous = read_manifest(settings.out / layout.manifest_path)
+    on_disk = files_on_disk(settings.out, layout.roots)
 
-    unformatted = {path: sha256(text) for path, text in rendered.items()}
+    unformatted = {path: sha256(text) for path, text in rendered.files.items()}
 
     def unchanged(path: str, _: str) -> str | None:
         known = previous.outputs.get(path) if previous else None
@@ -81,11 +80,36 @@ def generate_files(settings: Settings) -> dict[str, str]:
         data = on_disk[path].read_bytes()
         return data.decode() if sha256(data) == known.sha256 else None
 
-    formatted = format_all(rendered, unchanged)
-    outputs = {path: Output(sha256(formatted[path]), unformatted[path]) for path in rendered}
-    manifest = Manifest(versions, inputs, outputs)
-    files = {**formatted, MANIFEST_PATH: manifest.to_json()}
+    formatted = _format(rendered, unchanged, settings.templates)
+    outputs = {path: Output(sha256(formatted[path]), unformatted[path]) for path in formatted}
+    manifest = Manifest(versions, inputs, options(settings), outputs)
+    files = {**formatted, layout.manifest_path: manifest.to_json()}
     return {path: files[path] for path in sorted(files)}
+
+
+def options(settings: Settings) -> dict[str, str]:
+    """The settings besides the inputs that shape the output (recorded in the manifest)."""
+    return {"package": settings.layout.package}
+
+
+def _format(
+    rendered: RenderedPackage,
+    reuse: Callable[[str, str], str | None],
+    overrides: Path | None,
+) -> dict[str, str]:
+    """black over the rendered sources; unparsable output names the template that wrote it."""
+    from generator.formatting import UnparsableSource, format_all
+
+    try:
+        return format_all(rendered.files, reuse)
+    except UnparsableSource as exc:
+        template = rendered.templates.get(exc.path, "?")
+        if overrides is not None and (overrides / template).is_file():
+            template = str(overrides / template)
+        raise GeneratorError(
+            f"the template {template} wrote Python that black cannot parse: {exc.message}",
+            exc.path,
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -99,7 +123,7 @@ class Written:
 def generate(settings: Settings) -> Written:
     """Generate and write the package; only changed files are rewritten."""
     files = generate_files(settings)
-    return Written(files, write_package(settings.out, files))
+    return Written(files, write_package(settings.out, files, settings.layout.roots))
 
 
 def check(settings: Settings) -> Drift:
@@ -110,11 +134,13 @@ def check(settings: Settings) -> Drift:
     package is generated in memory and compared.
     """
     versions = select_versions(settings.schemas, settings.versions)
-    previous = read_manifest(settings.out / PACKAGE)
-    current = Manifest(versions, input_digests(settings.schemas, versions))
+    layout = settings.layout
+    previous = read_manifest(settings.out / layout.manifest_path)
+    inputs = input_digests(settings.schemas, versions, settings.templates)
+    current = Manifest(versions, inputs, options(settings))
     if previous is not None and previous.same_inputs(current):
         expected = {path: output.sha256 for path, output in previous.outputs.items()}
-        expected[MANIFEST_PATH] = sha256(previous.to_json())
-        return drift(settings.out, expected)
+        expected[layout.manifest_path] = sha256(previous.to_json())
+        return drift(settings.out, expected, layout.roots)
     files = generate_files(settings)
-    return drift(settings.out, {path: sha256(text) for path, text in files.items()})
+    return drift(settings.out, {path: sha256(text) for path, text in files.items()}, layout.roots)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from pathlib import PurePath
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
 from typing import Any
 
 import jinja2
 
-from generator import PACKAGE, TESTS_PACKAGE, __version__, ir, pyexpr
+from generator import __version__, ir, pyexpr, templating
+from generator.docs import wrap_docstring
 from generator.examples import INVALID_LABELS, ExampleBuilder
+from generator.formatting import LINE_LENGTH
+from generator.layout import Layout
 from generator.naming import dunder_all_key, isort_key, snake_case
-from generator.resources import templates_dir
 
 RUNTIME_SOURCE = "ocppgen runtime (templates/_runtime.py.j2)"
 
@@ -96,27 +98,25 @@ def _innermost(t: ir.TypeExpr) -> ir.TypeExpr:
 
 
 def docstring(text: str, indent: int) -> str:
-    """A triple-quoted docstring literal, its continuation lines indented by ``indent``."""
+    """A triple-quoted docstring literal of ``text`` (already plain prose), wrapped to fit the
+    line length at ``indent``; quotes and backslashes cannot end it early."""
     body = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     if body.endswith('"'):
         body += " "
-    pad = " " * indent
-    lines = body.split("\n")
-    if len(lines) == 1:
+    if "\n" not in body and indent + len(body) + 6 <= LINE_LENGTH:
         return f'"""{body}"""'
-    return '"""' + ("\n" + pad).join(lines).replace("\n" + pad + "\n", "\n\n") + "\n" + pad + '"""'
+    pad = " " * indent
+    lines = wrap_docstring(body, LINE_LENGTH - indent - 3)
+    if len(lines) == 1:  # black would join the closing quotes to it: leave room for them
+        lines = wrap_docstring(body, LINE_LENGTH - indent - 6)
+    joined = "\n".join(pad + line if line else "" for line in lines)
+    return '"""' + joined.lstrip() + "\n" + pad + '"""'
 
 
-def environment() -> jinja2.Environment:
-    """The Jinja environment with the filters the templates use."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,
-    )
+def environment(layout: Layout | None = None, overrides: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment with the filters and globals the templates use."""
+    layout = layout or Layout()
+    env = templating.environment(overrides)
     env.filters.update(
         docstring=docstring,
         pyrepr=repr,
@@ -128,79 +128,178 @@ def environment() -> jinja2.Environment:
         sort_imports=lambda names: sorted(names, key=isort_key),
         sort_all=lambda names: sorted(names, key=dunder_all_key),
     )
-    env.globals["generator_version"] = __version__
+    env.globals.update(
+        generator_version=__version__,
+        package=layout.package,
+        tests_package=layout.tests_package,
+    )
     return env
 
 
-def render_package(specs: tuple[ir.Spec, ...]) -> dict[str, str]:
-    """All files of the ``ocpp_bindings`` package, by path relative to the output folder.
+@dataclass
+class RenderedPackage:
+    """The rendered files (path relative to the output folder -> text) and their templates."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    templates: dict[str, str] = field(default_factory=dict)
+    """Output path -> the template that wrote it (for error messages)."""
+
+
+def render_package(
+    specs: tuple[ir.Spec, ...], layout: Layout | None = None, overrides: Path | None = None
+) -> RenderedPackage:
+    """All files of the package and its tests, by path relative to the output folder.
 
     The Python sources come out as the templates write them; :mod:`generator.formatting`
     puts them through black.
     """
-    env = environment()
-    files: dict[str, str] = {
-        f"{PACKAGE}/__init__.py": _render(env, "package_init.py.j2", RUNTIME_SOURCE, specs=specs),
-        f"{PACKAGE}/_runtime.py": _render(env, "_runtime.py.j2", RUNTIME_SOURCE),
-        f"{PACKAGE}/_registry.py": _render(env, "_registry.py.j2", RUNTIME_SOURCE),
-        f"{PACKAGE}/_dispatch.py": _render(env, "_dispatch.py.j2", RUNTIME_SOURCE),
-        f"{PACKAGE}/py.typed": "",
-    }
-    tests_doc = '"""Generated tests of the ocpp_bindings package, one module per profile."""\n'
-    files[f"{TESTS_PACKAGE}/__init__.py"] = _render_header(env, RUNTIME_SOURCE) + tests_doc
-    files[f"{TESTS_PACKAGE}/_support.py"] = _render(env, "tests_support.py.j2", RUNTIME_SOURCE)
-    for spec in specs:
-        files.update(_render_version(env, spec))
-        files.update(_render_examples_and_tests(env, spec))
-    return {path: files[path] for path in sorted(files)}
+    return _Renderer(layout or Layout(), overrides).package(specs)
 
 
-def _render_header(env: jinja2.Environment, source: str) -> str:
-    return env.get_template("header.j2").render(source=source) + "\n"
+class _Renderer:
+    """Renders the templates of one run into a :class:`RenderedPackage`."""
 
+    def __init__(self, layout: Layout, overrides: Path | None) -> None:
+        self.layout = layout
+        self.env = environment(layout, overrides)
+        self.out = RenderedPackage()
 
-def _render_examples_and_tests(env: jinja2.Environment, spec: ir.Spec) -> dict[str, str]:
-    """``examples.json`` + ``examples.py`` of a version, and its tests, one module per profile."""
-    source = f"{spec.title} JSON schemas by the OCA"
-    builder = ExampleBuilder(spec)
-    examples: dict[str, dict[str, dict[str, Any]]] = {}
-    for action in spec.actions:
-        examples[action.name] = {
-            message.kind: {
-                "minimal": builder.payload(message.type, full=False),
-                "full": builder.payload(message.type, full=True),
+    def add(self, path: str, template: str, source: str, **context: Any) -> None:
+        """Render ``template`` (with the generated header naming ``source``) into ``path``."""
+        text = templating.render_template(self.env, template, source=source, **context)
+        self.out.files[path] = text
+        self.out.templates[path] = template
+
+    def add_text(self, path: str, text: str) -> None:
+        self.out.files[path] = text
+        self.out.templates[path] = "header.j2"
+
+    def header(self, source: str) -> str:
+        return templating.render_template(self.env, "header.j2", source=source) + "\n"
+
+    def package(self, specs: tuple[ir.Spec, ...]) -> RenderedPackage:
+        base, tests = self.layout.package_dir, self.layout.tests_dir
+        self.add(f"{base}/__init__.py", "package_init.py.j2", RUNTIME_SOURCE, specs=specs)
+        self.add(f"{base}/_runtime.py", "_runtime.py.j2", RUNTIME_SOURCE)
+        self.add(f"{base}/_registry.py", "_registry.py.j2", RUNTIME_SOURCE)
+        self.add(f"{base}/_dispatch.py", "_dispatch.py.j2", RUNTIME_SOURCE)
+        self.out.files[f"{base}/py.typed"] = ""
+        tests_doc = (
+            f'"""Generated tests of the {self.layout.package} package, one module per profile."""\n'
+        )
+        self.add_text(f"{tests}/__init__.py", self.header(RUNTIME_SOURCE) + tests_doc)
+        self.add(f"{tests}/_support.py", "tests_support.py.j2", RUNTIME_SOURCE)
+        for spec in specs:
+            self.version(spec)
+            self.examples_and_tests(spec)
+        files = self.out.files
+        self.out.files = {path: files[path] for path in sorted(files)}
+        return self.out
+
+    def examples_and_tests(self, spec: ir.Spec) -> None:
+        """``examples.json`` + ``examples.py`` of a version and its per-profile tests."""
+        source = f"{spec.title} JSON schemas by the OCA"
+        builder = ExampleBuilder(spec)
+        examples: dict[str, dict[str, dict[str, Any]]] = {}
+        for action in spec.actions:
+            examples[action.name] = {
+                message.kind: {
+                    "minimal": builder.payload(message.type, full=False),
+                    "full": builder.payload(message.type, full=True),
+                }
+                for message in (action.request, action.response)
+                if message is not None
             }
+        base = f"{self.layout.package_dir}/{spec.package}"
+        tests = f"{self.layout.tests_dir}/{spec.package}"
+        doc = f'"""Generated tests of the {spec.title} bindings, one module per profile."""\n'
+        self.out.files[f"{base}/examples.json"] = _json(examples)
+        self.add(f"{base}/examples.py", "examples.py.j2", source, spec=spec)
+        self.add_text(f"{tests}/__init__.py", self.header(source) + doc)
+        protocols = handler_protocols(spec)
+        invalid_payloads: dict[str, list[dict[str, Any]]] = {}
+        for profile in spec.profiles:
+            actions = spec.actions_of(profile)
+            invalid, not_applicable = _invalid_cases(spec, builder, actions)
+            invalid_payloads[profile.name] = invalid
+            label = f"{profile.name} ({profile.letter})" if profile.letter else profile.name
+            self.add(
+                f"{tests}/test_{snake_case(profile.name)}.py",
+                "profile_test.py.j2",
+                source,
+                spec=spec,
+                profile=profile.name,
+                label=label,
+                actions=actions,
+                not_applicable=not_applicable,
+                protocols=[p for p in protocols if p.profile == profile.name],
+            )
+        self.out.files[f"{tests}/invalid_payloads.json"] = _json(invalid_payloads)
+
+    def version(self, spec: ir.Spec) -> None:
+        # Only __init__ names the schema set's digest: other files change only when their
+        # content does, so one changed schema leaves the rest of the package untouched.
+        source = f"{spec.title} JSON schemas by the OCA"
+        init_source = f"{source}, schema set sha256 {spec.schema_digest[:16]}"
+        base = f"{self.layout.package_dir}/{spec.package}"
+        messages = tuple(m.type for m in spec.messages)
+        public = [e.name for e in spec.enums] + [o.name for o in spec.datatypes]
+        public += [m.name for m in messages] + ["DIALECT", "OCPP_VERSION", "ErrorCode"]
+        export_names = sorted(public, key=dunder_all_key)
+        protocols = handler_protocols(spec)
+        handler_imports = {
+            message.type.name
+            for protocol in protocols
+            for action in protocol.actions
             for message in (action.request, action.response)
             if message is not None
         }
-    base = f"{PACKAGE}/{spec.package}"
-    tests = f"{TESTS_PACKAGE}/{spec.package}"
-    doc = f'"""Generated tests of the {spec.title} bindings, one module per profile."""\n'
-    files = {
-        f"{base}/examples.json": _json(examples),
-        f"{base}/examples.py": _render(env, "examples.py.j2", source, spec=spec),
-        f"{tests}/__init__.py": _render_header(env, source) + doc,
-    }
-    protocols = handler_protocols(spec)
-    invalid_payloads: dict[str, list[dict[str, Any]]] = {}
-    for profile in spec.profiles:
-        actions = spec.actions_of(profile)
-        invalid, not_applicable = _invalid_cases(spec, builder, actions)
-        invalid_payloads[profile.name] = invalid
-        label = f"{profile.name} ({profile.letter})" if profile.letter else profile.name
-        files[f"{tests}/test_{snake_case(profile.name)}.py"] = _render(
-            env,
-            "profile_test.py.j2",
+        self.add(
+            f"{base}/__init__.py",
+            "version_init.py.j2",
+            init_source,
+            spec=spec,
+            export_names=export_names,
+        )
+        self.add(f"{base}/errors.py", "errors.py.j2", source, spec=spec)
+        self.add(f"{base}/registry.py", "registry.py.j2", source, spec=spec)
+        self.out.files[f"{base}/descriptions.json"] = _json(_descriptions(spec))
+        self.add(
+            f"{base}/handlers.py",
+            "handlers.py.j2",
             source,
             spec=spec,
-            profile=profile.name,
-            label=label,
-            actions=actions,
-            not_applicable=not_applicable,
-            protocols=[p for p in protocols if p.profile == profile.name],
+            protocols=protocols,
+            handler_imports=sorted(handler_imports),
+            handler_doc=handler_doc,
         )
-    files[f"{tests}/invalid_payloads.json"] = _json(invalid_payloads)
-    return files
+        self.add(f"{base}/dispatch.py", "dispatch.py.j2", source, spec=spec)
+        self.add(f"{base}/enums.py", "enums.py.j2", source, spec=spec)
+        self.add(
+            f"{base}/datatypes.py",
+            "objects.py.j2",
+            source,
+            spec=spec,
+            module_doc=f"Data types shared by the {spec.title} messages.",
+            view=object_module_view(spec.datatypes, local=True),
+        )
+        self.add(
+            f"{base}/messages.py",
+            "objects.py.j2",
+            source,
+            spec=spec,
+            module_doc=f"Request and response payloads of every {spec.title} action.",
+            view=object_module_view(messages, local=False),
+        )
+
+
+def _descriptions(spec: ir.Spec) -> dict[str, dict[str, str]]:
+    """Type name -> its schema description (``description``) and its fields' (``/<json name>``)."""
+    found: dict[str, dict[str, str]] = {e.name: {"description": e.description} for e in spec.enums}
+    for obj in (*spec.datatypes, *(m.type for m in spec.messages)):
+        found[obj.name] = {"description": obj.description}
+        found[obj.name].update((f"/{f.json_name}", f.description) for f in obj.fields)
+    return dict(sorted(found.items()))
 
 
 def _json(data: object) -> str:
@@ -242,63 +341,3 @@ def _invalid_cases(
             if missing:
                 not_applicable.append(f"{action.name} {message.kind}: {', '.join(missing)}")
     return cases, not_applicable
-
-
-def _render_version(env: jinja2.Environment, spec: ir.Spec) -> dict[str, str]:
-    # Only __init__ names the schema set's digest: other files change only when their content
-    # does, so one changed schema leaves the rest of the package untouched.
-    source = f"{spec.title} JSON schemas by the OCA"
-    init_source = f"{source}, schema set sha256 {spec.schema_digest[:16]}"
-    base = f"{PACKAGE}/{spec.package}"
-    messages = tuple(m.type for m in spec.messages)
-    public = [e.name for e in spec.enums] + [o.name for o in spec.datatypes]
-    public += [m.name for m in messages] + ["DIALECT", "OCPP_VERSION", "ErrorCode"]
-    export_names = sorted(public, key=dunder_all_key)
-    protocols = handler_protocols(spec)
-    handler_imports = {
-        message.type.name
-        for protocol in protocols
-        for action in protocol.actions
-        for message in (action.request, action.response)
-        if message is not None
-    }
-    datatypes_doc = f"Data types shared by the {spec.title} messages."
-    messages_doc = f"Request and response payloads of every {spec.title} action."
-    return {
-        f"{base}/__init__.py": _render(
-            env, "version_init.py.j2", init_source, spec=spec, export_names=export_names
-        ),
-        f"{base}/errors.py": _render(env, "errors.py.j2", source, spec=spec),
-        f"{base}/registry.py": _render(env, "registry.py.j2", source, spec=spec),
-        f"{base}/handlers.py": _render(
-            env,
-            "handlers.py.j2",
-            source,
-            spec=spec,
-            protocols=protocols,
-            handler_imports=sorted(handler_imports),
-            handler_doc=handler_doc,
-        ),
-        f"{base}/dispatch.py": _render(env, "dispatch.py.j2", source, spec=spec),
-        f"{base}/enums.py": _render(env, "enums.py.j2", source, spec=spec),
-        f"{base}/datatypes.py": _render(
-            env,
-            "objects.py.j2",
-            source,
-            spec=spec,
-            module_doc=datatypes_doc,
-            view=object_module_view(spec.datatypes, local=True),
-        ),
-        f"{base}/messages.py": _render(
-            env,
-            "objects.py.j2",
-            source,
-            spec=spec,
-            module_doc=messages_doc,
-            view=object_module_view(messages, local=False),
-        ),
-    }
-
-
-def _render(env: jinja2.Environment, template: str, source: str, **context: Any) -> str:
-    return env.get_template(template).render(source=source, **context)

@@ -20,3 +20,17 @@ def templates_dir() -> Path:
 def bundled_schemas_dir() -> Path:
     """The OCA schemas shipped with ocppgen (one folder per version)."""
     return _find("schemas")
+
+
+TEMPLATE_SUFFIX = ".j2"
+
+
+def template_names(folder: Path) -> tuple[str, ...]:
+    """Every template under ``folder``, as sorted ``/``-separated relative paths."""
+    return tuple(
+        sorted(
+            path.relative_to(folder).as_posix()
+            for path in folder.rglob(f"*{TEMPLATE_SUFFIX}")
+            if path.is_file()
+        )
+    )

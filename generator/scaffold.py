@@ -7,8 +7,10 @@ from pathlib import Path
 from generator import ir
 from generator.errors import GeneratorError
 from generator.examples import ExampleBuilder
-from generator.formatting import format_all
+from generator.formatting import UnparsableSource, format_all
+from generator.layout import Layout
 from generator.render import environment, handler_protocols
+from generator.templating import render_template
 from generator.writer import replace_files
 
 ROLES = ("charging-station", "csms")
@@ -20,7 +22,11 @@ class FolderExists(Exception):
 
 
 def scaffold_files(
-    spec: ir.Spec, role: str, profiles: tuple[str, ...], package: str
+    spec: ir.Spec,
+    role: str,
+    profiles: tuple[str, ...],
+    layout: Layout | None = None,
+    overrides: Path | None = None,
 ) -> dict[str, str]:
     """The starter package's files (relative path -> text) for one side of ``spec``."""
     role_name = spec.roles[ROLES.index(role)]
@@ -48,13 +54,12 @@ def scaffold_files(
     }
     messages = {a.request.type.name for a in actions}
     messages |= {a.response.type.name for a in actions if a.response}
-    env = environment()
+    env = environment(layout, overrides)
     context = {
         "spec": spec,
         "role": role_name,
         "role_name": role_name,
         "central": role_name == spec.roles[1],
-        "package": package,
         "class_name": f"{role_name}Handlers",
         "profiles": [p.name for p in spec.profiles if p.name in {x.profile for x in protocols}],
         "protocols": protocols,
@@ -63,10 +68,17 @@ def scaffold_files(
         "message_imports": sorted(messages),
     }
     sources = {
-        name: env.get_template(f"scaffold/{name}.j2").render(**context)
+        name: render_template(env, f"scaffold/{name}.j2", **context)
         for name in ("__init__.py", "handlers.py", "test_handlers.py")
     }
-    return format_all(sources)
+    try:
+        return format_all(sources)
+    except UnparsableSource as exc:
+        raise GeneratorError(
+            f"the template scaffold/{exc.path}.j2 wrote Python that black cannot parse: "
+            f"{exc.message}",
+            exc.path,
+        ) from None
 
 
 def write_scaffold(out: Path, files: dict[str, str], force: bool) -> None:

@@ -6,12 +6,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import PACKAGE, TESTS_PACKAGE
 from generator.errors import GeneratorError
+from generator.layout import Layout
 from generator.manifest import sha256
 
-OUTPUT_ROOTS = (PACKAGE, TESTS_PACKAGE)
-"""The folders of ``out_dir`` that generate owns."""
+DEFAULT_ROOTS = Layout().roots
 
 
 @dataclass(frozen=True)
@@ -28,10 +27,10 @@ class Drift:
         return bool(self.stale or self.missing or self.extra)
 
 
-def files_on_disk(out_dir: Path) -> dict[str, Path]:
-    """Generated files under ``out_dir`` (caches aside), by path relative to ``out_dir``."""
+def files_on_disk(out_dir: Path, roots: tuple[str, ...] = DEFAULT_ROOTS) -> dict[str, Path]:
+    """Files under the generated ``roots`` of ``out_dir`` (caches aside), by relative path."""
     found: dict[str, Path] = {}
-    for root in OUTPUT_ROOTS:
+    for root in roots:
         target = out_dir / root
         if target.is_dir():
             found.update(
@@ -42,9 +41,9 @@ def files_on_disk(out_dir: Path) -> dict[str, Path]:
     return found
 
 
-def drift(out_dir: Path, expected: dict[str, str]) -> Drift:
+def drift(out_dir: Path, expected: dict[str, str], roots: tuple[str, ...] = DEFAULT_ROOTS) -> Drift:
     """Compare the files on disk with ``expected`` (path -> sha256 of the wanted content)."""
-    on_disk = files_on_disk(out_dir)
+    on_disk = files_on_disk(out_dir, roots)
     stale = [
         path
         for path, digest in expected.items()
@@ -55,23 +54,25 @@ def drift(out_dir: Path, expected: dict[str, str]) -> Drift:
     return Drift(tuple(sorted(stale)), tuple(sorted(missing)), tuple(sorted(extra)))
 
 
-def write_package(out_dir: Path, files: dict[str, str]) -> list[str]:
-    """Make ``out_dir/ocpp_bindings`` hold exactly ``files``; returns the paths rewritten.
+def write_package(
+    out_dir: Path, files: dict[str, str], roots: tuple[str, ...] = DEFAULT_ROOTS
+) -> list[str]:
+    """Make the ``roots`` of ``out_dir`` hold exactly ``files``; returns the paths rewritten.
 
     Changed files are first written next to their targets under temporary names; only when
     all of them are on disk are they renamed into place (the manifest last) and files that
     are no longer generated removed. A failure while writing leaves the package untouched.
     """
     try:
-        return _write_changed(out_dir, files)
+        return _write_changed(out_dir, files, roots)
     except OSError as exc:
         raise GeneratorError(
             f"cannot write the package: {exc.strerror or exc}", str(out_dir)
         ) from None
 
 
-def _write_changed(out_dir: Path, files: dict[str, str]) -> list[str]:
-    on_disk = files_on_disk(out_dir)
+def _write_changed(out_dir: Path, files: dict[str, str], roots: tuple[str, ...]) -> list[str]:
+    on_disk = files_on_disk(out_dir, roots)
     changed = [
         path
         for path, text in files.items()
@@ -83,7 +84,7 @@ def _write_changed(out_dir: Path, files: dict[str, str]) -> list[str]:
     for path, stray in on_disk.items():
         if path not in files:
             stray.unlink()
-    for root in OUTPUT_ROOTS:
+    for root in roots:
         if (out_dir / root).is_dir():
             _remove_empty_folders(out_dir / root)
     return changed

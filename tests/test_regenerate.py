@@ -52,7 +52,7 @@ def _add_boot_reason(settings: Settings, value: str) -> None:
 
 
 def test_manifest_records_inputs_and_outputs(settings: Settings) -> None:
-    manifest = read_manifest(settings.out / "ocpp_bindings")
+    manifest = read_manifest(settings.out / "ocpp_bindings" / "manifest.json")
     assert manifest is not None
     assert "schemas/2.0.1/BootNotificationRequest.json" in manifest.inputs
     assert "schemas/2.0.1/ocppgen.toml" in manifest.inputs

@@ -5,7 +5,7 @@
 One subpackage per OCPP version: ``v16`` (OCPP 1.6), ``v201`` (OCPP 2.0.1), ``v21`` (OCPP 2.1).
 """
 
-from ocpp_bindings._runtime import UNSET, ErrorKind, JsonValue, Model, Unset, ValidationError
+from ._runtime import UNSET, ErrorKind, JsonValue, Model, Unset, ValidationError
 
 VERSIONS: dict[str, str] = {
     "1.6": "ocpp_bindings.v16",

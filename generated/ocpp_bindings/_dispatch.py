@@ -18,8 +18,8 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from ocpp_bindings._registry import Feature
-from ocpp_bindings._runtime import JsonValue, Model, ValidationError, load_json
+from ._registry import Feature
+from ._runtime import JsonValue, Model, ValidationError, load_json
 
 CALL = 2
 CALLRESULT = 3

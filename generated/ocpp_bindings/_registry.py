@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Generic, TypeVar
 
-from ocpp_bindings._runtime import Model
+from ._runtime import Model
 
 R = TypeVar("R", bound=Enum)
 

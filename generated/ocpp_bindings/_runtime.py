@@ -571,7 +571,7 @@ class _FastWriter:
 
     def finish(self, body: list[str]) -> Callable[..., Any]:
         source = "\n".join([*self.helpers, *body]) + "\n"
-        label = f"<ocpp_bindings fast {self.kind} of {self.table.cls.__name__}>"
+        label = f"<{__name__} fast {self.kind} of {self.table.cls.__name__}>"
         exec(compile(source, label, "exec"), self.names)  # our own source, see fast_source()
         self.table.fast_sources[self.kind] = source
         return self.names[self.kind]  # type: ignore[return-value]

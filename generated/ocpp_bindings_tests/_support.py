@@ -5,7 +5,7 @@
 The examples are checked against the original schema files: ``OCPPGEN_SCHEMAS`` names their
 folder, else ``[tool.ocppgen] schemas`` of the nearest ``pyproject.toml`` (from the working
 directory, then from this file), else the schemas bundled with ocppgen. A schema file whose
-SHA-256 is not the one ``ocpp_bindings/manifest.json`` records fails the test: these bindings
+SHA-256 is not the one the package's ``manifest.json`` records fails the test: these bindings
 were generated from something else.
 """
 
@@ -21,10 +21,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import ocpp_bindings
 import pytest
 from jsonschema import FormatChecker
 from jsonschema.validators import validator_for
+
+# isort: split
+import ocpp_bindings as bindings
 from ocpp_bindings import ValidationError
 from ocpp_bindings._registry import Feature
 from ocpp_bindings._runtime import Model
@@ -141,7 +143,7 @@ def schemas_dir() -> Path:
 
 @cache
 def _recorded_inputs() -> dict[str, str]:
-    manifest = Path(ocpp_bindings.__file__).with_name("manifest.json")
+    manifest = Path(bindings.__file__).with_name("manifest.json")
     return json.loads(manifest.read_text(encoding="utf-8"))["inputs"]  # type: ignore[no-any-return]
 
 

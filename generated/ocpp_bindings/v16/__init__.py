@@ -2,7 +2,7 @@
 # Source: OCPP 1.6 JSON schemas by the OCA, schema set sha256 d5053200b16f6197
 """OCPP 1.6 bindings: 39 actions, their messages, data types and enums."""
 
-from ocpp_bindings.v16.datatypes import (
+from .datatypes import (
     AuthorizationData,
     CertificateHashDataType,
     ChargingProfile,
@@ -17,7 +17,7 @@ from ocpp_bindings.v16.datatypes import (
     StopTransactionMeterValue,
     StopTransactionSampledValue,
 )
-from ocpp_bindings.v16.enums import (
+from .enums import (
     AuthorizationStatus,
     AvailabilityStatus,
     AvailabilityType,
@@ -69,8 +69,8 @@ from ocpp_bindings.v16.enums import (
     UploadLogStatusEnumType,
     ValueFormat,
 )
-from ocpp_bindings.v16.errors import DIALECT, ErrorCode
-from ocpp_bindings.v16.messages import (
+from .errors import DIALECT, ErrorCode
+from .messages import (
     AuthorizeRequest,
     AuthorizeResponse,
     BootNotificationRequest,

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ocpp_bindings import _runtime as _rt
-from ocpp_bindings.v16.enums import (
+from .. import _runtime as _rt
+from .enums import (
     AuthorizationStatus,
     ChargingProfileKindType,
     ChargingProfilePurposeType,
@@ -23,7 +23,7 @@ from ocpp_bindings.v16.enums import (
     UnitOfMeasure,
     ValueFormat,
 )
-from ocpp_bindings.v16.errors import DIALECT
+from .errors import DIALECT
 
 __all__ = [
     "AuthorizationData",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from ocpp_bindings.v16.messages import (
+from .messages import (
     AuthorizeRequest,
     AuthorizeResponse,
     BootNotificationRequest,
@@ -112,13 +112,17 @@ class CoreChargePointHandler(Protocol):
     async def on_change_availability(
         self, request: ChangeAvailabilityRequest
     ) -> ChangeAvailabilityResponse:
-        """Handle ChangeAvailability, started by the CentralSystem. Returns ChangeAvailabilityResponse."""
+        """Handle ChangeAvailability, started by the CentralSystem. Returns
+        ChangeAvailabilityResponse.
+        """
         ...
 
     async def on_change_configuration(
         self, request: ChangeConfigurationRequest
     ) -> ChangeConfigurationResponse:
-        """Handle ChangeConfiguration, started by the CentralSystem. Returns ChangeConfigurationResponse."""
+        """Handle ChangeConfiguration, started by the CentralSystem. Returns
+        ChangeConfigurationResponse.
+        """
         ...
 
     async def on_clear_cache(self, request: ClearCacheRequest) -> ClearCacheResponse:
@@ -126,25 +130,33 @@ class CoreChargePointHandler(Protocol):
         ...
 
     async def on_data_transfer(self, request: DataTransferRequest) -> DataTransferResponse:
-        """Handle DataTransfer, started by the ChargePoint or the CentralSystem. Returns DataTransferResponse."""
+        """Handle DataTransfer, started by the ChargePoint or the CentralSystem. Returns
+        DataTransferResponse.
+        """
         ...
 
     async def on_get_configuration(
         self, request: GetConfigurationRequest
     ) -> GetConfigurationResponse:
-        """Handle GetConfiguration, started by the CentralSystem. Returns GetConfigurationResponse."""
+        """Handle GetConfiguration, started by the CentralSystem. Returns
+        GetConfigurationResponse.
+        """
         ...
 
     async def on_remote_start_transaction(
         self, request: RemoteStartTransactionRequest
     ) -> RemoteStartTransactionResponse:
-        """Handle RemoteStartTransaction, started by the CentralSystem. Returns RemoteStartTransactionResponse."""
+        """Handle RemoteStartTransaction, started by the CentralSystem. Returns
+        RemoteStartTransactionResponse.
+        """
         ...
 
     async def on_remote_stop_transaction(
         self, request: RemoteStopTransactionRequest
     ) -> RemoteStopTransactionResponse:
-        """Handle RemoteStopTransaction, started by the CentralSystem. Returns RemoteStopTransactionResponse."""
+        """Handle RemoteStopTransaction, started by the CentralSystem. Returns
+        RemoteStopTransactionResponse.
+        """
         ...
 
     async def on_reset(self, request: ResetRequest) -> ResetResponse:
@@ -174,7 +186,9 @@ class CoreCentralSystemHandler(Protocol):
     async def on_data_transfer(
         self, request: DataTransferRequest, charging_station_id: str
     ) -> DataTransferResponse:
-        """Handle DataTransfer, started by the ChargePoint or the CentralSystem. Returns DataTransferResponse."""
+        """Handle DataTransfer, started by the ChargePoint or the CentralSystem. Returns
+        DataTransferResponse.
+        """
         ...
 
     async def on_heartbeat(
@@ -198,7 +212,9 @@ class CoreCentralSystemHandler(Protocol):
     async def on_status_notification(
         self, request: StatusNotificationRequest, charging_station_id: str
     ) -> StatusNotificationResponse:
-        """Handle StatusNotification, started by the ChargePoint. Returns StatusNotificationResponse."""
+        """Handle StatusNotification, started by the ChargePoint. Returns
+        StatusNotificationResponse.
+        """
         ...
 
     async def on_stop_transaction(
@@ -226,13 +242,17 @@ class FirmwareManagementCentralSystemHandler(Protocol):
     async def on_diagnostics_status_notification(
         self, request: DiagnosticsStatusNotificationRequest, charging_station_id: str
     ) -> DiagnosticsStatusNotificationResponse:
-        """Handle DiagnosticsStatusNotification, started by the ChargePoint. Returns DiagnosticsStatusNotificationResponse."""
+        """Handle DiagnosticsStatusNotification, started by the ChargePoint. Returns
+        DiagnosticsStatusNotificationResponse.
+        """
         ...
 
     async def on_firmware_status_notification(
         self, request: FirmwareStatusNotificationRequest, charging_station_id: str
     ) -> FirmwareStatusNotificationResponse:
-        """Handle FirmwareStatusNotification, started by the ChargePoint. Returns FirmwareStatusNotificationResponse."""
+        """Handle FirmwareStatusNotification, started by the ChargePoint. Returns
+        FirmwareStatusNotificationResponse.
+        """
         ...
 
 
@@ -242,7 +262,9 @@ class LocalAuthListManagementChargePointHandler(Protocol):
     async def on_get_local_list_version(
         self, request: GetLocalListVersionRequest
     ) -> GetLocalListVersionResponse:
-        """Handle GetLocalListVersion, started by the CentralSystem. Returns GetLocalListVersionResponse."""
+        """Handle GetLocalListVersion, started by the CentralSystem. Returns
+        GetLocalListVersionResponse.
+        """
         ...
 
     async def on_send_local_list(self, request: SendLocalListRequest) -> SendLocalListResponse:
@@ -256,7 +278,9 @@ class ReservationChargePointHandler(Protocol):
     async def on_cancel_reservation(
         self, request: CancelReservationRequest
     ) -> CancelReservationResponse:
-        """Handle CancelReservation, started by the CentralSystem. Returns CancelReservationResponse."""
+        """Handle CancelReservation, started by the CentralSystem. Returns
+        CancelReservationResponse.
+        """
         ...
 
     async def on_reserve_now(self, request: ReserveNowRequest) -> ReserveNowResponse:
@@ -270,19 +294,25 @@ class SmartChargingChargePointHandler(Protocol):
     async def on_clear_charging_profile(
         self, request: ClearChargingProfileRequest
     ) -> ClearChargingProfileResponse:
-        """Handle ClearChargingProfile, started by the CentralSystem. Returns ClearChargingProfileResponse."""
+        """Handle ClearChargingProfile, started by the CentralSystem. Returns
+        ClearChargingProfileResponse.
+        """
         ...
 
     async def on_get_composite_schedule(
         self, request: GetCompositeScheduleRequest
     ) -> GetCompositeScheduleResponse:
-        """Handle GetCompositeSchedule, started by the CentralSystem. Returns GetCompositeScheduleResponse."""
+        """Handle GetCompositeSchedule, started by the CentralSystem. Returns
+        GetCompositeScheduleResponse.
+        """
         ...
 
     async def on_set_charging_profile(
         self, request: SetChargingProfileRequest
     ) -> SetChargingProfileResponse:
-        """Handle SetChargingProfile, started by the CentralSystem. Returns SetChargingProfileResponse."""
+        """Handle SetChargingProfile, started by the CentralSystem. Returns
+        SetChargingProfileResponse.
+        """
         ...
 
 
@@ -300,25 +330,33 @@ class SecurityChargePointHandler(Protocol):
     async def on_certificate_signed(
         self, request: CertificateSignedRequest
     ) -> CertificateSignedResponse:
-        """Handle CertificateSigned, started by the CentralSystem. Returns CertificateSignedResponse."""
+        """Handle CertificateSigned, started by the CentralSystem. Returns
+        CertificateSignedResponse.
+        """
         ...
 
     async def on_delete_certificate(
         self, request: DeleteCertificateRequest
     ) -> DeleteCertificateResponse:
-        """Handle DeleteCertificate, started by the CentralSystem. Returns DeleteCertificateResponse."""
+        """Handle DeleteCertificate, started by the CentralSystem. Returns
+        DeleteCertificateResponse.
+        """
         ...
 
     async def on_extended_trigger_message(
         self, request: ExtendedTriggerMessageRequest
     ) -> ExtendedTriggerMessageResponse:
-        """Handle ExtendedTriggerMessage, started by the CentralSystem. Returns ExtendedTriggerMessageResponse."""
+        """Handle ExtendedTriggerMessage, started by the CentralSystem. Returns
+        ExtendedTriggerMessageResponse.
+        """
         ...
 
     async def on_get_installed_certificate_ids(
         self, request: GetInstalledCertificateIdsRequest
     ) -> GetInstalledCertificateIdsResponse:
-        """Handle GetInstalledCertificateIds, started by the CentralSystem. Returns GetInstalledCertificateIdsResponse."""
+        """Handle GetInstalledCertificateIds, started by the CentralSystem. Returns
+        GetInstalledCertificateIdsResponse.
+        """
         ...
 
     async def on_get_log(self, request: GetLogRequest) -> GetLogResponse:
@@ -328,13 +366,17 @@ class SecurityChargePointHandler(Protocol):
     async def on_install_certificate(
         self, request: InstallCertificateRequest
     ) -> InstallCertificateResponse:
-        """Handle InstallCertificate, started by the CentralSystem. Returns InstallCertificateResponse."""
+        """Handle InstallCertificate, started by the CentralSystem. Returns
+        InstallCertificateResponse.
+        """
         ...
 
     async def on_signed_update_firmware(
         self, request: SignedUpdateFirmwareRequest
     ) -> SignedUpdateFirmwareResponse:
-        """Handle SignedUpdateFirmware, started by the CentralSystem. Returns SignedUpdateFirmwareResponse."""
+        """Handle SignedUpdateFirmware, started by the CentralSystem. Returns
+        SignedUpdateFirmwareResponse.
+        """
         ...
 
 
@@ -344,13 +386,17 @@ class SecurityCentralSystemHandler(Protocol):
     async def on_log_status_notification(
         self, request: LogStatusNotificationRequest, charging_station_id: str
     ) -> LogStatusNotificationResponse:
-        """Handle LogStatusNotification, started by the ChargePoint. Returns LogStatusNotificationResponse."""
+        """Handle LogStatusNotification, started by the ChargePoint. Returns
+        LogStatusNotificationResponse.
+        """
         ...
 
     async def on_security_event_notification(
         self, request: SecurityEventNotificationRequest, charging_station_id: str
     ) -> SecurityEventNotificationResponse:
-        """Handle SecurityEventNotification, started by the ChargePoint. Returns SecurityEventNotificationResponse."""
+        """Handle SecurityEventNotification, started by the ChargePoint. Returns
+        SecurityEventNotificationResponse.
+        """
         ...
 
     async def on_sign_certificate(
@@ -362,5 +408,7 @@ class SecurityCentralSystemHandler(Protocol):
     async def on_signed_firmware_status_notification(
         self, request: SignedFirmwareStatusNotificationRequest, charging_station_id: str
     ) -> SignedFirmwareStatusNotificationResponse:
-        """Handle SignedFirmwareStatusNotification, started by the ChargePoint. Returns SignedFirmwareStatusNotificationResponse."""
+        """Handle SignedFirmwareStatusNotification, started by the ChargePoint. Returns
+        SignedFirmwareStatusNotificationResponse.
+        """
         ...

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ocpp_bindings import _runtime as _rt
-from ocpp_bindings.v16.datatypes import (
+from .. import _runtime as _rt
+from .datatypes import (
     AuthorizationData,
     CertificateHashDataType,
     ChargingProfile,
@@ -20,7 +20,7 @@ from ocpp_bindings.v16.datatypes import (
     MeterValue,
     StopTransactionMeterValue,
 )
-from ocpp_bindings.v16.enums import (
+from .enums import (
     AvailabilityStatus,
     AvailabilityType,
     CancelReservationStatus,
@@ -61,7 +61,7 @@ from ocpp_bindings.v16.enums import (
     UpdateType,
     UploadLogStatusEnumType,
 )
-from ocpp_bindings.v16.errors import DIALECT
+from .errors import DIALECT
 
 __all__ = [
     "AuthorizeRequest",

@@ -2,7 +2,7 @@
 # Source: OCPP 2.0.1 JSON schemas by the OCA, schema set sha256 18a608aa860db09b
 """OCPP 2.0.1 bindings: 64 actions, their messages, data types and enums."""
 
-from ocpp_bindings.v201.datatypes import (
+from .datatypes import (
     ACChargingParametersType,
     AdditionalInfoType,
     APNType,
@@ -59,7 +59,7 @@ from ocpp_bindings.v201.datatypes import (
     VariableType,
     VPNType,
 )
-from ocpp_bindings.v201.enums import (
+from .enums import (
     APNAuthenticationEnumType,
     AttributeEnumType,
     AuthorizationStatusEnumType,
@@ -149,8 +149,8 @@ from ocpp_bindings.v201.enums import (
     UploadLogStatusEnumType,
     VPNEnumType,
 )
-from ocpp_bindings.v201.errors import DIALECT, ErrorCode
-from ocpp_bindings.v201.messages import (
+from .errors import DIALECT, ErrorCode
+from .messages import (
     AuthorizeRequest,
     AuthorizeResponse,
     BootNotificationRequest,

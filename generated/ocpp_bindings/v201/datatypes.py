@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ocpp_bindings import _runtime as _rt
-from ocpp_bindings._runtime import JsonValue
-from ocpp_bindings.v201.enums import (
+from .. import _runtime as _rt
+from .._runtime import JsonValue
+from .enums import (
     APNAuthenticationEnumType,
     AttributeEnumType,
     AuthorizationStatusEnumType,
@@ -46,7 +46,7 @@ from ocpp_bindings.v201.enums import (
     SetVariableStatusEnumType,
     VPNEnumType,
 )
-from ocpp_bindings.v201.errors import DIALECT
+from .errors import DIALECT
 
 __all__ = [
     "ACChargingParametersType",
@@ -109,86 +109,64 @@ __all__ = [
 
 @dataclass(slots=True)
 class ACChargingParametersType(_rt.Model):
-    """AC_ Charging_ Parameters
-    urn:x-oca:ocpp:uid:2:233250
-    EV AC charging parameters.
-    """
+    """EV AC charging parameters."""
 
     energy_amount: int
-    """AC_ Charging_ Parameters. Energy_ Amount. Energy_ Amount
-    urn:x-oca:ocpp:uid:1:569211
-    Amount of energy requested (in Wh). This includes energy required for preconditioning.
-    """
+    """Amount of energy requested (in Wh). This includes energy required for preconditioning."""
     ev_min_current: int
-    """AC_ Charging_ Parameters. EV_ Min. Current
-    urn:x-oca:ocpp:uid:1:569212
-    Minimum current (amps) supported by the electric vehicle (per phase).
-    """
+    """Minimum current (amps) supported by the electric vehicle (per phase)."""
     ev_max_current: int
-    """AC_ Charging_ Parameters. EV_ Max. Current
-    urn:x-oca:ocpp:uid:1:569213
-    Maximum current (amps) supported by the electric vehicle (per phase). Includes cable capacity.
+    """Maximum current (amps) supported by the electric vehicle (per phase). Includes cable
+    capacity.
     """
     ev_max_voltage: int
-    """AC_ Charging_ Parameters. EV_ Max. Voltage
-    urn:x-oca:ocpp:uid:1:569214
-    Maximum voltage supported by the electric vehicle
-    """
+    """Maximum voltage supported by the electric vehicle"""
     custom_data: CustomDataType | None = None
 
 
 @dataclass(slots=True)
 class APNType(_rt.Model):
-    """APN
-    urn:x-oca:ocpp:uid:2:233134
-    Collection of configuration data needed to make a data-connection over a cellular network.
+    """Collection of configuration data needed to make a data-connection over a cellular network.
 
-    NOTE: When asking a GSM modem to dial in, it is possible to specify which mobile operator should be used. This can be done with the mobile country code (MCC) in combination with a mobile network code (MNC). Example: If your preferred network is Vodafone Netherlands, the MCC=204 and the MNC=04 which means the key PreferredNetwork = 20404 Some modems allows to specify a preferred network, which means, if this network is not available, a different network is used. If you specify UseOnlyPreferredNetwork and this network is not available, the modem will not dial in.
+    NOTE: When asking a GSM modem to dial in, it is possible to specify which mobile operator
+    should be used. This can be done with the mobile country code (MCC) in combination with a
+    mobile network code (MNC). Example: If your preferred network is Vodafone Netherlands, the
+    MCC=204 and the MNC=04 which means the key PreferredNetwork = 20404 Some modems allows to
+    specify a preferred network, which means, if this network is not available, a different
+    network is used. If you specify UseOnlyPreferredNetwork and this network is not available,
+    the modem will not dial in.
     """
 
     apn: str
-    """APN. APN. URI
-    urn:x-oca:ocpp:uid:1:568814
-    The Access Point Name as an URL.
-    """
+    """The Access Point Name as an URL."""
     apn_authentication: APNAuthenticationEnumType
     custom_data: CustomDataType | None = None
     apn_user_name: str | None = None
-    """APN. APN. User_ Name
-    urn:x-oca:ocpp:uid:1:568818
-    APN username.
-    """
+    """APN username."""
     apn_password: str | None = None
-    """APN. APN. Password
-    urn:x-oca:ocpp:uid:1:568819
-    APN Password.
-    """
+    """APN Password."""
     sim_pin: int | None = None
-    """APN. SIMPIN. PIN_ Code
-    urn:x-oca:ocpp:uid:1:568821
-    SIM card pin code.
-    """
+    """SIM card pin code."""
     preferred_network: str | None = None
-    """APN. Preferred_ Network. Mobile_ Network_ ID
-    urn:x-oca:ocpp:uid:1:568822
-    Preferred network, written as MCC and MNC concatenated. See note.
-    """
+    """Preferred network, written as MCC and MNC concatenated. See note."""
     use_only_preferred_network: bool | None = None
-    """APN. Use_ Only_ Preferred_ Network. Indicator
-    urn:x-oca:ocpp:uid:1:568824
-    Default: false. Use only the preferred Network, do
-    not dial in when not available. See Note.
+    """Default: false. Use only the preferred Network, do not dial in when not available. See
+    Note.
     """
 
 
 @dataclass(slots=True)
 class AdditionalInfoType(_rt.Model):
-    """Contains a case insensitive identifier to use for the authorization and the type of authorization to support multiple forms of identifiers."""
+    """Contains a case insensitive identifier to use for the authorization and the type of
+    authorization to support multiple forms of identifiers.
+    """
 
     additional_id_token: str
     """This field specifies the additional IdToken."""
     type: str
-    """This defines the type of the additionalIdToken. This is a custom type, so the implementation needs to be agreed upon by all involved parties."""
+    """This defines the type of the additionalIdToken. This is a custom type, so the implementation
+    needs to be agreed upon by all involved parties.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -227,72 +205,61 @@ class CertificateHashDataType(_rt.Model):
 
 @dataclass(slots=True)
 class ChargingLimitType(_rt.Model):
-    """Charging_ Limit
-    urn:x-enexis:ecdm:uid:2:234489
-    """
+    """"""
 
     charging_limit_source: ChargingLimitSourceEnumType
     custom_data: CustomDataType | None = None
     is_grid_critical: bool | None = None
-    """Charging_ Limit. Is_ Grid_ Critical. Indicator
-    urn:x-enexis:ecdm:uid:1:570847
-    Indicates whether the charging limit is critical for the grid.
-    """
+    """Indicates whether the charging limit is critical for the grid."""
 
 
 @dataclass(slots=True)
 class ChargingNeedsType(_rt.Model):
-    """Charging_ Needs
-    urn:x-oca:ocpp:uid:2:233249
-    """
+    """"""
 
     requested_energy_transfer: EnergyTransferModeEnumType
     custom_data: CustomDataType | None = None
     ac_charging_parameters: ACChargingParametersType | None = None
     dc_charging_parameters: DCChargingParametersType | None = None
     departure_time: datetime | None = None
-    """Charging_ Needs. Departure_ Time. Date_ Time
-    urn:x-oca:ocpp:uid:1:569223
-    Estimated departure time of the EV.
-    """
+    """Estimated departure time of the EV."""
 
 
 @dataclass(slots=True)
 class ChargingProfileCriterionType(_rt.Model):
-    """Charging_ Profile
-    urn:x-oca:ocpp:uid:2:233255
-    A ChargingProfile consists of ChargingSchedule, describing the amount of power or current that can be delivered per time interval.
+    """A ChargingProfile consists of ChargingSchedule, describing the amount of power or current
+    that can be delivered per time interval.
     """
 
     custom_data: CustomDataType | None = None
     charging_profile_purpose: ChargingProfilePurposeEnumType | None = None
     stack_level: int | None = None
-    """Charging_ Profile. Stack_ Level. Counter
-    urn:x-oca:ocpp:uid:1:569230
-    Value determining level in hierarchy stack of profiles. Higher values have precedence over lower values. Lowest level is 0.
+    """Value determining level in hierarchy stack of profiles. Higher values have precedence over
+    lower values. Lowest level is 0.
     """
     charging_profile_id: list[int] | None = None
-    """List of all the chargingProfileIds requested. Any ChargingProfile that matches one of these profiles will be reported. If omitted, the Charging Station SHALL not filter on chargingProfileId. This field SHALL NOT contain more ids than set in &lt;&lt;configkey-charging-profile-entries,ChargingProfileEntries.maxLimit&gt;&gt;"""
+    """List of all the chargingProfileIds requested. Any ChargingProfile that matches one of these
+    profiles will be reported. If omitted, the Charging Station SHALL not filter on
+    chargingProfileId. This field SHALL NOT contain more ids than set in
+    ChargingProfileEntries.maxLimit
+    """
     charging_limit_source: list[ChargingLimitSourceEnumType] | None = None
-    """For which charging limit sources, charging profiles SHALL be reported. If omitted, the Charging Station SHALL not filter on chargingLimitSource."""
+    """For which charging limit sources, charging profiles SHALL be reported. If omitted, the
+    Charging Station SHALL not filter on chargingLimitSource.
+    """
 
 
 @dataclass(slots=True)
 class ChargingProfileType(_rt.Model):
-    """Charging_ Profile
-    urn:x-oca:ocpp:uid:2:233255
-    A ChargingProfile consists of ChargingSchedule, describing the amount of power or current that can be delivered per time interval.
+    """A ChargingProfile consists of ChargingSchedule, describing the amount of power or current
+    that can be delivered per time interval.
     """
 
     id: int
-    """Identified_ Object. MRID. Numeric_ Identifier
-    urn:x-enexis:ecdm:uid:1:569198
-    Id of ChargingProfile.
-    """
+    """Id of ChargingProfile."""
     stack_level: int
-    """Charging_ Profile. Stack_ Level. Counter
-    urn:x-oca:ocpp:uid:1:569230
-    Value determining level in hierarchy stack of profiles. Higher values have precedence over lower values. Lowest level is 0.
+    """Value determining level in hierarchy stack of profiles. Higher values have precedence over
+    lower values. Lowest level is 0.
     """
     charging_profile_purpose: ChargingProfilePurposeEnumType
     charging_profile_kind: ChargingProfileKindEnumType
@@ -300,51 +267,48 @@ class ChargingProfileType(_rt.Model):
     custom_data: CustomDataType | None = None
     recurrency_kind: RecurrencyKindEnumType | None = None
     valid_from: datetime | None = None
-    """Charging_ Profile. Valid_ From. Date_ Time
-    urn:x-oca:ocpp:uid:1:569234
-    Point in time at which the profile starts to be valid. If absent, the profile is valid as soon as it is received by the Charging Station.
+    """Point in time at which the profile starts to be valid. If absent, the profile is valid as
+    soon as it is received by the Charging Station.
     """
     valid_to: datetime | None = None
-    """Charging_ Profile. Valid_ To. Date_ Time
-    urn:x-oca:ocpp:uid:1:569235
-    Point in time at which the profile stops to be valid. If absent, the profile is valid until it is replaced by another profile.
+    """Point in time at which the profile stops to be valid. If absent, the profile is valid until
+    it is replaced by another profile.
     """
     transaction_id: str | None = None
-    """SHALL only be included if ChargingProfilePurpose is set to TxProfile. The transactionId is used to match the profile to a specific transaction."""
+    """SHALL only be included if ChargingProfilePurpose is set to TxProfile. The transactionId is
+    used to match the profile to a specific transaction.
+    """
 
 
 @dataclass(slots=True)
 class ChargingSchedulePeriodType(_rt.Model):
-    """Charging_ Schedule_ Period
-    urn:x-oca:ocpp:uid:2:233257
-    Charging schedule period structure defines a time period in a charging schedule.
-    """
+    """Charging schedule period structure defines a time period in a charging schedule."""
 
     start_period: int
-    """Charging_ Schedule_ Period. Start_ Period. Elapsed_ Time
-    urn:x-oca:ocpp:uid:1:569240
-    Start of the period, in seconds from the start of schedule. The value of StartPeriod also defines the stop time of the previous period.
+    """Start of the period, in seconds from the start of schedule. The value of StartPeriod also
+    defines the stop time of the previous period.
     """
     limit: float
-    """Charging_ Schedule_ Period. Limit. Measure
-    urn:x-oca:ocpp:uid:1:569241
-    Charging rate limit during the schedule period, in the applicable chargingRateUnit, for example in Amperes (A) or Watts (W). Accepts at most one digit fraction (e.g. 8.1).
+    """Charging rate limit during the schedule period, in the applicable chargingRateUnit, for
+    example in Amperes (A) or Watts (W). Accepts at most one digit fraction (e.g. 8.1).
     """
     custom_data: CustomDataType | None = None
     number_phases: int | None = None
-    """Charging_ Schedule_ Period. Number_ Phases. Counter
-    urn:x-oca:ocpp:uid:1:569242
-    The number of phases that can be used for charging. If a number of phases is needed, numberPhases=3 will be assumed unless another number is given.
+    """The number of phases that can be used for charging. If a number of phases is needed,
+    numberPhases=3 will be assumed unless another number is given.
     """
     phase_to_use: int | None = None
-    """Values: 1..3, Used if numberPhases=1 and if the EVSE is capable of switching the phase connected to the EV, i.e. ACPhaseSwitchingSupported is defined and true. It’s not allowed unless both conditions above are true. If both conditions are true, and phaseToUse is omitted, the Charging Station / EVSE will make the selection on its own."""
+    """Values: 1..3, Used if numberPhases=1 and if the EVSE is capable of switching the phase
+    connected to the EV, i.e. ACPhaseSwitchingSupported is defined and true. It’s not allowed
+    unless both conditions above are true. If both conditions are true, and phaseToUse is
+    omitted, the Charging Station / EVSE will make the selection on its own.
+    """
 
 
 @dataclass(slots=True)
 class ChargingScheduleType(_rt.Model):
-    """Charging_ Schedule
-    urn:x-oca:ocpp:uid:2:233256
-    Charging schedule structure defines a list of charging periods, as used in: GetCompositeSchedule.conf and ChargingProfile.
+    """Charging schedule structure defines a list of charging periods, as used in:
+    GetCompositeSchedule.conf and ChargingProfile.
     """
 
     id: int
@@ -353,43 +317,34 @@ class ChargingScheduleType(_rt.Model):
     charging_schedule_period: list[ChargingSchedulePeriodType]
     custom_data: CustomDataType | None = None
     start_schedule: datetime | None = None
-    """Charging_ Schedule. Start_ Schedule. Date_ Time
-    urn:x-oca:ocpp:uid:1:569237
-    Starting point of an absolute schedule. If absent the schedule will be relative to start of charging.
+    """Starting point of an absolute schedule. If absent the schedule will be relative to start of
+    charging.
     """
     duration: int | None = None
-    """Charging_ Schedule. Duration. Elapsed_ Time
-    urn:x-oca:ocpp:uid:1:569236
-    Duration of the charging schedule in seconds. If the duration is left empty, the last period will continue indefinitely or until end of the transaction if chargingProfilePurpose = TxProfile.
+    """Duration of the charging schedule in seconds. If the duration is left empty, the last period
+    will continue indefinitely or until end of the transaction if chargingProfilePurpose =
+    TxProfile.
     """
     min_charging_rate: float | None = None
-    """Charging_ Schedule. Min_ Charging_ Rate. Numeric
-    urn:x-oca:ocpp:uid:1:569239
-    Minimum charging rate supported by the EV. The unit of measure is defined by the chargingRateUnit. This parameter is intended to be used by a local smart charging algorithm to optimize the power allocation for in the case a charging process is inefficient at lower charging rates. Accepts at most one digit fraction (e.g. 8.1)
+    """Minimum charging rate supported by the EV. The unit of measure is defined by the
+    chargingRateUnit. This parameter is intended to be used by a local smart charging algorithm
+    to optimize the power allocation for in the case a charging process is inefficient at lower
+    charging rates. Accepts at most one digit fraction (e.g. 8.1)
     """
     sales_tariff: SalesTariffType | None = None
 
 
 @dataclass(slots=True)
 class ChargingStationType(_rt.Model):
-    """Charge_ Point
-    urn:x-oca:ocpp:uid:2:233122
-    The physical system where an Electrical Vehicle (EV) can be charged.
-    """
+    """The physical system where an Electrical Vehicle (EV) can be charged."""
 
     model: str
-    """Device. Model. CI20_ Text
-    urn:x-oca:ocpp:uid:1:569325
-    Defines the model of the device.
-    """
+    """Defines the model of the device."""
     vendor_name: str
     """Identifies the vendor (not necessarily in a unique manner)."""
     custom_data: CustomDataType | None = None
     serial_number: str | None = None
-    """Device. Serial_ Number. Serial_ Number
-    urn:x-oca:ocpp:uid:1:569324
-    Vendor-specific device identifier.
-    """
+    """Vendor-specific device identifier."""
     modem: ModemType | None = None
     firmware_version: str | None = None
     """This contains the firmware version of the Charging Station."""
@@ -397,22 +352,21 @@ class ChargingStationType(_rt.Model):
 
 @dataclass(slots=True)
 class ClearChargingProfileType(_rt.Model):
-    """Charging_ Profile
-    urn:x-oca:ocpp:uid:2:233255
-    A ChargingProfile consists of a ChargingSchedule, describing the amount of power or current that can be delivered per time interval.
+    """A ChargingProfile consists of a ChargingSchedule, describing the amount of power or current
+    that can be delivered per time interval.
     """
 
     custom_data: CustomDataType | None = None
     evse_id: int | None = None
-    """Identified_ Object. MRID. Numeric_ Identifier
-    urn:x-enexis:ecdm:uid:1:569198
-    Specifies the id of the EVSE for which to clear charging profiles. An evseId of zero (0) specifies the charging profile for the overall Charging Station. Absence of this parameter means the clearing applies to all charging profiles that match the other criteria in the request.
+    """Specifies the id of the EVSE for which to clear charging profiles. An evseId of zero (0)
+    specifies the charging profile for the overall Charging Station. Absence of this parameter
+    means the clearing applies to all charging profiles that match the other criteria in the
+    request.
     """
     charging_profile_purpose: ChargingProfilePurposeEnumType | None = None
     stack_level: int | None = None
-    """Charging_ Profile. Stack_ Level. Counter
-    urn:x-oca:ocpp:uid:1:569230
-    Specifies the stackLevel for which charging profiles will be cleared, if they meet the other criteria in the request.
+    """Specifies the stackLevel for which charging profiles will be cleared, if they meet the other
+    criteria in the request.
     """
 
 
@@ -432,11 +386,15 @@ class ComponentType(_rt.Model):
     """A physical or logical component"""
 
     name: str
-    """Name of the component. Name should be taken from the list of standardized component names whenever possible. Case Insensitive. strongly advised to use Camel Case."""
+    """Name of the component. Name should be taken from the list of standardized component names
+    whenever possible. Case Insensitive. strongly advised to use Camel Case.
+    """
     custom_data: CustomDataType | None = None
     evse: EVSEType | None = None
     instance: str | None = None
-    """Name of instance in case the component exists as multiple instances. Case Insensitive. strongly advised to use Camel Case."""
+    """Name of instance in case the component exists as multiple instances. Case Insensitive.
+    strongly advised to use Camel Case.
+    """
 
 
 @dataclass(slots=True)
@@ -450,23 +408,18 @@ class ComponentVariableType(_rt.Model):
 
 @dataclass(slots=True)
 class CompositeScheduleType(_rt.Model):
-    """Composite_ Schedule
-    urn:x-oca:ocpp:uid:2:233362
-    """
+    """"""
 
     charging_schedule_period: list[ChargingSchedulePeriodType]
     evse_id: int
-    """The ID of the EVSE for which the
-    schedule is requested. When evseid=0, the
-    Charging Station calculated the expected
-    consumption for the grid connection.
+    """The ID of the EVSE for which the schedule is requested. When evseid=0, the Charging Station
+    calculated the expected consumption for the grid connection.
     """
     duration: int
     """Duration of the schedule in seconds."""
     schedule_start: datetime
-    """Composite_ Schedule. Start. Date_ Time
-    urn:x-oca:ocpp:uid:1:569456
-    Date and time at which the schedule becomes active. All time measurements within the schedule are relative to this timestamp.
+    """Date and time at which the schedule becomes active. All time measurements within the schedule
+    are relative to this timestamp.
     """
     charging_rate_unit: ChargingRateUnitEnumType
     custom_data: CustomDataType | None = None
@@ -474,14 +427,11 @@ class CompositeScheduleType(_rt.Model):
 
 @dataclass(slots=True)
 class ConsumptionCostType(_rt.Model):
-    """Consumption_ Cost
-    urn:x-oca:ocpp:uid:2:233259
-    """
+    """"""
 
     start_value: float
-    """Consumption_ Cost. Start_ Value. Numeric
-    urn:x-oca:ocpp:uid:1:569246
-    The lowest level of consumption that defines the starting point of this consumption block. The block interval extends to the start of the next interval.
+    """The lowest level of consumption that defines the starting point of this consumption block.
+    The block interval extends to the start of the next interval.
     """
     cost: list[CostType]
     custom_data: CustomDataType | None = None
@@ -489,27 +439,23 @@ class ConsumptionCostType(_rt.Model):
 
 @dataclass(slots=True)
 class CostType(_rt.Model):
-    """Cost
-    urn:x-oca:ocpp:uid:2:233258
-    """
+    """"""
 
     cost_kind: CostKindEnumType
     amount: int
-    """Cost. Amount. Amount
-    urn:x-oca:ocpp:uid:1:569244
-    The estimated or actual cost per kWh
-    """
+    """The estimated or actual cost per kWh"""
     custom_data: CustomDataType | None = None
     amount_multiplier: int | None = None
-    """Cost. Amount_ Multiplier. Integer
-    urn:x-oca:ocpp:uid:1:569245
-    Values: -3..3, The amountMultiplier defines the exponent to base 10 (dec). The final value is determined by: amount * 10 ^ amountMultiplier
+    """Values: -3..3, The amountMultiplier defines the exponent to base 10 (dec). The final value is
+    determined by: amount * 10 ^ amountMultiplier
     """
 
 
 @dataclass(slots=True)
 class CustomDataType(_rt.Model):
-    """This class does not get 'AdditionalProperties = false' in the schema generation, so it can be extended with arbitrary JSON properties to allow adding custom data."""
+    """This class does not get 'AdditionalProperties = false' in the schema generation, so it can be
+    extended with arbitrary JSON properties to allow adding custom data.
+    """
 
     vendor_id: str
     extra: dict[str, JsonValue] = field(default_factory=dict)
@@ -518,66 +464,37 @@ class CustomDataType(_rt.Model):
 
 @dataclass(slots=True)
 class DCChargingParametersType(_rt.Model):
-    """DC_ Charging_ Parameters
-    urn:x-oca:ocpp:uid:2:233251
-    EV DC charging parameters
-    """
+    """EV DC charging parameters"""
 
     ev_max_current: int
-    """DC_ Charging_ Parameters. EV_ Max. Current
-    urn:x-oca:ocpp:uid:1:569215
-    Maximum current (amps) supported by the electric vehicle. Includes cable capacity.
-    """
+    """Maximum current (amps) supported by the electric vehicle. Includes cable capacity."""
     ev_max_voltage: int
-    """DC_ Charging_ Parameters. EV_ Max. Voltage
-    urn:x-oca:ocpp:uid:1:569216
-    Maximum voltage supported by the electric vehicle
-    """
+    """Maximum voltage supported by the electric vehicle"""
     custom_data: CustomDataType | None = None
     energy_amount: int | None = None
-    """DC_ Charging_ Parameters. Energy_ Amount. Energy_ Amount
-    urn:x-oca:ocpp:uid:1:569217
-    Amount of energy requested (in Wh). This inludes energy required for preconditioning.
-    """
+    """Amount of energy requested (in Wh). This inludes energy required for preconditioning."""
     ev_max_power: int | None = None
-    """DC_ Charging_ Parameters. EV_ Max. Power
-    urn:x-oca:ocpp:uid:1:569218
-    Maximum power (in W) supported by the electric vehicle. Required for DC charging.
-    """
+    """Maximum power (in W) supported by the electric vehicle. Required for DC charging."""
     state_of_charge: int | None = None
-    """DC_ Charging_ Parameters. State_ Of_ Charge. Numeric
-    urn:x-oca:ocpp:uid:1:569219
-    Energy available in the battery (in percent of the battery capacity)
-    """
+    """Energy available in the battery (in percent of the battery capacity)"""
     ev_energy_capacity: int | None = None
-    """DC_ Charging_ Parameters. EV_ Energy_ Capacity. Numeric
-    urn:x-oca:ocpp:uid:1:569220
-    Capacity of the electric vehicle battery (in Wh)
-    """
+    """Capacity of the electric vehicle battery (in Wh)"""
     full_so_c: int | None = None
-    """DC_ Charging_ Parameters. Full_ SOC. Percentage
-    urn:x-oca:ocpp:uid:1:569221
-    Percentage of SoC at which the EV considers the battery fully charged. (possible values: 0 - 100)
+    """Percentage of SoC at which the EV considers the battery fully charged. (possible values: 0 -
+    100)
     """
     bulk_so_c: int | None = None
-    """DC_ Charging_ Parameters. Bulk_ SOC. Percentage
-    urn:x-oca:ocpp:uid:1:569222
-    Percentage of SoC at which the EV considers a fast charging process to end. (possible values: 0 - 100)
+    """Percentage of SoC at which the EV considers a fast charging process to end. (possible values:
+    0 - 100)
     """
 
 
 @dataclass(slots=True)
 class EVSEType(_rt.Model):
-    """EVSE
-    urn:x-oca:ocpp:uid:2:233123
-    Electric Vehicle Supply Equipment
-    """
+    """Electric Vehicle Supply Equipment"""
 
     id: int
-    """Identified_ Object. MRID. Numeric_ Identifier
-    urn:x-enexis:ecdm:uid:1:569198
-    EVSE Identifier. This contains a number (&gt; 0) designating an EVSE of the Charging Station.
-    """
+    """EVSE Identifier. This contains a number (> 0) designating an EVSE of the Charging Station."""
     custom_data: CustomDataType | None = None
     connector_id: int | None = None
     """An id to designate a specific connector (on an EVSE) by connector index number."""
@@ -593,9 +510,11 @@ class EventDataType(_rt.Model):
     """Timestamp of the moment the report was generated."""
     trigger: EventTriggerEnumType
     actual_value: str
-    """Actual value (_attributeType_ Actual) of the variable.
+    """Actual value (attributeType Actual) of the variable.
 
-    The Configuration Variable &lt;&lt;configkey-reporting-value-size,ReportingValueSize&gt;&gt; can be used to limit GetVariableResult.attributeValue, VariableAttribute.value and EventData.actualValue. The max size of these values will always remain equal.
+    The Configuration Variable ReportingValueSize can be used to limit
+    GetVariableResult.attributeValue, VariableAttribute.value and EventData.actualValue. The max
+    size of these values will always remain equal.
     """
     component: ComponentType
     event_notification_type: EventNotificationEnumType
@@ -608,45 +527,32 @@ class EventDataType(_rt.Model):
     tech_info: str | None = None
     """Technical detail information as reported by component."""
     cleared: bool | None = None
-    """_Cleared_ is set to true to report the clearing of a monitored situation, i.e. a 'return to normal'."""
+    """Cleared is set to true to report the clearing of a monitored situation, i.e. a 'return to
+    normal'.
+    """
     transaction_id: str | None = None
-    """If an event notification is linked to a specific transaction, this field can be used to specify its transactionId."""
+    """If an event notification is linked to a specific transaction, this field can be used to
+    specify its transactionId.
+    """
     variable_monitoring_id: int | None = None
     """Identifies the VariableMonitoring which triggered the event."""
 
 
 @dataclass(slots=True)
 class FirmwareType(_rt.Model):
-    """Firmware
-    urn:x-enexis:ecdm:uid:2:233291
-    Represents a copy of the firmware that can be loaded/updated on the Charging Station.
-    """
+    """Represents a copy of the firmware that can be loaded/updated on the Charging Station."""
 
     location: str
-    """Firmware. Location. URI
-    urn:x-enexis:ecdm:uid:1:569460
-    URI defining the origin of the firmware.
-    """
+    """URI defining the origin of the firmware."""
     retrieve_date_time: datetime
-    """Firmware. Retrieve. Date_ Time
-    urn:x-enexis:ecdm:uid:1:569461
-    Date and time at which the firmware shall be retrieved.
-    """
+    """Date and time at which the firmware shall be retrieved."""
     custom_data: CustomDataType | None = None
     install_date_time: datetime | None = None
-    """Firmware. Install. Date_ Time
-    urn:x-enexis:ecdm:uid:1:569462
-    Date and time at which the firmware shall be installed.
-    """
+    """Date and time at which the firmware shall be installed."""
     signing_certificate: str | None = None
-    """Certificate with which the firmware was signed.
-    PEM encoded X.509 certificate.
-    """
+    """Certificate with which the firmware was signed. PEM encoded X.509 certificate."""
     signature: str | None = None
-    """Firmware. Signature. Signature
-    urn:x-enexis:ecdm:uid:1:569464
-    Base64 encoded firmware signature.
-    """
+    """Base64 encoded firmware signature."""
 
 
 @dataclass(slots=True)
@@ -670,51 +576,58 @@ class GetVariableResultType(_rt.Model):
     attribute_status_info: StatusInfoType | None = None
     attribute_type: AttributeEnumType | None = None
     attribute_value: str | None = None
-    """Value of requested attribute type of component-variable. This field can only be empty when the given status is NOT accepted.
+    """Value of requested attribute type of component-variable. This field can only be empty when
+    the given status is NOT accepted.
 
-    The Configuration Variable &lt;&lt;configkey-reporting-value-size,ReportingValueSize&gt;&gt; can be used to limit GetVariableResult.attributeValue, VariableAttribute.value and EventData.actualValue. The max size of these values will always remain equal.
+    The Configuration Variable ReportingValueSize can be used to limit
+    GetVariableResult.attributeValue, VariableAttribute.value and EventData.actualValue. The max
+    size of these values will always remain equal.
     """
 
 
 @dataclass(slots=True)
 class IdTokenInfoType(_rt.Model):
-    """ID_ Token
-    urn:x-oca:ocpp:uid:2:233247
-    Contains status information about an identifier.
-    It is advised to not stop charging for a token that expires during charging, as ExpiryDate is only used for caching purposes. If ExpiryDate is not given, the status has no end date.
+    """Contains status information about an identifier. It is advised to not stop charging for a
+    token that expires during charging, as ExpiryDate is only used for caching purposes. If
+    ExpiryDate is not given, the status has no end date.
     """
 
     status: AuthorizationStatusEnumType
     custom_data: CustomDataType | None = None
     cache_expiry_date_time: datetime | None = None
-    """ID_ Token. Expiry. Date_ Time
-    urn:x-oca:ocpp:uid:1:569373
-    Date and Time after which the token must be considered invalid.
-    """
+    """Date and Time after which the token must be considered invalid."""
     charging_priority: int | None = None
-    """Priority from a business point of view. Default priority is 0, The range is from -9 to 9. Higher values indicate a higher priority. The chargingPriority in &lt;&lt;transactioneventresponse,TransactionEventResponse&gt;&gt; overrules this one."""
+    """Priority from a business point of view. Default priority is 0, The range is from -9 to 9.
+    Higher values indicate a higher priority. The chargingPriority in TransactionEventResponse
+    overrules this one.
+    """
     language1: str | None = None
-    """ID_ Token. Language1. Language_ Code
-    urn:x-oca:ocpp:uid:1:569374
-    Preferred user interface language of identifier user. Contains a language code as defined in &lt;&lt;ref-RFC5646,[RFC5646]&gt;&gt;.
+    """Preferred user interface language of identifier user. Contains a language code as defined in
+    [RFC5646].
     """
     evse_id: list[int] | None = None
-    """Only used when the IdToken is only valid for one or more specific EVSEs, not for the entire Charging Station."""
+    """Only used when the IdToken is only valid for one or more specific EVSEs, not for the entire
+    Charging Station.
+    """
     group_id_token: IdTokenType | None = None
     language2: str | None = None
-    """ID_ Token. Language2. Language_ Code
-    urn:x-oca:ocpp:uid:1:569375
-    Second preferred user interface language of identifier user. Don’t use when language1 is omitted, has to be different from language1. Contains a language code as defined in &lt;&lt;ref-RFC5646,[RFC5646]&gt;&gt;.
+    """Second preferred user interface language of identifier user. Don’t use when language1 is
+    omitted, has to be different from language1. Contains a language code as defined in
+    [RFC5646].
     """
     personal_message: MessageContentType | None = None
 
 
 @dataclass(slots=True)
 class IdTokenType(_rt.Model):
-    """Contains a case insensitive identifier to use for the authorization and the type of authorization to support multiple forms of identifiers."""
+    """Contains a case insensitive identifier to use for the authorization and the type of
+    authorization to support multiple forms of identifiers.
+    """
 
     id_token: str
-    """IdToken is case insensitive. Might hold the hidden id of an RFID tag, but can for example also contain a UUID."""
+    """IdToken is case insensitive. Might hold the hidden id of an RFID tag, but can for example
+    also contain a UUID.
+    """
     type: IdTokenEnumType
     custom_data: CustomDataType | None = None
     additional_info: list[AdditionalInfoType] | None = None
@@ -722,61 +635,40 @@ class IdTokenType(_rt.Model):
 
 @dataclass(slots=True)
 class LogParametersType(_rt.Model):
-    """Log
-    urn:x-enexis:ecdm:uid:2:233373
-    Generic class for the configuration of logging entries.
-    """
+    """Generic class for the configuration of logging entries."""
 
     remote_location: str
-    """Log. Remote_ Location. URI
-    urn:x-enexis:ecdm:uid:1:569484
-    The URL of the location at the remote system where the log should be stored.
-    """
+    """The URL of the location at the remote system where the log should be stored."""
     custom_data: CustomDataType | None = None
     oldest_timestamp: datetime | None = None
-    """Log. Oldest_ Timestamp. Date_ Time
-    urn:x-enexis:ecdm:uid:1:569477
-    This contains the date and time of the oldest logging information to include in the diagnostics.
+    """This contains the date and time of the oldest logging information to include in the
+    diagnostics.
     """
     latest_timestamp: datetime | None = None
-    """Log. Latest_ Timestamp. Date_ Time
-    urn:x-enexis:ecdm:uid:1:569482
-    This contains the date and time of the latest logging information to include in the diagnostics.
+    """This contains the date and time of the latest logging information to include in the
+    diagnostics.
     """
 
 
 @dataclass(slots=True)
 class MessageContentType(_rt.Model):
-    """Message_ Content
-    urn:x-enexis:ecdm:uid:2:234490
-    Contains message details, for a message to be displayed on a Charging Station.
-    """
+    """Contains message details, for a message to be displayed on a Charging Station."""
 
     format: MessageFormatEnumType
     content: str
-    """Message_ Content. Content. Message
-    urn:x-enexis:ecdm:uid:1:570852
-    Message contents.
-    """
+    """Message contents."""
     custom_data: CustomDataType | None = None
     language: str | None = None
-    """Message_ Content. Language. Language_ Code
-    urn:x-enexis:ecdm:uid:1:570849
-    Message language identifier. Contains a language code as defined in &lt;&lt;ref-RFC5646,[RFC5646]&gt;&gt;.
-    """
+    """Message language identifier. Contains a language code as defined in [RFC5646]."""
 
 
 @dataclass(slots=True)
 class MessageInfoType(_rt.Model):
-    """Message_ Info
-    urn:x-enexis:ecdm:uid:2:233264
-    Contains message details, for a message to be displayed on a Charging Station.
-    """
+    """Contains message details, for a message to be displayed on a Charging Station."""
 
     id: int
-    """Identified_ Object. MRID. Numeric_ Identifier
-    urn:x-enexis:ecdm:uid:1:569198
-    Master resource identifier, unique within an exchange context. It is defined within the OCPP context as a positive Integer value (greater or equal to zero).
+    """Master resource identifier, unique within an exchange context. It is defined within the OCPP
+    context as a positive Integer value (greater or equal to zero).
     """
     priority: MessagePriorityEnumType
     message: MessageContentType
@@ -784,56 +676,40 @@ class MessageInfoType(_rt.Model):
     display: ComponentType | None = None
     state: MessageStateEnumType | None = None
     start_date_time: datetime | None = None
-    """Message_ Info. Start. Date_ Time
-    urn:x-enexis:ecdm:uid:1:569256
-    From what date-time should this message be shown. If omitted: directly.
-    """
+    """From what date-time should this message be shown. If omitted: directly."""
     end_date_time: datetime | None = None
-    """Message_ Info. End. Date_ Time
-    urn:x-enexis:ecdm:uid:1:569257
-    Until what date-time should this message be shown, after this date/time this message SHALL be removed.
+    """Until what date-time should this message be shown, after this date/time this message SHALL be
+    removed.
     """
     transaction_id: str | None = None
-    """During which transaction shall this message be shown.
-    Message SHALL be removed by the Charging Station after transaction has
-    ended.
+    """During which transaction shall this message be shown. Message SHALL be removed by the
+    Charging Station after transaction has ended.
     """
 
 
 @dataclass(slots=True)
 class MeterValueType(_rt.Model):
-    """Meter_ Value
-    urn:x-oca:ocpp:uid:2:233265
-    Collection of one or more sampled values in MeterValuesRequest and TransactionEvent. All sampled values in a MeterValue are sampled at the same point in time.
+    """Collection of one or more sampled values in MeterValuesRequest and TransactionEvent. All
+    sampled values in a MeterValue are sampled at the same point in time.
     """
 
     sampled_value: list[SampledValueType]
     timestamp: datetime
-    """Meter_ Value. Timestamp. Date_ Time
-    urn:x-oca:ocpp:uid:1:569259
-    Timestamp for measured value(s).
-    """
+    """Timestamp for measured value(s)."""
     custom_data: CustomDataType | None = None
 
 
 @dataclass(slots=True)
 class ModemType(_rt.Model):
-    """Wireless_ Communication_ Module
-    urn:x-oca:ocpp:uid:2:233306
-    Defines parameters required for initiating and maintaining wireless communication with other devices.
+    """Defines parameters required for initiating and maintaining wireless communication with other
+    devices.
     """
 
     custom_data: CustomDataType | None = None
     iccid: str | None = None
-    """Wireless_ Communication_ Module. ICCID. CI20_ Text
-    urn:x-oca:ocpp:uid:1:569327
-    This contains the ICCID of the modem’s SIM card.
-    """
+    """This contains the ICCID of the modem’s SIM card."""
     imsi: str | None = None
-    """Wireless_ Communication_ Module. IMSI. CI20_ Text
-    urn:x-oca:ocpp:uid:1:569328
-    This contains the IMSI of the modem’s SIM card.
-    """
+    """This contains the IMSI of the modem’s SIM card."""
 
 
 @dataclass(slots=True)
@@ -848,25 +724,23 @@ class MonitoringDataType(_rt.Model):
 
 @dataclass(slots=True)
 class NetworkConnectionProfileType(_rt.Model):
-    """Communication_ Function
-    urn:x-oca:ocpp:uid:2:233304
-    The NetworkConnectionProfile defines the functional and technical parameters of a communication link.
+    """The NetworkConnectionProfile defines the functional and technical parameters of a
+    communication link.
     """
 
     ocpp_version: OCPPVersionEnumType
     ocpp_transport: OCPPTransportEnumType
     ocpp_csms_url: str
-    """Communication_ Function. OCPP_ Central_ System_ URL. URI
-    urn:x-oca:ocpp:uid:1:569357
-    URL of the CSMS(s) that this Charging Station  communicates with.
-    """
+    """URL of the CSMS(s) that this Charging Station communicates with."""
     message_timeout: int
-    """Duration in seconds before a message send by the Charging Station via this network connection times-out.
-    The best setting depends on the underlying network and response times of the CSMS.
+    """Duration in seconds before a message send by the Charging Station via this network connection
+    times-out. The best setting depends on the underlying network and response times of the CSMS.
     If you are looking for a some guideline: use 30 seconds as a starting point.
     """
     security_profile: int
-    """This field specifies the security profile used when connecting to the CSMS with this NetworkConnectionProfile."""
+    """This field specifies the security profile used when connecting to the CSMS with this
+    NetworkConnectionProfile.
+    """
     ocpp_interface: OCPPInterfaceEnumType
     custom_data: CustomDataType | None = None
     apn: APNType | None = None
@@ -891,21 +765,13 @@ class OCSPRequestDataType(_rt.Model):
 
 @dataclass(slots=True)
 class RelativeTimeIntervalType(_rt.Model):
-    """Relative_ Timer_ Interval
-    urn:x-oca:ocpp:uid:2:233270
-    """
+    """"""
 
     start: int
-    """Relative_ Timer_ Interval. Start. Elapsed_ Time
-    urn:x-oca:ocpp:uid:1:569279
-    Start of the interval, in seconds from NOW.
-    """
+    """Start of the interval, in seconds from NOW."""
     custom_data: CustomDataType | None = None
     duration: int | None = None
-    """Relative_ Timer_ Interval. Duration. Elapsed_ Time
-    urn:x-oca:ocpp:uid:1:569280
-    Duration of the interval, in seconds.
-    """
+    """Duration of the interval, in seconds."""
 
 
 @dataclass(slots=True)
@@ -921,60 +787,49 @@ class ReportDataType(_rt.Model):
 
 @dataclass(slots=True)
 class SalesTariffEntryType(_rt.Model):
-    """Sales_ Tariff_ Entry
-    urn:x-oca:ocpp:uid:2:233271
-    """
+    """"""
 
     relative_time_interval: RelativeTimeIntervalType
     custom_data: CustomDataType | None = None
     e_price_level: int | None = None
-    """Sales_ Tariff_ Entry. E_ Price_ Level. Unsigned_ Integer
-    urn:x-oca:ocpp:uid:1:569281
-    Defines the price level of this SalesTariffEntry (referring to NumEPriceLevels). Small values for the EPriceLevel represent a cheaper TariffEntry. Large values for the EPriceLevel represent a more expensive TariffEntry.
+    """Defines the price level of this SalesTariffEntry (referring to NumEPriceLevels). Small values
+    for the EPriceLevel represent a cheaper TariffEntry. Large values for the EPriceLevel
+    represent a more expensive TariffEntry.
     """
     consumption_cost: list[ConsumptionCostType] | None = None
 
 
 @dataclass(slots=True)
 class SalesTariffType(_rt.Model):
-    """Sales_ Tariff
-    urn:x-oca:ocpp:uid:2:233272
-    NOTE: This dataType is based on dataTypes from &lt;&lt;ref-ISOIEC15118-2,ISO 15118-2&gt;&gt;.
-    """
+    """NOTE: This dataType is based on dataTypes from ISO 15118-2."""
 
     id: int
-    """Identified_ Object. MRID. Numeric_ Identifier
-    urn:x-enexis:ecdm:uid:1:569198
-    SalesTariff identifier used to identify one sales tariff. An SAID remains a unique identifier for one schedule throughout a charging session.
+    """SalesTariff identifier used to identify one sales tariff. An SAID remains a unique identifier
+    for one schedule throughout a charging session.
     """
     sales_tariff_entry: list[SalesTariffEntryType]
     custom_data: CustomDataType | None = None
     sales_tariff_description: str | None = None
-    """Sales_ Tariff. Sales. Tariff_ Description
-    urn:x-oca:ocpp:uid:1:569283
-    A human readable title/short description of the sales tariff e.g. for HMI display purposes.
+    """A human readable title/short description of the sales tariff e.g. for HMI display
+    purposes.
     """
     num_e_price_levels: int | None = None
-    """Sales_ Tariff. Num_ E_ Price_ Levels. Counter
-    urn:x-oca:ocpp:uid:1:569284
-    Defines the overall number of distinct price levels used across all provided SalesTariff elements.
+    """Defines the overall number of distinct price levels used across all provided SalesTariff
+    elements.
     """
 
 
 @dataclass(slots=True)
 class SampledValueType(_rt.Model):
-    """Sampled_ Value
-    urn:x-oca:ocpp:uid:2:233266
-    Single sampled value in MeterValues. Each value can be accompanied by optional fields.
+    """Single sampled value in MeterValues. Each value can be accompanied by optional fields.
 
-    To save on mobile data usage, default values of all of the optional fields are such that. The value without any additional fields will be interpreted, as a register reading of active import energy in Wh (Watt-hour) units.
+    To save on mobile data usage, default values of all of the optional fields are such that. The
+    value without any additional fields will be interpreted, as a register reading of active
+    import energy in Wh (Watt-hour) units.
     """
 
     value: float
-    """Sampled_ Value. Value. Measure
-    urn:x-oca:ocpp:uid:1:569260
-    Indicates the measured value.
-    """
+    """Indicates the measured value."""
     custom_data: CustomDataType | None = None
     context: ReadingContextEnumType | None = None
     measurand: MeasurandEnumType | None = None
@@ -989,42 +844,51 @@ class SetMonitoringDataType(_rt.Model):
     """Class to hold parameters of SetVariableMonitoring request."""
 
     value: float
-    """Value for threshold or delta monitoring.
-    For Periodic or PeriodicClockAligned this is the interval in seconds.
+    """Value for threshold or delta monitoring. For Periodic or PeriodicClockAligned this is the
+    interval in seconds.
     """
     type: MonitorEnumType
     severity: int
-    """The severity that will be assigned to an event that is triggered by this monitor. The severity range is 0-9, with 0 as the highest and 9 as the lowest severity level.
+    """The severity that will be assigned to an event that is triggered by this monitor. The
+    severity range is 0-9, with 0 as the highest and 9 as the lowest severity level.
 
-    The severity levels have the following meaning: +
-    *0-Danger* +
-    Indicates lives are potentially in danger. Urgent attention is needed and action should be taken immediately. +
-    *1-Hardware Failure* +
-    Indicates that the Charging Station is unable to continue regular operations due to Hardware issues. Action is required. +
-    *2-System Failure* +
-    Indicates that the Charging Station is unable to continue regular operations due to software or minor hardware issues. Action is required. +
-    *3-Critical* +
-    Indicates a critical error. Action is required. +
-    *4-Error* +
-    Indicates a non-urgent error. Action is required. +
-    *5-Alert* +
-    Indicates an alert event. Default severity for any type of monitoring event.  +
-    *6-Warning* +
-    Indicates a warning event. Action may be required. +
-    *7-Notice* +
-    Indicates an unusual event. No immediate action is required. +
-    *8-Informational* +
-    Indicates a regular operational event. May be used for reporting, measuring throughput, etc. No action is required. +
-    *9-Debug* +
+    The severity levels have the following meaning:
+    0-Danger
+    Indicates lives are potentially in danger. Urgent attention is needed and action should be
+    taken immediately.
+    1-Hardware Failure
+    Indicates that the Charging Station is unable to continue regular operations due to Hardware
+    issues. Action is required.
+    2-System Failure
+    Indicates that the Charging Station is unable to continue regular operations due to software
+    or minor hardware issues. Action is required.
+    3-Critical
+    Indicates a critical error. Action is required.
+    4-Error
+    Indicates a non-urgent error. Action is required.
+    5-Alert
+    Indicates an alert event. Default severity for any type of monitoring event.
+    6-Warning
+    Indicates a warning event. Action may be required.
+    7-Notice
+    Indicates an unusual event. No immediate action is required.
+    8-Informational
+    Indicates a regular operational event. May be used for reporting, measuring throughput, etc.
+    No action is required.
+    9-Debug
     Indicates information useful to developers for debugging, not useful during operations.
     """
     component: ComponentType
     variable: VariableType
     custom_data: CustomDataType | None = None
     id: int | None = None
-    """An id SHALL only be given to replace an existing monitor. The Charging Station handles the generation of id's for new monitors."""
+    """An id SHALL only be given to replace an existing monitor. The Charging Station handles the
+    generation of id's for new monitors.
+    """
     transaction: bool | None = None
-    """Monitor only active when a transaction is ongoing on a component relevant to this transaction. Default = false."""
+    """Monitor only active when a transaction is ongoing on a component relevant to this
+    transaction. Default = false.
+    """
 
 
 @dataclass(slots=True)
@@ -1036,33 +900,41 @@ class SetMonitoringResultType(_rt.Model):
     component: ComponentType
     variable: VariableType
     severity: int
-    """The severity that will be assigned to an event that is triggered by this monitor. The severity range is 0-9, with 0 as the highest and 9 as the lowest severity level.
+    """The severity that will be assigned to an event that is triggered by this monitor. The
+    severity range is 0-9, with 0 as the highest and 9 as the lowest severity level.
 
-    The severity levels have the following meaning: +
-    *0-Danger* +
-    Indicates lives are potentially in danger. Urgent attention is needed and action should be taken immediately. +
-    *1-Hardware Failure* +
-    Indicates that the Charging Station is unable to continue regular operations due to Hardware issues. Action is required. +
-    *2-System Failure* +
-    Indicates that the Charging Station is unable to continue regular operations due to software or minor hardware issues. Action is required. +
-    *3-Critical* +
-    Indicates a critical error. Action is required. +
-    *4-Error* +
-    Indicates a non-urgent error. Action is required. +
-    *5-Alert* +
-    Indicates an alert event. Default severity for any type of monitoring event.  +
-    *6-Warning* +
-    Indicates a warning event. Action may be required. +
-    *7-Notice* +
-    Indicates an unusual event. No immediate action is required. +
-    *8-Informational* +
-    Indicates a regular operational event. May be used for reporting, measuring throughput, etc. No action is required. +
-    *9-Debug* +
+    The severity levels have the following meaning:
+    0-Danger
+    Indicates lives are potentially in danger. Urgent attention is needed and action should be
+    taken immediately.
+    1-Hardware Failure
+    Indicates that the Charging Station is unable to continue regular operations due to Hardware
+    issues. Action is required.
+    2-System Failure
+    Indicates that the Charging Station is unable to continue regular operations due to software
+    or minor hardware issues. Action is required.
+    3-Critical
+    Indicates a critical error. Action is required.
+    4-Error
+    Indicates a non-urgent error. Action is required.
+    5-Alert
+    Indicates an alert event. Default severity for any type of monitoring event.
+    6-Warning
+    Indicates a warning event. Action may be required.
+    7-Notice
+    Indicates an unusual event. No immediate action is required.
+    8-Informational
+    Indicates a regular operational event. May be used for reporting, measuring throughput, etc.
+    No action is required.
+    9-Debug
     Indicates information useful to developers for debugging, not useful during operations.
     """
     custom_data: CustomDataType | None = None
     id: int | None = None
-    """Id given to the VariableMonitor by the Charging Station. The Id is only returned when status is accepted. Installed VariableMonitors should have unique id's but the id's of removed Installed monitors should have unique id's but the id's of removed monitors MAY be reused."""
+    """Id given to the VariableMonitor by the Charging Station. The Id is only returned when status
+    is accepted. Installed VariableMonitors should have unique id's but the id's of removed
+    Installed monitors should have unique id's but the id's of removed monitors MAY be reused.
+    """
     status_info: StatusInfoType | None = None
 
 
@@ -1073,7 +945,9 @@ class SetVariableDataType(_rt.Model):
     attribute_value: str
     """Value to be assigned to attribute of variable.
 
-    The Configuration Variable &lt;&lt;configkey-configuration-value-size,ConfigurationValueSize&gt;&gt; can be used to limit SetVariableData.attributeValue and VariableCharacteristics.valueList. The max size of these values will always remain equal.
+    The Configuration Variable ConfigurationValueSize can be used to limit
+    SetVariableData.attributeValue and VariableCharacteristics.valueList. The max size of these
+    values will always remain equal.
     """
     component: ComponentType
     variable: VariableType
@@ -1098,13 +972,15 @@ class SignedMeterValueType(_rt.Model):
     """Represent a signed version of the meter value."""
 
     signed_meter_data: str
-    """Base64 encoded, contains the signed data which might contain more then just the meter value. It can contain information like timestamps, reference to a customer etc."""
+    """Base64 encoded, contains the signed data which might contain more then just the meter value.
+    It can contain information like timestamps, reference to a customer etc.
+    """
     signing_method: str
     """Method used to create the digital signature."""
     encoding_method: str
     """Method used to encode the meter values before applying the digital signature algorithm."""
     public_key: str
-    """Base64 encoded, sending depends on configuration variable _PublicKeyWithSignedMeterValue_."""
+    """Base64 encoded, sending depends on configuration variable PublicKeyWithSignedMeterValue."""
     custom_data: CustomDataType | None = None
 
 
@@ -1113,7 +989,9 @@ class StatusInfoType(_rt.Model):
     """Element providing more information about the status."""
 
     reason_code: str
-    """A predefined code for the reason why the status is returned in this response. The string is case-insensitive."""
+    """A predefined code for the reason why the status is returned in this response. The string is
+    case-insensitive.
+    """
     custom_data: CustomDataType | None = None
     additional_info: str | None = None
     """Additional text to provide detailed information."""
@@ -1121,22 +999,21 @@ class StatusInfoType(_rt.Model):
 
 @dataclass(slots=True)
 class TransactionType(_rt.Model):
-    """Transaction
-    urn:x-oca:ocpp:uid:2:233318
-    """
+    """"""
 
     transaction_id: str
     """This contains the Id of the transaction."""
     custom_data: CustomDataType | None = None
     charging_state: ChargingStateEnumType | None = None
     time_spent_charging: int | None = None
-    """Transaction. Time_ Spent_ Charging. Elapsed_ Time
-    urn:x-oca:ocpp:uid:1:569415
-    Contains the total time that energy flowed from EVSE to EV during the transaction (in seconds). Note that timeSpentCharging is smaller or equal to the duration of the transaction.
+    """Contains the total time that energy flowed from EVSE to EV during the transaction (in
+    seconds). Note that timeSpentCharging is smaller or equal to the duration of the transaction.
     """
     stopped_reason: ReasonEnumType | None = None
     remote_start_id: int | None = None
-    """The ID given to remote start request (&lt;&lt;requeststarttransactionrequest, RequestStartTransactionRequest&gt;&gt;. This enables to CSMS to match the started transaction to the given start request."""
+    """The ID given to remote start request (RequestStartTransactionRequest. This enables to CSMS to
+    match the started transaction to the given start request.
+    """
 
 
 @dataclass(slots=True)
@@ -1145,48 +1022,32 @@ class UnitOfMeasureType(_rt.Model):
 
     custom_data: CustomDataType | None = None
     unit: str | None = None
-    """Unit of the value. Default = "Wh" if the (default) measurand is an "Energy" type.
-    This field SHALL use a value from the list Standardized Units of Measurements in Part 2 Appendices.
-    If an applicable unit is available in that list, otherwise a "custom" unit might be used.
+    """Unit of the value. Default = "Wh" if the (default) measurand is an "Energy" type. This field
+    SHALL use a value from the list Standardized Units of Measurements in Part 2 Appendices. If
+    an applicable unit is available in that list, otherwise a "custom" unit might be used.
     """
     multiplier: int | None = None
-    """Multiplier, this value represents the exponent to base 10. I.e. multiplier 3 means 10 raised to the 3rd power. Default is 0."""
+    """Multiplier, this value represents the exponent to base 10. I.e. multiplier 3 means 10 raised
+    to the 3rd power. Default is 0.
+    """
 
 
 @dataclass(slots=True)
 class VPNType(_rt.Model):
-    """VPN
-    urn:x-oca:ocpp:uid:2:233268
-    VPN Configuration settings
-    """
+    """VPN Configuration settings"""
 
     server: str
-    """VPN. Server. URI
-    urn:x-oca:ocpp:uid:1:569272
-    VPN Server Address
-    """
+    """VPN Server Address"""
     user: str
-    """VPN. User. User_ Name
-    urn:x-oca:ocpp:uid:1:569273
-    VPN User
-    """
+    """VPN User"""
     password: str
-    """VPN. Password. Password
-    urn:x-oca:ocpp:uid:1:569275
-    VPN Password.
-    """
+    """VPN Password."""
     key: str
-    """VPN. Key. VPN_ Key
-    urn:x-oca:ocpp:uid:1:569276
-    VPN shared secret.
-    """
+    """VPN shared secret."""
     type: VPNEnumType
     custom_data: CustomDataType | None = None
     group: str | None = None
-    """VPN. Group. Group_ Name
-    urn:x-oca:ocpp:uid:1:569274
-    VPN group.
-    """
+    """VPN group."""
 
 
 @dataclass(slots=True)
@@ -1198,13 +1059,19 @@ class VariableAttributeType(_rt.Model):
     value: str | None = None
     """Value of the attribute. May only be omitted when mutability is set to 'WriteOnly'.
 
-    The Configuration Variable &lt;&lt;configkey-reporting-value-size,ReportingValueSize&gt;&gt; can be used to limit GetVariableResult.attributeValue, VariableAttribute.value and EventData.actualValue. The max size of these values will always remain equal.
+    The Configuration Variable ReportingValueSize can be used to limit
+    GetVariableResult.attributeValue, VariableAttribute.value and EventData.actualValue. The max
+    size of these values will always remain equal.
     """
     mutability: MutabilityEnumType | None = None
     persistent: bool | None = None
-    """If true, value will be persistent across system reboots or power down. Default when omitted is false."""
+    """If true, value will be persistent across system reboots or power down. Default when omitted
+    is false.
+    """
     constant: bool | None = None
-    """If true, value that will never be changed by the Charging Station at runtime. Default when omitted is false."""
+    """If true, value that will never be changed by the Charging Station at runtime. Default when
+    omitted is false.
+    """
 
 
 @dataclass(slots=True)
@@ -1220,19 +1087,27 @@ class VariableCharacteristicsType(_rt.Model):
     min_limit: float | None = None
     """Minimum possible value of this variable."""
     max_limit: float | None = None
-    """Maximum possible value of this variable. When the datatype of this Variable is String, OptionList, SequenceList or MemberList, this field defines the maximum length of the (CSV) string."""
+    """Maximum possible value of this variable. When the datatype of this Variable is String,
+    OptionList, SequenceList or MemberList, this field defines the maximum length of the (CSV)
+    string.
+    """
     values_list: str | None = None
     """Allowed values when variable is Option/Member/SequenceList.
 
-    * OptionList: The (Actual) Variable value must be a single value from the reported (CSV) enumeration list.
+    * OptionList: The (Actual) Variable value must be a single value from the reported (CSV)
+      enumeration list.
 
-    * MemberList: The (Actual) Variable value  may be an (unordered) (sub-)set of the reported (CSV) valid values list.
+    * MemberList: The (Actual) Variable value may be an (unordered) (sub-)set of the reported
+      (CSV) valid values list.
 
-    * SequenceList: The (Actual) Variable value  may be an ordered (priority, etc)  (sub-)set of the reported (CSV) valid values.
+    * SequenceList: The (Actual) Variable value may be an ordered (priority, etc) (sub-)set of
+      the reported (CSV) valid values.
 
     This is a comma separated list.
 
-    The Configuration Variable &lt;&lt;configkey-configuration-value-size,ConfigurationValueSize&gt;&gt; can be used to limit SetVariableData.attributeValue and VariableCharacteristics.valueList. The max size of these values will always remain equal.
+    The Configuration Variable ConfigurationValueSize can be used to limit
+    SetVariableData.attributeValue and VariableCharacteristics.valueList. The max size of these
+    values will always remain equal.
     """
 
 
@@ -1243,35 +1118,42 @@ class VariableMonitoringType(_rt.Model):
     id: int
     """Identifies the monitor."""
     transaction: bool
-    """Monitor only active when a transaction is ongoing on a component relevant to this transaction."""
+    """Monitor only active when a transaction is ongoing on a component relevant to this
+    transaction.
+    """
     value: float
-    """Value for threshold or delta monitoring.
-    For Periodic or PeriodicClockAligned this is the interval in seconds.
+    """Value for threshold or delta monitoring. For Periodic or PeriodicClockAligned this is the
+    interval in seconds.
     """
     type: MonitorEnumType
     severity: int
-    """The severity that will be assigned to an event that is triggered by this monitor. The severity range is 0-9, with 0 as the highest and 9 as the lowest severity level.
+    """The severity that will be assigned to an event that is triggered by this monitor. The
+    severity range is 0-9, with 0 as the highest and 9 as the lowest severity level.
 
-    The severity levels have the following meaning: +
-    *0-Danger* +
-    Indicates lives are potentially in danger. Urgent attention is needed and action should be taken immediately. +
-    *1-Hardware Failure* +
-    Indicates that the Charging Station is unable to continue regular operations due to Hardware issues. Action is required. +
-    *2-System Failure* +
-    Indicates that the Charging Station is unable to continue regular operations due to software or minor hardware issues. Action is required. +
-    *3-Critical* +
-    Indicates a critical error. Action is required. +
-    *4-Error* +
-    Indicates a non-urgent error. Action is required. +
-    *5-Alert* +
-    Indicates an alert event. Default severity for any type of monitoring event.  +
-    *6-Warning* +
-    Indicates a warning event. Action may be required. +
-    *7-Notice* +
-    Indicates an unusual event. No immediate action is required. +
-    *8-Informational* +
-    Indicates a regular operational event. May be used for reporting, measuring throughput, etc. No action is required. +
-    *9-Debug* +
+    The severity levels have the following meaning:
+    0-Danger
+    Indicates lives are potentially in danger. Urgent attention is needed and action should be
+    taken immediately.
+    1-Hardware Failure
+    Indicates that the Charging Station is unable to continue regular operations due to Hardware
+    issues. Action is required.
+    2-System Failure
+    Indicates that the Charging Station is unable to continue regular operations due to software
+    or minor hardware issues. Action is required.
+    3-Critical
+    Indicates a critical error. Action is required.
+    4-Error
+    Indicates a non-urgent error. Action is required.
+    5-Alert
+    Indicates an alert event. Default severity for any type of monitoring event.
+    6-Warning
+    Indicates a warning event. Action may be required.
+    7-Notice
+    Indicates an unusual event. No immediate action is required.
+    8-Informational
+    Indicates a regular operational event. May be used for reporting, measuring throughput, etc.
+    No action is required.
+    9-Debug
     Indicates information useful to developers for debugging, not useful during operations.
     """
     custom_data: CustomDataType | None = None
@@ -1282,10 +1164,14 @@ class VariableType(_rt.Model):
     """Reference key to a component-variable."""
 
     name: str
-    """Name of the variable. Name should be taken from the list of standardized variable names whenever possible. Case Insensitive. strongly advised to use Camel Case."""
+    """Name of the variable. Name should be taken from the list of standardized variable names
+    whenever possible. Case Insensitive. strongly advised to use Camel Case.
+    """
     custom_data: CustomDataType | None = None
     instance: str | None = None
-    """Name of instance in case the variable exists as multiple instances. Case Insensitive. strongly advised to use Camel Case."""
+    """Name of instance in case the variable exists as multiple instances. Case Insensitive.
+    strongly advised to use Camel Case.
+    """
 
 
 ACChargingParametersType._table = _rt.FieldTable(

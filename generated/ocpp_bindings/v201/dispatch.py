@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from ocpp_bindings._dispatch import (
+from .._dispatch import (
     CALL,
     CALLERROR,
     CALLRESULT,
@@ -22,9 +22,9 @@ from ocpp_bindings._dispatch import (
     ProtocolSpec,
     Transport,
 )
-from ocpp_bindings._dispatch import Dispatcher as _Dispatcher
-from ocpp_bindings.v201.errors import ErrorCode
-from ocpp_bindings.v201.registry import FEATURES, Role
+from .._dispatch import Dispatcher as _Dispatcher
+from .errors import ErrorCode
+from .registry import FEATURES, Role
 
 __all__ = [
     "CALL",

@@ -6,10 +6,7 @@ from enum import Enum
 
 
 class APNAuthenticationEnumType(str, Enum):
-    """APN. APN_ Authentication. APN_ Authentication_ Code
-    urn:x-oca:ocpp:uid:1:568828
-    Authentication method.
-    """
+    """Authentication method."""
 
     CHAP = "CHAP"
     NONE = "NONE"
@@ -27,10 +24,7 @@ class AttributeEnumType(str, Enum):
 
 
 class AuthorizationStatusEnumType(str, Enum):
-    """ID_ Token. Status. Authorization_ Status
-    urn:x-oca:ocpp:uid:1:569372
-    Current status of the ID Token.
-    """
+    """Current status of the ID Token."""
 
     Accepted = "Accepted"
     Blocked = "Blocked"
@@ -46,8 +40,8 @@ class AuthorizationStatusEnumType(str, Enum):
 
 class AuthorizeCertificateStatusEnumType(str, Enum):
     """Certificate status information.
-    - if all certificates are valid: return 'Accepted'.
-    - if one of the certificates was revoked, return 'CertificateRevoked'.
+    * if all certificates are valid: return 'Accepted'.
+    * if one of the certificates was revoked, return 'CertificateRevoked'.
     """
 
     Accepted = "Accepted"
@@ -95,7 +89,12 @@ class CertificateSignedStatusEnumType(str, Enum):
 
 
 class CertificateSigningUseEnumType(str, Enum):
-    """Indicates the type of the signed certificate that is returned. When omitted the certificate is used for both the 15118 connection (if implemented) and the Charging Station to CSMS connection. This field is required when a typeOfCertificate was included in the &lt;&lt;signcertificaterequest,SignCertificateRequest&gt;&gt; that requested this certificate to be signed AND both the 15118 connection and the Charging Station connection are implemented."""
+    """Indicates the type of the signed certificate that is returned. When omitted the certificate
+    is used for both the 15118 connection (if implemented) and the Charging Station to CSMS
+    connection. This field is required when a typeOfCertificate was included in the
+    SignCertificateRequest that requested this certificate to be signed AND both the 15118
+    connection and the Charging Station connection are implemented.
+    """
 
     ChargingStationCertificate = "ChargingStationCertificate"
     V2GCertificate = "V2GCertificate"
@@ -119,10 +118,7 @@ class ChargingLimitSourceEnumType(str, Enum):
 
 
 class ChargingProfileKindEnumType(str, Enum):
-    """Charging_ Profile. Charging_ Profile_ Kind. Charging_ Profile_ Kind_ Code
-    urn:x-oca:ocpp:uid:1:569232
-    Indicates the kind of schedule.
-    """
+    """Indicates the kind of schedule."""
 
     Absolute = "Absolute"
     Recurring = "Recurring"
@@ -130,9 +126,8 @@ class ChargingProfileKindEnumType(str, Enum):
 
 
 class ChargingProfilePurposeEnumType(str, Enum):
-    """Charging_ Profile. Charging_ Profile_ Purpose. Charging_ Profile_ Purpose_ Code
-    urn:x-oca:ocpp:uid:1:569231
-    Specifies to purpose of the charging profiles that will be cleared, if they meet the other criteria in the request.
+    """Specifies to purpose of the charging profiles that will be cleared, if they meet the other
+    criteria in the request.
     """
 
     ChargingStationExternalConstraints = "ChargingStationExternalConstraints"
@@ -142,7 +137,10 @@ class ChargingProfilePurposeEnumType(str, Enum):
 
 
 class ChargingProfileStatusEnumType(str, Enum):
-    """Returns whether the Charging Station has been able to process the message successfully. This does not guarantee the schedule will be followed to the letter. There might be other constraints the Charging Station may need to take into account."""
+    """Returns whether the Charging Station has been able to process the message successfully. This
+    does not guarantee the schedule will be followed to the letter. There might be other
+    constraints the Charging Station may need to take into account.
+    """
 
     Accepted = "Accepted"
     Rejected = "Rejected"
@@ -156,11 +154,7 @@ class ChargingRateUnitEnumType(str, Enum):
 
 
 class ChargingStateEnumType(str, Enum):
-    """Transaction. State. Transaction_ State_ Code
-    urn:x-oca:ocpp:uid:1:569419
-    Current charging state, is required when state
-    has changed.
-    """
+    """Current charging state, is required when state has changed."""
 
     Charging = "Charging"
     EVConnected = "EVConnected"
@@ -245,10 +239,7 @@ class ConnectorStatusEnumType(str, Enum):
 
 
 class CostKindEnumType(str, Enum):
-    """Cost. Cost_ Kind. Cost_ Kind_ Code
-    urn:x-oca:ocpp:uid:1:569243
-    The kind of cost referred to in the message element amount
-    """
+    """The kind of cost referred to in the message element amount"""
 
     CarbonDioxideEmission = "CarbonDioxideEmission"
     RelativePricePercentage = "RelativePricePercentage"
@@ -305,10 +296,7 @@ class DisplayMessageStatusEnumType(str, Enum):
 
 
 class EnergyTransferModeEnumType(str, Enum):
-    """Charging_ Needs. Requested. Energy_ Transfer_ Mode_ Code
-    urn:x-oca:ocpp:uid:1:569209
-    Mode of energy transfer requested by the EV.
-    """
+    """Mode of energy transfer requested by the EV."""
 
     DC = "DC"
     AC_single_phase = "AC_single_phase"
@@ -362,9 +350,7 @@ class GenericDeviceModelStatusEnumType(str, Enum):
 
 
 class GenericStatusEnumType(str, Enum):
-    """The Charging Station will indicate if it was
-    able to process the request
-    """
+    """The Charging Station will indicate if it was able to process the request"""
 
     Accepted = "Accepted"
     Rejected = "Rejected"
@@ -381,21 +367,27 @@ class GetCertificateIdUseEnumType(str, Enum):
 
 
 class GetCertificateStatusEnumType(str, Enum):
-    """This indicates whether the charging station was able to retrieve the OCSP certificate status."""
+    """This indicates whether the charging station was able to retrieve the OCSP certificate
+    status.
+    """
 
     Accepted = "Accepted"
     Failed = "Failed"
 
 
 class GetChargingProfileStatusEnumType(str, Enum):
-    """This indicates whether the Charging Station is able to process this request and will send &lt;&lt;reportchargingprofilesrequest, ReportChargingProfilesRequest&gt;&gt; messages."""
+    """This indicates whether the Charging Station is able to process this request and will send
+    ReportChargingProfilesRequest messages.
+    """
 
     Accepted = "Accepted"
     NoProfiles = "NoProfiles"
 
 
 class GetDisplayMessagesStatusEnumType(str, Enum):
-    """Indicates if the Charging Station has Display Messages that match the request criteria in the &lt;&lt;getdisplaymessagesrequest,GetDisplayMessagesRequest&gt;&gt;"""
+    """Indicates if the Charging Station has Display Messages that match the request criteria in the
+    GetDisplayMessagesRequest
+    """
 
     Accepted = "Accepted"
     Unknown = "Unknown"
@@ -464,10 +456,7 @@ class Iso15118EVCertificateStatusEnumType(str, Enum):
 
 
 class LocationEnumType(str, Enum):
-    """Sampled_ Value. Location. Location_ Code
-    urn:x-oca:ocpp:uid:1:569265
-    Indicates where the measured value has been sampled. Default =  "Outlet"
-    """
+    """Indicates where the measured value has been sampled. Default = "Outlet" """
 
     Body = "Body"
     Cable = "Cable"
@@ -477,9 +466,7 @@ class LocationEnumType(str, Enum):
 
 
 class LogEnumType(str, Enum):
-    """This contains the type of log file that the Charging Station
-    should send.
-    """
+    """This contains the type of log file that the Charging Station should send."""
 
     DiagnosticsLog = "DiagnosticsLog"
     SecurityLog = "SecurityLog"
@@ -494,10 +481,7 @@ class LogStatusEnumType(str, Enum):
 
 
 class MeasurandEnumType(str, Enum):
-    """Sampled_ Value. Measurand. Measurand_ Code
-    urn:x-oca:ocpp:uid:1:569263
-    Type of measurement. Default = "Energy.Active.Import.Register"
-    """
+    """Type of measurement. Default = "Energy.Active.Import.Register" """
 
     Current_Export = "Current.Export"
     Current_Import = "Current.Import"
@@ -527,10 +511,7 @@ class MeasurandEnumType(str, Enum):
 
 
 class MessageFormatEnumType(str, Enum):
-    """Message_ Content. Format. Message_ Format_ Code
-    urn:x-enexis:ecdm:uid:1:570848
-    Format of the message.
-    """
+    """Format of the message."""
 
     ASCII = "ASCII"
     HTML = "HTML"
@@ -539,7 +520,9 @@ class MessageFormatEnumType(str, Enum):
 
 
 class MessagePriorityEnumType(str, Enum):
-    """If provided the Charging Station shall return Display Messages with the given priority only."""
+    """If provided the Charging Station shall return Display Messages with the given priority
+    only.
+    """
 
     AlwaysFront = "AlwaysFront"
     InFront = "InFront"
@@ -606,7 +589,9 @@ class MutabilityEnumType(str, Enum):
 
 
 class NotifyEVChargingNeedsStatusEnumType(str, Enum):
-    """Returns whether the CSMS has been able to process the message successfully. It does not imply that the evChargingNeeds can be met with the current charging profile."""
+    """Returns whether the CSMS has been able to process the message successfully. It does not imply
+    that the evChargingNeeds can be met with the current charging profile.
+    """
 
     Accepted = "Accepted"
     Rejected = "Rejected"
@@ -627,9 +612,8 @@ class OCPPInterfaceEnumType(str, Enum):
 
 
 class OCPPTransportEnumType(str, Enum):
-    """Communication_ Function. OCPP_ Transport. OCPP_ Transport_ Code
-    urn:x-oca:ocpp:uid:1:569356
-    Defines the transport protocol (e.g. SOAP or JSON). Note: SOAP is not supported in OCPP 2.0, but is supported by other versions of OCPP.
+    """Defines the transport protocol (e.g. SOAP or JSON). Note: SOAP is not supported in OCPP 2.0,
+    but is supported by other versions of OCPP.
     """
 
     JSON = "JSON"
@@ -637,10 +621,7 @@ class OCPPTransportEnumType(str, Enum):
 
 
 class OCPPVersionEnumType(str, Enum):
-    """Communication_ Function. OCPP_ Version. OCPP_ Version_ Code
-    urn:x-oca:ocpp:uid:1:569355
-    Defines the OCPP version used for this communication function.
-    """
+    """Defines the OCPP version used for this communication function."""
 
     OCPP12 = "OCPP12"
     OCPP15 = "OCPP15"
@@ -656,9 +637,9 @@ class OperationalStatusEnumType(str, Enum):
 
 
 class PhaseEnumType(str, Enum):
-    """Sampled_ Value. Phase. Phase_ Code
-    urn:x-oca:ocpp:uid:1:569264
-    Indicates how the measured value is to be interpreted. For instance between L1 and neutral (L1-N) Please note that not all values of phase are applicable to all Measurands. When phase is absent, the measured value is interpreted as an overall value.
+    """Indicates how the measured value is to be interpreted. For instance between L1 and neutral
+    (L1-N) Please note that not all values of phase are applicable to all Measurands. When phase
+    is absent, the measured value is interpreted as an overall value.
     """
 
     L1 = "L1"
@@ -674,9 +655,7 @@ class PhaseEnumType(str, Enum):
 
 
 class PublishFirmwareStatusEnumType(str, Enum):
-    """This contains the progress status of the publishfirmware
-    installation.
-    """
+    """This contains the progress status of the publishfirmware installation."""
 
     Idle = "Idle"
     DownloadScheduled = "DownloadScheduled"
@@ -691,10 +670,7 @@ class PublishFirmwareStatusEnumType(str, Enum):
 
 
 class ReadingContextEnumType(str, Enum):
-    """Sampled_ Value. Context. Reading_ Context_ Code
-    urn:x-oca:ocpp:uid:1:569261
-    Type of detail value: start, end or sample. Default = "Sample.Periodic"
-    """
+    """Type of detail value: start, end or sample. Default = "Sample.Periodic" """
 
     Interruption_Begin = "Interruption.Begin"
     Interruption_End = "Interruption.End"
@@ -707,9 +683,8 @@ class ReadingContextEnumType(str, Enum):
 
 
 class ReasonEnumType(str, Enum):
-    """Transaction. Stopped_ Reason. EOT_ Reason_ Code
-    urn:x-oca:ocpp:uid:1:569413
-    This contains the reason why the transaction was stopped. MAY only be omitted when Reason is "Local".
+    """This contains the reason why the transaction was stopped. MAY only be omitted when Reason is
+    "Local".
     """
 
     DeAuthorized = "DeAuthorized"
@@ -734,19 +709,14 @@ class ReasonEnumType(str, Enum):
 
 
 class RecurrencyKindEnumType(str, Enum):
-    """Charging_ Profile. Recurrency_ Kind. Recurrency_ Kind_ Code
-    urn:x-oca:ocpp:uid:1:569233
-    Indicates the start point of a recurrence.
-    """
+    """Indicates the start point of a recurrence."""
 
     Daily = "Daily"
     Weekly = "Weekly"
 
 
 class RegistrationStatusEnumType(str, Enum):
-    """This contains whether the Charging Station has been registered
-    within the CSMS.
-    """
+    """This contains whether the Charging Station has been registered within the CSMS."""
 
     Accepted = "Accepted"
     Pending = "Pending"
@@ -801,7 +771,9 @@ class ResetStatusEnumType(str, Enum):
 
 
 class SendLocalListStatusEnumType(str, Enum):
-    """This indicates whether the Charging Station has successfully received and applied the update of the Local Authorization List."""
+    """This indicates whether the Charging Station has successfully received and applied the update
+    of the Local Authorization List.
+    """
 
     Accepted = "Accepted"
     Failed = "Failed"
@@ -809,7 +781,9 @@ class SendLocalListStatusEnumType(str, Enum):
 
 
 class SetMonitoringStatusEnumType(str, Enum):
-    """Status is OK if a value could be returned. Otherwise this will indicate the reason why a value could not be returned."""
+    """Status is OK if a value could be returned. Otherwise this will indicate the reason why a
+    value could not be returned.
+    """
 
     Accepted = "Accepted"
     UnknownComponent = "UnknownComponent"
@@ -839,8 +813,9 @@ class SetVariableStatusEnumType(str, Enum):
 
 
 class TransactionEventEnumType(str, Enum):
-    """This contains the type of this event.
-    The first TransactionEvent of a transaction SHALL contain: "Started" The last TransactionEvent of a transaction SHALL contain: "Ended" All others SHALL contain: "Updated"
+    """This contains the type of this event. The first TransactionEvent of a transaction SHALL
+    contain: "Started" The last TransactionEvent of a transaction SHALL contain: "Ended" All
+    others SHALL contain: "Updated"
     """
 
     Ended = "Ended"
@@ -930,10 +905,7 @@ class UploadLogStatusEnumType(str, Enum):
 
 
 class VPNEnumType(str, Enum):
-    """VPN. Type. VPN_ Code
-    urn:x-oca:ocpp:uid:1:569277
-    Type of VPN
-    """
+    """Type of VPN"""
 
     IKEv2 = "IKEv2"
     IPSec = "IPSec"

@@ -4,7 +4,7 @@
 
 from enum import Enum
 
-from ocpp_bindings._runtime import Dialect, ErrorKind
+from .._runtime import Dialect, ErrorKind
 
 
 class ErrorCode(str, Enum):

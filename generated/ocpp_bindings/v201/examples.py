@@ -17,7 +17,7 @@ import json
 from functools import cache
 from importlib.resources import files
 
-from ocpp_bindings._runtime import JsonValue
+from .._runtime import JsonValue
 
 __all__ = ["ACTIONS", "request", "response"]
 

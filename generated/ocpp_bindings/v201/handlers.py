@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from ocpp_bindings.v201.messages import (
+from .messages import (
     AuthorizeRequest,
     AuthorizeResponse,
     BootNotificationRequest,
@@ -190,13 +190,17 @@ class SecurityCSMSHandler(Protocol):
     async def on_security_event_notification(
         self, request: SecurityEventNotificationRequest, charging_station_id: str
     ) -> SecurityEventNotificationResponse:
-        """Handle SecurityEventNotification, started by the ChargingStation. Returns SecurityEventNotificationResponse."""
+        """Handle SecurityEventNotification, started by the ChargingStation. Returns
+        SecurityEventNotificationResponse.
+        """
         ...
 
     async def on_sign_certificate(
         self, request: SignCertificateRequest, charging_station_id: str
     ) -> SignCertificateResponse:
-        """Handle SignCertificate, started by the ChargingStation. Returns SignCertificateResponse."""
+        """Handle SignCertificate, started by the ChargingStation. Returns
+        SignCertificateResponse.
+        """
         ...
 
 
@@ -236,7 +240,9 @@ class ProvisioningCSMSHandler(Protocol):
     async def on_boot_notification(
         self, request: BootNotificationRequest, charging_station_id: str
     ) -> BootNotificationResponse:
-        """Handle BootNotification, started by the ChargingStation. Returns BootNotificationResponse."""
+        """Handle BootNotification, started by the ChargingStation. Returns
+        BootNotificationResponse.
+        """
         ...
 
     async def on_notify_report(
@@ -265,7 +271,9 @@ class AuthorizationCSMSHandler(Protocol):
 
 
 class LocalAuthorizationListManagementChargingStationHandler(Protocol):
-    """LocalAuthorizationListManagement (D): the OCPP 2.0.1 actions that the ChargingStation receives."""
+    """LocalAuthorizationListManagement (D): the OCPP 2.0.1 actions that the ChargingStation
+    receives.
+    """
 
     async def on_get_local_list_version(
         self, request: GetLocalListVersionRequest
@@ -284,7 +292,9 @@ class TransactionsChargingStationHandler(Protocol):
     async def on_get_transaction_status(
         self, request: GetTransactionStatusRequest
     ) -> GetTransactionStatusResponse:
-        """Handle GetTransactionStatus, started by the CSMS. Returns GetTransactionStatusResponse."""
+        """Handle GetTransactionStatus, started by the CSMS. Returns
+        GetTransactionStatusResponse.
+        """
         ...
 
 
@@ -294,7 +304,9 @@ class TransactionsCSMSHandler(Protocol):
     async def on_transaction_event(
         self, request: TransactionEventRequest, charging_station_id: str
     ) -> TransactionEventResponse:
-        """Handle TransactionEvent, started by the ChargingStation. Returns TransactionEventResponse."""
+        """Handle TransactionEvent, started by the ChargingStation. Returns
+        TransactionEventResponse.
+        """
         ...
 
 
@@ -304,13 +316,17 @@ class RemoteControlChargingStationHandler(Protocol):
     async def on_request_start_transaction(
         self, request: RequestStartTransactionRequest
     ) -> RequestStartTransactionResponse:
-        """Handle RequestStartTransaction, started by the CSMS. Returns RequestStartTransactionResponse."""
+        """Handle RequestStartTransaction, started by the CSMS. Returns
+        RequestStartTransactionResponse.
+        """
         ...
 
     async def on_request_stop_transaction(
         self, request: RequestStopTransactionRequest
     ) -> RequestStopTransactionResponse:
-        """Handle RequestStopTransaction, started by the CSMS. Returns RequestStopTransactionResponse."""
+        """Handle RequestStopTransaction, started by the CSMS. Returns
+        RequestStopTransactionResponse.
+        """
         ...
 
     async def on_trigger_message(self, request: TriggerMessageRequest) -> TriggerMessageResponse:
@@ -344,7 +360,9 @@ class AvailabilityCSMSHandler(Protocol):
     async def on_status_notification(
         self, request: StatusNotificationRequest, charging_station_id: str
     ) -> StatusNotificationResponse:
-        """Handle StatusNotification, started by the ChargingStation. Returns StatusNotificationResponse."""
+        """Handle StatusNotification, started by the ChargingStation. Returns
+        StatusNotificationResponse.
+        """
         ...
 
 
@@ -368,7 +386,9 @@ class ReservationCSMSHandler(Protocol):
     async def on_reservation_status_update(
         self, request: ReservationStatusUpdateRequest, charging_station_id: str
     ) -> ReservationStatusUpdateResponse:
-        """Handle ReservationStatusUpdate, started by the ChargingStation. Returns ReservationStatusUpdateResponse."""
+        """Handle ReservationStatusUpdate, started by the ChargingStation. Returns
+        ReservationStatusUpdateResponse.
+        """
         ...
 
 
@@ -389,7 +409,6 @@ class MeterValuesCSMSHandler(Protocol):
         """Handle MeterValues, started by the ChargingStation. Returns MeterValuesResponse.
 
         Request_ Body
-        urn:x-enexis:ecdm:uid:2:234744
         """
         ...
 
@@ -400,7 +419,9 @@ class SmartChargingChargingStationHandler(Protocol):
     async def on_clear_charging_profile(
         self, request: ClearChargingProfileRequest
     ) -> ClearChargingProfileResponse:
-        """Handle ClearChargingProfile, started by the CSMS. Returns ClearChargingProfileResponse."""
+        """Handle ClearChargingProfile, started by the CSMS. Returns
+        ClearChargingProfileResponse.
+        """
         ...
 
     async def on_get_charging_profiles(
@@ -412,7 +433,9 @@ class SmartChargingChargingStationHandler(Protocol):
     async def on_get_composite_schedule(
         self, request: GetCompositeScheduleRequest
     ) -> GetCompositeScheduleResponse:
-        """Handle GetCompositeSchedule, started by the CSMS. Returns GetCompositeScheduleResponse."""
+        """Handle GetCompositeSchedule, started by the CSMS. Returns
+        GetCompositeScheduleResponse.
+        """
         ...
 
     async def on_set_charging_profile(
@@ -428,31 +451,41 @@ class SmartChargingCSMSHandler(Protocol):
     async def on_cleared_charging_limit(
         self, request: ClearedChargingLimitRequest, charging_station_id: str
     ) -> ClearedChargingLimitResponse:
-        """Handle ClearedChargingLimit, started by the ChargingStation. Returns ClearedChargingLimitResponse."""
+        """Handle ClearedChargingLimit, started by the ChargingStation. Returns
+        ClearedChargingLimitResponse.
+        """
         ...
 
     async def on_notify_charging_limit(
         self, request: NotifyChargingLimitRequest, charging_station_id: str
     ) -> NotifyChargingLimitResponse:
-        """Handle NotifyChargingLimit, started by the ChargingStation. Returns NotifyChargingLimitResponse."""
+        """Handle NotifyChargingLimit, started by the ChargingStation. Returns
+        NotifyChargingLimitResponse.
+        """
         ...
 
     async def on_notify_ev_charging_needs(
         self, request: NotifyEVChargingNeedsRequest, charging_station_id: str
     ) -> NotifyEVChargingNeedsResponse:
-        """Handle NotifyEVChargingNeeds, started by the ChargingStation. Returns NotifyEVChargingNeedsResponse."""
+        """Handle NotifyEVChargingNeeds, started by the ChargingStation. Returns
+        NotifyEVChargingNeedsResponse.
+        """
         ...
 
     async def on_notify_ev_charging_schedule(
         self, request: NotifyEVChargingScheduleRequest, charging_station_id: str
     ) -> NotifyEVChargingScheduleResponse:
-        """Handle NotifyEVChargingSchedule, started by the ChargingStation. Returns NotifyEVChargingScheduleResponse."""
+        """Handle NotifyEVChargingSchedule, started by the ChargingStation. Returns
+        NotifyEVChargingScheduleResponse.
+        """
         ...
 
     async def on_report_charging_profiles(
         self, request: ReportChargingProfilesRequest, charging_station_id: str
     ) -> ReportChargingProfilesResponse:
-        """Handle ReportChargingProfiles, started by the ChargingStation. Returns ReportChargingProfilesResponse."""
+        """Handle ReportChargingProfiles, started by the ChargingStation. Returns
+        ReportChargingProfilesResponse.
+        """
         ...
 
 
@@ -480,18 +513,24 @@ class FirmwareManagementCSMSHandler(Protocol):
     async def on_firmware_status_notification(
         self, request: FirmwareStatusNotificationRequest, charging_station_id: str
     ) -> FirmwareStatusNotificationResponse:
-        """Handle FirmwareStatusNotification, started by the ChargingStation. Returns FirmwareStatusNotificationResponse."""
+        """Handle FirmwareStatusNotification, started by the ChargingStation. Returns
+        FirmwareStatusNotificationResponse.
+        """
         ...
 
     async def on_publish_firmware_status_notification(
         self, request: PublishFirmwareStatusNotificationRequest, charging_station_id: str
     ) -> PublishFirmwareStatusNotificationResponse:
-        """Handle PublishFirmwareStatusNotification, started by the ChargingStation. Returns PublishFirmwareStatusNotificationResponse."""
+        """Handle PublishFirmwareStatusNotification, started by the ChargingStation. Returns
+        PublishFirmwareStatusNotificationResponse.
+        """
         ...
 
 
 class ISO15118CertificateManagementChargingStationHandler(Protocol):
-    """ISO15118CertificateManagement (M): the OCPP 2.0.1 actions that the ChargingStation receives."""
+    """ISO15118CertificateManagement (M): the OCPP 2.0.1 actions that the ChargingStation
+    receives.
+    """
 
     async def on_delete_certificate(
         self, request: DeleteCertificateRequest
@@ -502,7 +541,9 @@ class ISO15118CertificateManagementChargingStationHandler(Protocol):
     async def on_get_installed_certificate_ids(
         self, request: GetInstalledCertificateIdsRequest
     ) -> GetInstalledCertificateIdsResponse:
-        """Handle GetInstalledCertificateIds, started by the CSMS. Returns GetInstalledCertificateIdsResponse."""
+        """Handle GetInstalledCertificateIds, started by the CSMS. Returns
+        GetInstalledCertificateIdsResponse.
+        """
         ...
 
     async def on_install_certificate(
@@ -518,13 +559,17 @@ class ISO15118CertificateManagementCSMSHandler(Protocol):
     async def on_get15118ev_certificate(
         self, request: Get15118EVCertificateRequest, charging_station_id: str
     ) -> Get15118EVCertificateResponse:
-        """Handle Get15118EVCertificate, started by the ChargingStation. Returns Get15118EVCertificateResponse."""
+        """Handle Get15118EVCertificate, started by the ChargingStation. Returns
+        Get15118EVCertificateResponse.
+        """
         ...
 
     async def on_get_certificate_status(
         self, request: GetCertificateStatusRequest, charging_station_id: str
     ) -> GetCertificateStatusResponse:
-        """Handle GetCertificateStatus, started by the ChargingStation. Returns GetCertificateStatusResponse."""
+        """Handle GetCertificateStatus, started by the ChargingStation. Returns
+        GetCertificateStatusResponse.
+        """
         ...
 
 
@@ -534,7 +579,9 @@ class DiagnosticsChargingStationHandler(Protocol):
     async def on_clear_variable_monitoring(
         self, request: ClearVariableMonitoringRequest
     ) -> ClearVariableMonitoringResponse:
-        """Handle ClearVariableMonitoring, started by the CSMS. Returns ClearVariableMonitoringResponse."""
+        """Handle ClearVariableMonitoring, started by the CSMS. Returns
+        ClearVariableMonitoringResponse.
+        """
         ...
 
     async def on_customer_information(
@@ -568,7 +615,9 @@ class DiagnosticsChargingStationHandler(Protocol):
     async def on_set_variable_monitoring(
         self, request: SetVariableMonitoringRequest
     ) -> SetVariableMonitoringResponse:
-        """Handle SetVariableMonitoring, started by the CSMS. Returns SetVariableMonitoringResponse."""
+        """Handle SetVariableMonitoring, started by the CSMS. Returns
+        SetVariableMonitoringResponse.
+        """
         ...
 
 
@@ -578,13 +627,17 @@ class DiagnosticsCSMSHandler(Protocol):
     async def on_log_status_notification(
         self, request: LogStatusNotificationRequest, charging_station_id: str
     ) -> LogStatusNotificationResponse:
-        """Handle LogStatusNotification, started by the ChargingStation. Returns LogStatusNotificationResponse."""
+        """Handle LogStatusNotification, started by the ChargingStation. Returns
+        LogStatusNotificationResponse.
+        """
         ...
 
     async def on_notify_customer_information(
         self, request: NotifyCustomerInformationRequest, charging_station_id: str
     ) -> NotifyCustomerInformationResponse:
-        """Handle NotifyCustomerInformation, started by the ChargingStation. Returns NotifyCustomerInformationResponse."""
+        """Handle NotifyCustomerInformation, started by the ChargingStation. Returns
+        NotifyCustomerInformationResponse.
+        """
         ...
 
     async def on_notify_event(
@@ -596,7 +649,9 @@ class DiagnosticsCSMSHandler(Protocol):
     async def on_notify_monitoring_report(
         self, request: NotifyMonitoringReportRequest, charging_station_id: str
     ) -> NotifyMonitoringReportResponse:
-        """Handle NotifyMonitoringReport, started by the ChargingStation. Returns NotifyMonitoringReportResponse."""
+        """Handle NotifyMonitoringReport, started by the ChargingStation. Returns
+        NotifyMonitoringReportResponse.
+        """
         ...
 
 
@@ -628,7 +683,9 @@ class DisplayMessageCSMSHandler(Protocol):
     async def on_notify_display_messages(
         self, request: NotifyDisplayMessagesRequest, charging_station_id: str
     ) -> NotifyDisplayMessagesResponse:
-        """Handle NotifyDisplayMessages, started by the ChargingStation. Returns NotifyDisplayMessagesResponse."""
+        """Handle NotifyDisplayMessages, started by the ChargingStation. Returns
+        NotifyDisplayMessagesResponse.
+        """
         ...
 
 
@@ -636,7 +693,9 @@ class DataTransferChargingStationHandler(Protocol):
     """DataTransfer (P): the OCPP 2.0.1 actions that the ChargingStation receives."""
 
     async def on_data_transfer(self, request: DataTransferRequest) -> DataTransferResponse:
-        """Handle DataTransfer, started by the ChargingStation or the CSMS. Returns DataTransferResponse."""
+        """Handle DataTransfer, started by the ChargingStation or the CSMS. Returns
+        DataTransferResponse.
+        """
         ...
 
 
@@ -646,5 +705,7 @@ class DataTransferCSMSHandler(Protocol):
     async def on_data_transfer(
         self, request: DataTransferRequest, charging_station_id: str
     ) -> DataTransferResponse:
-        """Handle DataTransfer, started by the ChargingStation or the CSMS. Returns DataTransferResponse."""
+        """Handle DataTransfer, started by the ChargingStation or the CSMS. Returns
+        DataTransferResponse.
+        """
         ...

@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ocpp_bindings import _runtime as _rt
-from ocpp_bindings._runtime import UNSET, JsonValue, Unset
-from ocpp_bindings.v201.datatypes import (
+from .. import _runtime as _rt
+from .._runtime import UNSET, JsonValue, Unset
+from .datatypes import (
     AuthorizationData,
     CertificateHashDataChainType,
     CertificateHashDataType,
@@ -46,7 +46,7 @@ from ocpp_bindings.v201.datatypes import (
     StatusInfoType,
     TransactionType,
 )
-from ocpp_bindings.v201.enums import (
+from .enums import (
     AuthorizeCertificateStatusEnumType,
     BootReasonEnumType,
     CancelReservationStatusEnumType,
@@ -106,7 +106,7 @@ from ocpp_bindings.v201.enums import (
     UpdateFirmwareStatusEnumType,
     UploadLogStatusEnumType,
 )
-from ocpp_bindings.v201.errors import DIALECT
+from .errors import DIALECT
 
 __all__ = [
     "AuthorizeRequest",
@@ -276,7 +276,10 @@ class BootNotificationResponse(_rt.Model):
     current_time: datetime
     """This contains the CSMS’s current time."""
     interval: int
-    """When &lt;&lt;cmn_registrationstatusenumtype,Status&gt;&gt; is Accepted, this contains the heartbeat interval in seconds. If the CSMS returns something other than Accepted, the value of the interval field indicates the minimum wait time before sending a next BootNotification request."""
+    """When RegistrationStatusEnumType is Accepted, this contains the heartbeat interval in seconds.
+    If the CSMS returns something other than Accepted, the value of the interval field indicates
+    the minimum wait time before sending a next BootNotification request.
+    """
     status: RegistrationStatusEnumType
     custom_data: CustomDataType | None = None
     status_info: StatusInfoType | None = None
@@ -305,9 +308,12 @@ class CertificateSignedRequest(_rt.Model):
     """The CertificateSigned request payload."""
 
     certificate_chain: str
-    """The signed PEM encoded X.509 certificate. This can also contain the necessary sub CA certificates. In that case, the order of the bundle should follow the certificate chain, starting from the leaf certificate.
+    """The signed PEM encoded X.509 certificate. This can also contain the necessary sub CA
+    certificates. In that case, the order of the bundle should follow the certificate chain,
+    starting from the leaf certificate.
 
-    The Configuration Variable &lt;&lt;configkey-max-certificate-chain-size,MaxCertificateChainSize&gt;&gt; can be used to limit the maximum size of this field.
+    The Configuration Variable MaxCertificateChainSize can be used to limit the maximum size of
+    this field.
     """
     custom_data: CustomDataType | None = None
     certificate_type: CertificateSigningUseEnumType | None = None
@@ -432,7 +438,9 @@ class CostUpdatedRequest(_rt.Model):
     """The CostUpdated request payload."""
 
     total_cost: float
-    """Current total cost, based on the information known by the CSMS, of the transaction including taxes. In the currency configured with the configuration Variable: [&lt;&lt;configkey-currency, Currency&gt;&gt;]"""
+    """Current total cost, based on the information known by the CSMS, of the transaction including
+    taxes. In the currency configured with the configuration Variable: [Currency]
+    """
     transaction_id: str
     """Transaction Id of the transaction the current cost are asked for."""
     custom_data: CustomDataType | None = None
@@ -452,15 +460,21 @@ class CustomerInformationRequest(_rt.Model):
     request_id: int
     """The Id of the request."""
     report: bool
-    """Flag indicating whether the Charging Station should return NotifyCustomerInformationRequest messages containing information about the customer referred to."""
+    """Flag indicating whether the Charging Station should return NotifyCustomerInformationRequest
+    messages containing information about the customer referred to.
+    """
     clear: bool
-    """Flag indicating whether the Charging Station should clear all information about the customer referred to."""
+    """Flag indicating whether the Charging Station should clear all information about the customer
+    referred to.
+    """
     custom_data: CustomDataType | None = None
     customer_certificate: CertificateHashDataType | None = None
     id_token: IdTokenType | None = None
     customer_identifier: str | None = None
-    """A (e.g. vendor specific) identifier of the customer this request refers to. This field contains a custom identifier other than IdToken and Certificate.
-    One of the possible identifiers (customerIdentifier, customerIdToken or customerCertificate) should be in the request message.
+    """A (e.g. vendor specific) identifier of the customer this request refers to. This field
+    contains a custom identifier other than IdToken and Certificate. One of the possible
+    identifiers (customerIdentifier, customerIdToken or customerCertificate) should be in the
+    request message.
     """
 
 
@@ -483,7 +497,9 @@ class DataTransferRequest(_rt.Model):
     message_id: str | None = None
     """May be used to indicate a specific message or implementation."""
     data: JsonValue | Unset = UNSET
-    """Data without specified length or format. This needs to be decided by both parties (Open to implementation)."""
+    """Data without specified length or format. This needs to be decided by both parties (Open to
+    implementation).
+    """
 
 
 @dataclass(slots=True)
@@ -521,9 +537,9 @@ class FirmwareStatusNotificationRequest(_rt.Model):
     status: FirmwareStatusEnumType
     custom_data: CustomDataType | None = None
     request_id: int | None = None
-    """The request id that was provided in the
-    UpdateFirmwareRequest that started this firmware update.
-    This field is mandatory, unless the message was triggered by a TriggerMessageRequest AND there is no firmware update ongoing.
+    """The request id that was provided in the UpdateFirmwareRequest that started this firmware
+    update. This field is mandatory, unless the message was triggered by a TriggerMessageRequest
+    AND there is no firmware update ongoing.
     """
 
 
@@ -539,7 +555,9 @@ class Get15118EVCertificateRequest(_rt.Model):
     """The Get15118EVCertificate request payload."""
 
     iso15118_schema_version: str
-    """Schema version currently used for the 15118 session between EV and Charging Station. Needed for parsing of the EXI stream by the CSMS."""
+    """Schema version currently used for the 15118 session between EV and Charging Station. Needed
+    for parsing of the EXI stream by the CSMS.
+    """
     action: CertificateActionEnumType
     exi_request: str
     """Raw CertificateInstallationReq request from EV, Base64 encoded."""
@@ -592,7 +610,9 @@ class GetCertificateStatusResponse(_rt.Model):
     custom_data: CustomDataType | None = None
     status_info: StatusInfoType | None = None
     ocsp_result: str | None = None
-    """OCSPResponse class as defined in &lt;&lt;ref-ocpp_security_24, IETF RFC 6960&gt;&gt;. DER encoded (as defined in &lt;&lt;ref-ocpp_security_24, IETF RFC 6960&gt;&gt;), and then base64 encoded. MAY only be omitted when status is not Accepted."""
+    """OCSPResponse class as defined in IETF RFC 6960. DER encoded (as defined in IETF RFC 6960),
+    and then base64 encoded. MAY only be omitted when status is not Accepted.
+    """
 
 
 @dataclass(slots=True)
@@ -600,11 +620,16 @@ class GetChargingProfilesRequest(_rt.Model):
     """The GetChargingProfiles request payload."""
 
     request_id: int
-    """Reference identification that is to be used by the Charging Station in the &lt;&lt;reportchargingprofilesrequest, ReportChargingProfilesRequest&gt;&gt; when provided."""
+    """Reference identification that is to be used by the Charging Station in the
+    ReportChargingProfilesRequest when provided.
+    """
     charging_profile: ChargingProfileCriterionType
     custom_data: CustomDataType | None = None
     evse_id: int | None = None
-    """For which EVSE installed charging profiles SHALL be reported. If 0, only charging profiles installed on the Charging Station itself (the grid connection) SHALL be reported. If omitted, all installed charging profiles SHALL be reported."""
+    """For which EVSE installed charging profiles SHALL be reported. If 0, only charging profiles
+    installed on the Charging Station itself (the grid connection) SHALL be reported. If omitted,
+    all installed charging profiles SHALL be reported.
+    """
 
 
 @dataclass(slots=True)
@@ -623,7 +648,9 @@ class GetCompositeScheduleRequest(_rt.Model):
     duration: int
     """Length of the requested schedule in seconds."""
     evse_id: int
-    """The ID of the EVSE for which the schedule is requested. When evseid=0, the Charging Station will calculate the expected consumption for the grid connection."""
+    """The ID of the EVSE for which the schedule is requested. When evseid=0, the Charging Station
+    will calculate the expected consumption for the grid connection.
+    """
     custom_data: CustomDataType | None = None
     charging_rate_unit: ChargingRateUnitEnumType | None = None
 
@@ -646,7 +673,9 @@ class GetDisplayMessagesRequest(_rt.Model):
     """The Id of this request."""
     custom_data: CustomDataType | None = None
     id: list[int] | None = None
-    """If provided the Charging Station shall return Display Messages of the given ids. This field SHALL NOT contain more ids than set in &lt;&lt;configkey-number-of-display-messages,NumberOfDisplayMessages.maxLimit&gt;&gt;"""
+    """If provided the Charging Station shall return Display Messages of the given ids. This field
+    SHALL NOT contain more ids than set in NumberOfDisplayMessages.maxLimit
+    """
     priority: MessagePriorityEnumType | None = None
     state: MessageStateEnumType | None = None
 
@@ -666,7 +695,9 @@ class GetInstalledCertificateIdsRequest(_rt.Model):
 
     custom_data: CustomDataType | None = None
     certificate_type: list[GetCertificateIdUseEnumType] | None = None
-    """Indicates the type of certificates requested. When omitted, all certificate types are requested."""
+    """Indicates the type of certificates requested. When omitted, all certificate types are
+    requested.
+    """
 
 
 @dataclass(slots=True)
@@ -691,7 +722,9 @@ class GetLocalListVersionResponse(_rt.Model):
     """The GetLocalListVersion response payload."""
 
     version_number: int
-    """This contains the current version number of the local authorization list in the Charging Station."""
+    """This contains the current version number of the local authorization list in the Charging
+    Station.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -705,9 +738,14 @@ class GetLogRequest(_rt.Model):
     """The Id of this request"""
     custom_data: CustomDataType | None = None
     retries: int | None = None
-    """This specifies how many times the Charging Station must try to upload the log before giving up. If this field is not present, it is left to Charging Station to decide how many times it wants to retry."""
+    """This specifies how many times the Charging Station must try to upload the log before giving
+    up. If this field is not present, it is left to Charging Station to decide how many times it
+    wants to retry.
+    """
     retry_interval: int | None = None
-    """The interval in seconds after which a retry may be attempted. If this field is not present, it is left to Charging Station to decide how long to wait between attempts."""
+    """The interval in seconds after which a retry may be attempted. If this field is not present,
+    it is left to Charging Station to decide how long to wait between attempts.
+    """
 
 
 @dataclass(slots=True)
@@ -718,7 +756,9 @@ class GetLogResponse(_rt.Model):
     custom_data: CustomDataType | None = None
     status_info: StatusInfoType | None = None
     filename: str | None = None
-    """This contains the name of the log file that will be uploaded. This field is not present when no logging information is available."""
+    """This contains the name of the log file that will be uploaded. This field is not present when
+    no logging information is available.
+    """
 
 
 @dataclass(slots=True)
@@ -841,8 +881,9 @@ class LogStatusNotificationRequest(_rt.Model):
     status: UploadLogStatusEnumType
     custom_data: CustomDataType | None = None
     request_id: int | None = None
-    """The request id that was provided in GetLogRequest that started this log upload. This field is mandatory,
-    unless the message was triggered by a TriggerMessageRequest AND there is no log upload ongoing.
+    """The request id that was provided in GetLogRequest that started this log upload. This field is
+    mandatory, unless the message was triggered by a TriggerMessageRequest AND there is no log
+    upload ongoing.
     """
 
 
@@ -858,13 +899,11 @@ class MeterValuesRequest(_rt.Model):
     """The MeterValues request payload.
 
     Request_ Body
-    urn:x-enexis:ecdm:uid:2:234744
     """
 
     evse_id: int
-    """Request_ Body. EVSEID. Numeric_ Identifier
-    urn:x-enexis:ecdm:uid:1:571101
-    This contains a number (&gt;0) designating an EVSE of the Charging Station. ‘0’ (zero) is used to designate the main power meter.
+    """This contains a number (>0) designating an EVSE of the Charging Station. ‘0’ (zero) is used
+    to designate the main power meter.
     """
     meter_value: list[MeterValueType]
     custom_data: CustomDataType | None = None
@@ -885,7 +924,9 @@ class NotifyChargingLimitRequest(_rt.Model):
     custom_data: CustomDataType | None = None
     charging_schedule: list[ChargingScheduleType] | None = None
     evse_id: int | None = None
-    """The charging schedule contained in this notification applies to an EVSE. evseId must be &gt; 0."""
+    """The charging schedule contained in this notification applies to an EVSE. evseId must be >
+    0.
+    """
 
 
 @dataclass(slots=True)
@@ -900,7 +941,9 @@ class NotifyCustomerInformationRequest(_rt.Model):
     """The NotifyCustomerInformation request payload."""
 
     data: str
-    """(Part of) the requested data. No format specified in which the data is returned. Should be human readable."""
+    """(Part of) the requested data. No format specified in which the data is returned. Should be
+    human readable.
+    """
     seq_no: int
     """Sequence number of this message. First message starts at 0."""
     generated_at: datetime
@@ -909,7 +952,9 @@ class NotifyCustomerInformationRequest(_rt.Model):
     """The Id of the request."""
     custom_data: CustomDataType | None = None
     tbc: bool | None = None
-    """“to be continued” indicator. Indicates whether another part of the monitoringData follows in an upcoming notifyMonitoringReportRequest message. Default value when omitted is false."""
+    """“to be continued” indicator. Indicates whether another part of the monitoringData follows in
+    an upcoming notifyMonitoringReportRequest message. Default value when omitted is false.
+    """
 
 
 @dataclass(slots=True)
@@ -924,11 +969,13 @@ class NotifyDisplayMessagesRequest(_rt.Model):
     """The NotifyDisplayMessages request payload."""
 
     request_id: int
-    """The id of the &lt;&lt;getdisplaymessagesrequest,GetDisplayMessagesRequest&gt;&gt; that requested this message."""
+    """The id of the GetDisplayMessagesRequest that requested this message."""
     custom_data: CustomDataType | None = None
     message_info: list[MessageInfoType] | None = None
     tbc: bool | None = None
-    """"to be continued" indicator. Indicates whether another part of the report follows in an upcoming NotifyDisplayMessagesRequest message. Default value when omitted is false."""
+    """"to be continued" indicator. Indicates whether another part of the report follows in an
+    upcoming NotifyDisplayMessagesRequest message. Default value when omitted is false.
+    """
 
 
 @dataclass(slots=True)
@@ -967,7 +1014,9 @@ class NotifyEVChargingScheduleRequest(_rt.Model):
     """Periods contained in the charging profile are relative to this point in time."""
     charging_schedule: ChargingScheduleType
     evse_id: int
-    """The charging schedule contained in this notification applies to an EVSE. EvseId must be &gt; 0."""
+    """The charging schedule contained in this notification applies to an EVSE. EvseId must be >
+    0.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -991,7 +1040,9 @@ class NotifyEventRequest(_rt.Model):
     event_data: list[EventDataType]
     custom_data: CustomDataType | None = None
     tbc: bool | None = None
-    """“to be continued” indicator. Indicates whether another part of the report follows in an upcoming notifyEventRequest message. Default value when omitted is false."""
+    """“to be continued” indicator. Indicates whether another part of the report follows in an
+    upcoming notifyEventRequest message. Default value when omitted is false.
+    """
 
 
 @dataclass(slots=True)
@@ -1014,7 +1065,9 @@ class NotifyMonitoringReportRequest(_rt.Model):
     custom_data: CustomDataType | None = None
     monitor: list[MonitoringDataType] | None = None
     tbc: bool | None = None
-    """“to be continued” indicator. Indicates whether another part of the monitoringData follows in an upcoming notifyMonitoringReportRequest message. Default value when omitted is false."""
+    """“to be continued” indicator. Indicates whether another part of the monitoringData follows in
+    an upcoming notifyMonitoringReportRequest message. Default value when omitted is false.
+    """
 
 
 @dataclass(slots=True)
@@ -1029,7 +1082,7 @@ class NotifyReportRequest(_rt.Model):
     """The NotifyReport request payload."""
 
     request_id: int
-    """The id of the GetReportRequest  or GetBaseReportRequest that requested this report"""
+    """The id of the GetReportRequest or GetBaseReportRequest that requested this report"""
     generated_at: datetime
     """Timestamp of the moment this message was generated at the Charging Station."""
     seq_no: int
@@ -1037,7 +1090,9 @@ class NotifyReportRequest(_rt.Model):
     custom_data: CustomDataType | None = None
     report_data: list[ReportDataType] | None = None
     tbc: bool | None = None
-    """“to be continued” indicator. Indicates whether another part of the report follows in an upcoming notifyReportRequest message. Default value when omitted is false."""
+    """“to be continued” indicator. Indicates whether another part of the report follows in an
+    upcoming notifyReportRequest message. Default value when omitted is false.
+    """
 
 
 @dataclass(slots=True)
@@ -1052,8 +1107,8 @@ class PublishFirmwareRequest(_rt.Model):
     """The PublishFirmware request payload."""
 
     location: str
-    """This contains a string containing a URI pointing to a
-    location from which to retrieve the firmware.
+    """This contains a string containing a URI pointing to a location from which to retrieve the
+    firmware.
     """
     checksum: str
     """The MD5 checksum over the entire firmware file as a hexadecimal string of length 32."""
@@ -1061,17 +1116,13 @@ class PublishFirmwareRequest(_rt.Model):
     """The Id of the request."""
     custom_data: CustomDataType | None = None
     retries: int | None = None
-    """This specifies how many times Charging Station must try
-    to download the firmware before giving up. If this field is not
-    present, it is left to Charging Station to decide how many times it wants to retry.
+    """This specifies how many times Charging Station must try to download the firmware before
+    giving up. If this field is not present, it is left to Charging Station to decide how many
+    times it wants to retry.
     """
     retry_interval: int | None = None
-    """The interval in seconds
-    after which a retry may be
-    attempted. If this field is not
-    present, it is left to Charging
-    Station to decide how long to wait
-    between attempts.
+    """The interval in seconds after which a retry may be attempted. If this field is not present,
+    it is left to Charging Station to decide how long to wait between attempts.
     """
 
 
@@ -1091,12 +1142,12 @@ class PublishFirmwareStatusNotificationRequest(_rt.Model):
     status: PublishFirmwareStatusEnumType
     custom_data: CustomDataType | None = None
     location: list[str] | None = None
-    """Required if status is Published. Can be multiple URI’s, if the Local Controller supports e.g. HTTP, HTTPS, and FTP."""
+    """Required if status is Published. Can be multiple URI’s, if the Local Controller supports e.g.
+    HTTP, HTTPS, and FTP.
+    """
     request_id: int | None = None
-    """The request id that was
-    provided in the
-    PublishFirmwareRequest which
-    triggered this action.
+    """The request id that was provided in the PublishFirmwareRequest which triggered this
+    action.
     """
 
 
@@ -1112,14 +1163,21 @@ class ReportChargingProfilesRequest(_rt.Model):
     """The ReportChargingProfiles request payload."""
 
     request_id: int
-    """Id used to match the &lt;&lt;getchargingprofilesrequest, GetChargingProfilesRequest&gt;&gt; message with the resulting ReportChargingProfilesRequest messages. When the CSMS provided a requestId in the &lt;&lt;getchargingprofilesrequest, GetChargingProfilesRequest&gt;&gt;, this field SHALL contain the same value."""
+    """Id used to match the GetChargingProfilesRequest message with the resulting
+    ReportChargingProfilesRequest messages. When the CSMS provided a requestId in the
+    GetChargingProfilesRequest, this field SHALL contain the same value.
+    """
     charging_limit_source: ChargingLimitSourceEnumType
     charging_profile: list[ChargingProfileType]
     evse_id: int
-    """The evse to which the charging profile applies. If evseId = 0, the message contains an overall limit for the Charging Station."""
+    """The evse to which the charging profile applies. If evseId = 0, the message contains an
+    overall limit for the Charging Station.
+    """
     custom_data: CustomDataType | None = None
     tbc: bool | None = None
-    """To Be Continued. Default value when omitted: false. false indicates that there are no further messages as part of this report."""
+    """To Be Continued. Default value when omitted: false. false indicates that there are no further
+    messages as part of this report.
+    """
 
 
 @dataclass(slots=True)
@@ -1135,10 +1193,13 @@ class RequestStartTransactionRequest(_rt.Model):
 
     id_token: IdTokenType
     remote_start_id: int
-    """Id given by the server to this start request. The Charging Station might return this in the &lt;&lt;transactioneventrequest, TransactionEventRequest&gt;&gt;, letting the server know which transaction was started for this request. Use to start a transaction."""
+    """Id given by the server to this start request. The Charging Station might return this in the
+    TransactionEventRequest, letting the server know which transaction was started for this
+    request. Use to start a transaction.
+    """
     custom_data: CustomDataType | None = None
     evse_id: int | None = None
-    """Number of the EVSE on which to start the transaction. EvseId SHALL be &gt; 0"""
+    """Number of the EVSE on which to start the transaction. EvseId SHALL be > 0"""
     group_id_token: IdTokenType | None = None
     charging_profile: ChargingProfileType | None = None
 
@@ -1151,7 +1212,10 @@ class RequestStartTransactionResponse(_rt.Model):
     custom_data: CustomDataType | None = None
     status_info: StatusInfoType | None = None
     transaction_id: str | None = None
-    """When the transaction was already started by the Charging Station before the RequestStartTransactionRequest was received, for example: cable plugged in first. This contains the transactionId of the already started transaction."""
+    """When the transaction was already started by the Charging Station before the
+    RequestStartTransactionRequest was received, for example: cable plugged in first. This
+    contains the transactionId of the already started transaction.
+    """
 
 
 @dataclass(slots=True)
@@ -1221,7 +1285,9 @@ class ResetRequest(_rt.Model):
     type: ResetEnumType
     custom_data: CustomDataType | None = None
     evse_id: int | None = None
-    """This contains the ID of a specific EVSE that needs to be reset, instead of the entire Charging Station."""
+    """This contains the ID of a specific EVSE that needs to be reset, instead of the entire
+    Charging Station.
+    """
 
 
 @dataclass(slots=True)
@@ -1258,7 +1324,9 @@ class SendLocalListRequest(_rt.Model):
     """The SendLocalList request payload."""
 
     version_number: int
-    """In case of a full update this is the version number of the full list. In case of a differential update it is the version number of the list after the update has been applied."""
+    """In case of a full update this is the version number of the full list. In case of a
+    differential update it is the version number of the list after the update has been applied.
+    """
     update_type: UpdateEnumType
     custom_data: CustomDataType | None = None
     local_authorization_list: list[AuthorizationData] | None = None
@@ -1278,7 +1346,10 @@ class SetChargingProfileRequest(_rt.Model):
     """The SetChargingProfile request payload."""
 
     evse_id: int
-    """For TxDefaultProfile an evseId=0 applies the profile to each individual evse. For ChargingStationMaxProfile and ChargingStationExternalConstraints an evseId=0 contains an overal limit for the whole Charging Station."""
+    """For TxDefaultProfile an evseId=0 applies the profile to each individual evse. For
+    ChargingStationMaxProfile and ChargingStationExternalConstraints an evseId=0 contains an
+    overal limit for the whole Charging Station.
+    """
     charging_profile: ChargingProfileType
     custom_data: CustomDataType | None = None
 
@@ -1331,29 +1402,34 @@ class SetMonitoringLevelRequest(_rt.Model):
     """The SetMonitoringLevel request payload."""
 
     severity: int
-    """The Charging Station SHALL only report events with a severity number lower than or equal to this severity.
-    The severity range is 0-9, with 0 as the highest and 9 as the lowest severity level.
+    """The Charging Station SHALL only report events with a severity number lower than or equal to
+    this severity. The severity range is 0-9, with 0 as the highest and 9 as the lowest severity
+    level.
 
-    The severity levels have the following meaning: +
-    *0-Danger* +
-    Indicates lives are potentially in danger. Urgent attention is needed and action should be taken immediately. +
-    *1-Hardware Failure* +
-    Indicates that the Charging Station is unable to continue regular operations due to Hardware issues. Action is required. +
-    *2-System Failure* +
-    Indicates that the Charging Station is unable to continue regular operations due to software or minor hardware issues. Action is required. +
-    *3-Critical* +
-    Indicates a critical error. Action is required. +
-    *4-Error* +
-    Indicates a non-urgent error. Action is required. +
-    *5-Alert* +
-    Indicates an alert event. Default severity for any type of monitoring event.  +
-    *6-Warning* +
-    Indicates a warning event. Action may be required. +
-    *7-Notice* +
-    Indicates an unusual event. No immediate action is required. +
-    *8-Informational* +
-    Indicates a regular operational event. May be used for reporting, measuring throughput, etc. No action is required. +
-    *9-Debug* +
+    The severity levels have the following meaning:
+    0-Danger
+    Indicates lives are potentially in danger. Urgent attention is needed and action should be
+    taken immediately.
+    1-Hardware Failure
+    Indicates that the Charging Station is unable to continue regular operations due to Hardware
+    issues. Action is required.
+    2-System Failure
+    Indicates that the Charging Station is unable to continue regular operations due to software
+    or minor hardware issues. Action is required.
+    3-Critical
+    Indicates a critical error. Action is required.
+    4-Error
+    Indicates a non-urgent error. Action is required.
+    5-Alert
+    Indicates an alert event. Default severity for any type of monitoring event.
+    6-Warning
+    Indicates a warning event. Action may be required.
+    7-Notice
+    Indicates an unusual event. No immediate action is required.
+    8-Informational
+    Indicates a regular operational event. May be used for reporting, measuring throughput, etc.
+    No action is required.
+    9-Debug
     Indicates information useful to developers for debugging, not useful during operations.
     """
     custom_data: CustomDataType | None = None
@@ -1424,7 +1500,9 @@ class SignCertificateRequest(_rt.Model):
     """The SignCertificate request payload."""
 
     csr: str
-    """The Charging Station SHALL send the public key in form of a Certificate Signing Request (CSR) as described in RFC 2986 [22] and then PEM encoded, using the &lt;&lt;signcertificaterequest,SignCertificateRequest&gt;&gt; message."""
+    """The Charging Station SHALL send the public key in form of a Certificate Signing Request (CSR)
+    as described in RFC 2986 [22] and then PEM encoded, using the SignCertificateRequest message.
+    """
     custom_data: CustomDataType | None = None
     certificate_type: CertificateSigningUseEnumType | None = None
 
@@ -1443,7 +1521,9 @@ class StatusNotificationRequest(_rt.Model):
     """The StatusNotification request payload."""
 
     timestamp: datetime
-    """The time for which the status is reported. If absent time of receipt of the message will be assumed."""
+    """The time for which the status is reported. If absent time of receipt of the message will be
+    assumed.
+    """
     connector_status: ConnectorStatusEnumType
     evse_id: int
     """The id of the EVSE to which the connector belongs for which the the status is reported."""
@@ -1468,14 +1548,21 @@ class TransactionEventRequest(_rt.Model):
     """The date and time at which this transaction event occurred."""
     trigger_reason: TriggerReasonEnumType
     seq_no: int
-    """Incremental sequence number, helps with determining if all messages of a transaction have been received."""
+    """Incremental sequence number, helps with determining if all messages of a transaction have
+    been received.
+    """
     transaction_info: TransactionType
     custom_data: CustomDataType | None = None
     meter_value: list[MeterValueType] | None = None
     offline: bool | None = None
-    """Indication that this transaction event happened when the Charging Station was offline. Default = false, meaning: the event occurred when the Charging Station was online."""
+    """Indication that this transaction event happened when the Charging Station was offline.
+    Default = false, meaning: the event occurred when the Charging Station was online.
+    """
     number_of_phases_used: int | None = None
-    """If the Charging Station is able to report the number of phases used, then it SHALL provide it. When omitted the CSMS may be able to determine the number of phases used via device management."""
+    """If the Charging Station is able to report the number of phases used, then it SHALL provide
+    it. When omitted the CSMS may be able to determine the number of phases used via device
+    management.
+    """
     cable_max_current: int | None = None
     """The maximum current of the connected cable in Ampere (A)."""
     reservation_id: int | None = None
@@ -1490,9 +1577,16 @@ class TransactionEventResponse(_rt.Model):
 
     custom_data: CustomDataType | None = None
     total_cost: float | None = None
-    """SHALL only be sent when charging has ended. Final total cost of this transaction, including taxes. In the currency configured with the Configuration Variable: &lt;&lt;configkey-currency,`Currency`&gt;&gt;. When omitted, the transaction was NOT free. To indicate a free transaction, the CSMS SHALL send 0.00."""
+    """SHALL only be sent when charging has ended. Final total cost of this transaction, including
+    taxes. In the currency configured with the Configuration Variable: `Currency`. When omitted,
+    the transaction was NOT free. To indicate a free transaction, the CSMS SHALL send 0.00.
+    """
     charging_priority: int | None = None
-    """Priority from a business point of view. Default priority is 0, The range is from -9 to 9. Higher values indicate a higher priority. The chargingPriority in &lt;&lt;transactioneventresponse,TransactionEventResponse&gt;&gt; is temporarily, so it may not be set in the &lt;&lt;cmn_idtokeninfotype,IdTokenInfoType&gt;&gt; afterwards. Also the chargingPriority in &lt;&lt;transactioneventresponse,TransactionEventResponse&gt;&gt; overrules the one in &lt;&lt;cmn_idtokeninfotype,IdTokenInfoType&gt;&gt;."""
+    """Priority from a business point of view. Default priority is 0, The range is from -9 to 9.
+    Higher values indicate a higher priority. The chargingPriority in TransactionEventResponse is
+    temporarily, so it may not be set in the IdTokenInfoType afterwards. Also the
+    chargingPriority in TransactionEventResponse overrules the one in IdTokenInfoType.
+    """
     id_token_info: IdTokenInfoType | None = None
     updated_personal_message: MessageContentType | None = None
 
@@ -1561,9 +1655,14 @@ class UpdateFirmwareRequest(_rt.Model):
     firmware: FirmwareType
     custom_data: CustomDataType | None = None
     retries: int | None = None
-    """This specifies how many times Charging Station must try to download the firmware before giving up. If this field is not present, it is left to Charging Station to decide how many times it wants to retry."""
+    """This specifies how many times Charging Station must try to download the firmware before
+    giving up. If this field is not present, it is left to Charging Station to decide how many
+    times it wants to retry.
+    """
     retry_interval: int | None = None
-    """The interval in seconds after which a retry may be attempted. If this field is not present, it is left to Charging Station to decide how long to wait between attempts."""
+    """The interval in seconds after which a retry may be attempted. If this field is not present,
+    it is left to Charging Station to decide how long to wait between attempts.
+    """
 
 
 @dataclass(slots=True)

@@ -2,7 +2,7 @@
 # Source: OCPP 2.1 JSON schemas by the OCA, schema set sha256 3c818cbc4a2032c7
 """OCPP 2.1 bindings: 91 actions, their messages, data types and enums."""
 
-from ocpp_bindings.v21.datatypes import (
+from .datatypes import (
     AbsolutePriceScheduleType,
     ACChargingParametersType,
     AdditionalInfoType,
@@ -126,7 +126,7 @@ from ocpp_bindings.v21.datatypes import (
     VoltageParamsType,
     VPNType,
 )
-from ocpp_bindings.v21.enums import (
+from .enums import (
     APNAuthenticationEnumType,
     AttributeEnumType,
     AuthorizationStatusEnumType,
@@ -238,8 +238,8 @@ from ocpp_bindings.v21.enums import (
     UploadLogStatusEnumType,
     VPNEnumType,
 )
-from ocpp_bindings.v21.errors import DIALECT, ErrorCode
-from ocpp_bindings.v21.messages import (
+from .errors import DIALECT, ErrorCode
+from .messages import (
     AdjustPeriodicEventStreamRequest,
     AdjustPeriodicEventStreamResponse,
     AFRRSignalRequest,

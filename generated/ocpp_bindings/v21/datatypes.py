@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ocpp_bindings import _runtime as _rt
-from ocpp_bindings._runtime import JsonValue
-from ocpp_bindings.v21.enums import (
+from .. import _runtime as _rt
+from .._runtime import JsonValue
+from .enums import (
     APNAuthenticationEnumType,
     AttributeEnumType,
     AuthorizationStatusEnumType,
@@ -59,7 +59,7 @@ from ocpp_bindings.v21.enums import (
     TariffKindEnumType,
     VPNEnumType,
 )
-from ocpp_bindings.v21.errors import DIALECT
+from .errors import DIALECT
 
 __all__ = [
     "ACChargingParametersType",
@@ -193,24 +193,22 @@ class ACChargingParametersType(_rt.Model):
 
     energy_amount: float
     """Amount of energy requested (in Wh). This includes energy required for preconditioning.
-    Relates to: +
-    *ISO 15118-2*: AC_EVChargeParameterType: EAmount +
-    *ISO 15118-20*: Dynamic/Scheduled_SEReqControlModeType: EVTargetEnergyRequest
+    Relates to:
+    ISO 15118-2: AC_EVChargeParameterType: EAmount
+    ISO 15118-20: Dynamic/Scheduled_SEReqControlModeType: EVTargetEnergyRequest
     """
     ev_min_current: float
-    """Minimum current (amps) supported by the electric vehicle (per phase).
-    Relates to: +
-    *ISO 15118-2*: AC_EVChargeParameterType: EVMinCurrent
+    """Minimum current (amps) supported by the electric vehicle (per phase). Relates to:
+    ISO 15118-2: AC_EVChargeParameterType: EVMinCurrent
     """
     ev_max_current: float
-    """Maximum current (amps) supported by the electric vehicle (per phase). Includes cable capacity.
-    Relates to: +
-    *ISO 15118-2*: AC_EVChargeParameterType: EVMaxCurrent
+    """Maximum current (amps) supported by the electric vehicle (per phase). Includes cable
+    capacity. Relates to:
+    ISO 15118-2: AC_EVChargeParameterType: EVMaxCurrent
     """
     ev_max_voltage: float
-    """Maximum voltage supported by the electric vehicle.
-    Relates to: +
-    *ISO 15118-2*: AC_EVChargeParameterType: EVMaxVoltage
+    """Maximum voltage supported by the electric vehicle. Relates to:
+    ISO 15118-2: AC_EVChargeParameterType: EVMaxVoltage
     """
     custom_data: CustomDataType | None = None
 
@@ -219,7 +217,13 @@ class ACChargingParametersType(_rt.Model):
 class APNType(_rt.Model):
     """Collection of configuration data needed to make a data-connection over a cellular network.
 
-    NOTE: When asking a GSM modem to dial in, it is possible to specify which mobile operator should be used. This can be done with the mobile country code (MCC) in combination with a mobile network code (MNC). Example: If your preferred network is Vodafone Netherlands, the MCC=204 and the MNC=04 which means the key PreferredNetwork = 20404 Some modems allows to specify a preferred network, which means, if this network is not available, a different network is used. If you specify UseOnlyPreferredNetwork and this network is not available, the modem will not dial in.
+    NOTE: When asking a GSM modem to dial in, it is possible to specify which mobile operator
+    should be used. This can be done with the mobile country code (MCC) in combination with a
+    mobile network code (MNC). Example: If your preferred network is Vodafone Netherlands, the
+    MCC=204 and the MNC=04 which means the key PreferredNetwork = 20404 Some modems allows to
+    specify a preferred network, which means, if this network is not available, a different
+    network is used. If you specify UseOnlyPreferredNetwork and this network is not available,
+    the modem will not dial in.
     """
 
     apn: str
@@ -228,23 +232,24 @@ class APNType(_rt.Model):
     apn_user_name: str | None = None
     """APN username."""
     apn_password: str | None = None
-    """*(2.1)* APN Password."""
+    """(2.1) APN Password."""
     sim_pin: int | None = None
     """SIM card pin code."""
     preferred_network: str | None = None
     """Preferred network, written as MCC and MNC concatenated. See note."""
     use_only_preferred_network: bool | None = None
-    """Default: false. Use only the preferred Network, do
-    not dial in when not available. See Note.
+    """Default: false. Use only the preferred Network, do not dial in when not available. See
+    Note.
     """
     custom_data: CustomDataType | None = None
 
 
 @dataclass(slots=True)
 class AbsolutePriceScheduleType(_rt.Model):
-    """The AbsolutePriceScheduleType is modeled after the same type that is defined in ISO 15118-20, such that if it is supplied by an EMSP as a signed EXI message, the conversion from EXI to JSON (in OCPP) and back to EXI (for ISO 15118-20) does not change the digest and therefore does not invalidate the signature.
-
-    image::images/AbsolutePriceSchedule-Simple.png[]
+    """The AbsolutePriceScheduleType is modeled after the same type that is defined in ISO 15118-20,
+    such that if it is supplied by an EMSP as a signed EXI message, the conversion from EXI to
+    JSON (in OCPP) and back to EXI (for ISO 15118-20) does not change the digest and therefore
+    does not invalidate the signature.
     """
 
     time_anchor: datetime
@@ -254,9 +259,14 @@ class AbsolutePriceScheduleType(_rt.Model):
     currency: str
     """Currency according to ISO 4217."""
     language: str
-    """String that indicates what language is used for the human readable strings in the price schedule. Based on ISO 639."""
+    """String that indicates what language is used for the human readable strings in the price
+    schedule. Based on ISO 639.
+    """
     price_algorithm: str
-    """A string in URN notation which shall uniquely identify an algorithm that defines how to compute an energy fee sum for a specific power profile based on the EnergyFee information from the PriceRule elements."""
+    """A string in URN notation which shall uniquely identify an algorithm that defines how to
+    compute an energy fee sum for a specific power profile based on the EnergyFee information
+    from the PriceRule elements.
+    """
     price_rule_stacks: list[PriceRuleStackType]
     price_schedule_description: str | None = None
     """Description of the price schedule."""
@@ -270,12 +280,18 @@ class AbsolutePriceScheduleType(_rt.Model):
 
 @dataclass(slots=True)
 class AdditionalInfoType(_rt.Model):
-    """Contains a case insensitive identifier to use for the authorization and the type of authorization to support multiple forms of identifiers."""
+    """Contains a case insensitive identifier to use for the authorization and the type of
+    authorization to support multiple forms of identifiers.
+    """
 
     additional_id_token: str
-    """*(2.1)* This field specifies the additional IdToken."""
+    """(2.1) This field specifies the additional IdToken."""
     type: str
-    """_additionalInfo_ can be used to send extra information to CSMS in addition to the regular authorization with _IdToken_. _AdditionalInfo_ contains one or more custom _types_, which need to be agreed upon by all parties involved. When the _type_ is not supported, the CSMS/Charging Station MAY ignore the _additionalInfo_."""
+    """additionalInfo can be used to send extra information to CSMS in addition to the regular
+    authorization with IdToken. AdditionalInfo contains one or more custom types, which need to
+    be agreed upon by all parties involved. When the type is not supported, the CSMS/Charging
+    Station MAY ignore the additionalInfo.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -291,7 +307,7 @@ class AdditionalSelectedServicesType(_rt.Model):
 
 @dataclass(slots=True)
 class AddressType(_rt.Model):
-    """*(2.1)* A generic address format."""
+    """(2.1) A generic address format."""
 
     name: str
     """Name of person/company"""
@@ -352,20 +368,16 @@ class CertificateHashDataType(_rt.Model):
 
     hash_algorithm: HashAlgorithmEnumType
     issuer_name_hash: str
-    """The hash of the issuer’s distinguished
-    name (DN), that must be calculated over the DER
-    encoding of the issuer’s name field in the certificate
-    being checked.
+    """The hash of the issuer’s distinguished name (DN), that must be calculated over the DER
+    encoding of the issuer’s name field in the certificate being checked.
     """
     issuer_key_hash: str
-    """The hash of the DER encoded public key:
-    the value (excluding tag and length) of the subject
+    """The hash of the DER encoded public key: the value (excluding tag and length) of the subject
     public key field in the issuer’s certificate.
     """
     serial_number: str
-    """The string representation of the
-    hexadecimal value of the serial number without the
-    prefix "0x" and without leading zeroes.
+    """The string representation of the hexadecimal value of the serial number without the prefix
+    "0x" and without leading zeroes.
     """
     custom_data: CustomDataType | None = None
 
@@ -377,7 +389,7 @@ class CertificateStatusRequestInfoType(_rt.Model):
     certificate_hash_data: CertificateHashDataType
     source: CertificateStatusSourceEnumType
     urls: list[str]
-    """URL(s) of _source_."""
+    """URL(s) of source."""
     custom_data: CustomDataType | None = None
 
 
@@ -397,9 +409,13 @@ class ChargingLimitType(_rt.Model):
     """The ChargingLimitType type of NotifyChargingLimitRequest.json."""
 
     charging_limit_source: str
-    """Represents the source of the charging limit. Values defined in appendix as ChargingLimitSourceEnumStringType."""
+    """Represents the source of the charging limit. Values defined in appendix as
+    ChargingLimitSourceEnumStringType.
+    """
     is_local_generation: bool | None = None
-    """*(2.1)* True when the reported limit concerns local generation that is providing extra capacity, instead of a limitation."""
+    """(2.1) True when the reported limit concerns local generation that is providing extra
+    capacity, instead of a limitation.
+    """
     is_grid_critical: bool | None = None
     """Indicates whether the charging limit is critical for the grid."""
     custom_data: CustomDataType | None = None
@@ -416,143 +432,215 @@ class ChargingNeedsType(_rt.Model):
     dc_charging_parameters: DCChargingParametersType | None = None
     v2x_charging_parameters: V2XChargingParametersType | None = None
     available_energy_transfer: list[EnergyTransferModeEnumType] | None = None
-    """*(2.1)* Modes of energy transfer that are marked as available by EV."""
+    """(2.1) Modes of energy transfer that are marked as available by EV."""
     control_mode: ControlModeEnumType | None = None
     mobility_needs_mode: MobilityNeedsModeEnumType | None = None
     departure_time: datetime | None = None
-    """Estimated departure time of the EV. +
-    *ISO 15118-2:* AC/DC_EVChargeParameterType: DepartureTime +
-    *ISO 15118-20:* Dynamic/Scheduled_SEReqControlModeType: DepartureTIme
+    """Estimated departure time of the EV.
+    ISO 15118-2: AC/DC_EVChargeParameterType: DepartureTime
+    ISO 15118-20: Dynamic/Scheduled_SEReqControlModeType: DepartureTIme
     """
     custom_data: CustomDataType | None = None
 
 
 @dataclass(slots=True)
 class ChargingPeriodType(_rt.Model):
-    """A ChargingPeriodType consists of a start time, and a list of possible values that influence this period, for example: amount of energy charged this period, maximum current during this period etc."""
+    """A ChargingPeriodType consists of a start time, and a list of possible values that influence
+    this period, for example: amount of energy charged this period, maximum current during this
+    period etc.
+    """
 
     start_period: datetime
-    """Start timestamp of charging period. A period ends when the next period starts. The last period ends when the session ends."""
+    """Start timestamp of charging period. A period ends when the next period starts. The last
+    period ends when the session ends.
+    """
     dimensions: list[CostDimensionType] | None = None
     tariff_id: str | None = None
-    """Unique identifier of the Tariff that was used to calculate cost. If not provided, then cost was calculated by some other means."""
+    """Unique identifier of the Tariff that was used to calculate cost. If not provided, then cost
+    was calculated by some other means.
+    """
     custom_data: CustomDataType | None = None
 
 
 @dataclass(slots=True)
 class ChargingProfileCriterionType(_rt.Model):
-    """A ChargingProfileCriterionType is a filter for charging profiles to be selected by a GetChargingProfilesRequest."""
+    """A ChargingProfileCriterionType is a filter for charging profiles to be selected by a
+    GetChargingProfilesRequest.
+    """
 
     charging_profile_purpose: ChargingProfilePurposeEnumType | None = None
     stack_level: int | None = None
-    """Value determining level in hierarchy stack of profiles. Higher values have precedence over lower values. Lowest level is 0."""
+    """Value determining level in hierarchy stack of profiles. Higher values have precedence over
+    lower values. Lowest level is 0.
+    """
     charging_profile_id: list[int] | None = None
-    """List of all the chargingProfileIds requested. Any ChargingProfile that matches one of these profiles will be reported. If omitted, the Charging Station SHALL not filter on chargingProfileId. This field SHALL NOT contain more ids than set in &lt;&lt;configkey-charging-profile-entries,ChargingProfileEntries.maxLimit&gt;&gt;"""
+    """List of all the chargingProfileIds requested. Any ChargingProfile that matches one of these
+    profiles will be reported. If omitted, the Charging Station SHALL not filter on
+    chargingProfileId. This field SHALL NOT contain more ids than set in
+    ChargingProfileEntries.maxLimit
+    """
     charging_limit_source: list[str] | None = None
-    """For which charging limit sources, charging profiles SHALL be reported. If omitted, the Charging Station SHALL not filter on chargingLimitSource. Values defined in Appendix as ChargingLimitSourceEnumStringType."""
+    """For which charging limit sources, charging profiles SHALL be reported. If omitted, the
+    Charging Station SHALL not filter on chargingLimitSource. Values defined in Appendix as
+    ChargingLimitSourceEnumStringType.
+    """
     custom_data: CustomDataType | None = None
 
 
 @dataclass(slots=True)
 class ChargingProfileType(_rt.Model):
-    """A ChargingProfile consists of 1 to 3 ChargingSchedules with a list of ChargingSchedulePeriods, describing the amount of power or current that can be delivered per time interval.
-
-    image::images/ChargingProfile-Simple.png[]
+    """A ChargingProfile consists of 1 to 3 ChargingSchedules with a list of
+    ChargingSchedulePeriods, describing the amount of power or current that can be delivered per
+    time interval.
     """
 
     id: int
-    """Id of ChargingProfile. Unique within charging station. Id can have a negative value. This is useful to distinguish charging profiles from an external actor (external constraints) from charging profiles received from CSMS."""
+    """Id of ChargingProfile. Unique within charging station. Id can have a negative value. This is
+    useful to distinguish charging profiles from an external actor (external constraints) from
+    charging profiles received from CSMS.
+    """
     stack_level: int
-    """Value determining level in hierarchy stack of profiles. Higher values have precedence over lower values. Lowest level is 0."""
+    """Value determining level in hierarchy stack of profiles. Higher values have precedence over
+    lower values. Lowest level is 0.
+    """
     charging_profile_purpose: ChargingProfilePurposeEnumType
     charging_profile_kind: ChargingProfileKindEnumType
     charging_schedule: list[ChargingScheduleType]
     recurrency_kind: RecurrencyKindEnumType | None = None
     valid_from: datetime | None = None
-    """Point in time at which the profile starts to be valid. If absent, the profile is valid as soon as it is received by the Charging Station."""
+    """Point in time at which the profile starts to be valid. If absent, the profile is valid as
+    soon as it is received by the Charging Station.
+    """
     valid_to: datetime | None = None
-    """Point in time at which the profile stops to be valid. If absent, the profile is valid until it is replaced by another profile."""
+    """Point in time at which the profile stops to be valid. If absent, the profile is valid until
+    it is replaced by another profile.
+    """
     transaction_id: str | None = None
-    """SHALL only be included if ChargingProfilePurpose is set to TxProfile in a SetChargingProfileRequest. The transactionId is used to match the profile to a specific transaction."""
+    """SHALL only be included if ChargingProfilePurpose is set to TxProfile in a
+    SetChargingProfileRequest. The transactionId is used to match the profile to a specific
+    transaction.
+    """
     max_offline_duration: int | None = None
-    """*(2.1)* Period in seconds that this charging profile remains valid after the Charging Station has gone offline. After this period the charging profile becomes invalid for as long as it is offline and the Charging Station reverts back to a valid profile with a lower stack level.
-    If _invalidAfterOfflineDuration_ is true, then this charging profile will become permanently invalid.
-    A value of 0 means that the charging profile is immediately invalid while offline. When the field is absent, then  no timeout applies and the charging profile remains valid when offline.
+    """(2.1) Period in seconds that this charging profile remains valid after the Charging Station
+    has gone offline. After this period the charging profile becomes invalid for as long as it is
+    offline and the Charging Station reverts back to a valid profile with a lower stack level. If
+    invalidAfterOfflineDuration is true, then this charging profile will become permanently
+    invalid. A value of 0 means that the charging profile is immediately invalid while offline.
+    When the field is absent, then no timeout applies and the charging profile remains valid when
+    offline.
     """
     invalid_after_offline_duration: bool | None = None
-    """*(2.1)* When set to true this charging profile will not be valid anymore after being offline for more than _maxOfflineDuration_. +
-        When absent defaults to false.
+    """(2.1) When set to true this charging profile will not be valid anymore after being offline
+    for more than maxOfflineDuration.
+    When absent defaults to false.
     """
     dyn_update_interval: int | None = None
-    """*(2.1)*  Interval in seconds after receipt of last update, when to request a profile update by sending a PullDynamicScheduleUpdateRequest message.
-        A value of 0 or no value means that no update interval applies. +
-        Only relevant in a dynamic charging profile.
+    """(2.1) Interval in seconds after receipt of last update, when to request a profile update by
+    sending a PullDynamicScheduleUpdateRequest message. A value of 0 or no value means that no
+    update interval applies.
+    Only relevant in a dynamic charging profile.
     """
     dyn_update_time: datetime | None = None
-    """*(2.1)* Time at which limits or setpoints in this charging profile were last updated by a PullDynamicScheduleUpdateRequest or UpdateDynamicScheduleRequest or by an external actor. +
-        Only relevant in a dynamic charging profile.
+    """(2.1) Time at which limits or setpoints in this charging profile were last updated by a
+    PullDynamicScheduleUpdateRequest or UpdateDynamicScheduleRequest or by an external actor.
+    Only relevant in a dynamic charging profile.
     """
     price_schedule_signature: str | None = None
-    """*(2.1)* ISO 15118-20 signature for all price schedules in _chargingSchedules_. +
-    Note: for 256-bit elliptic curves (like secp256k1) the ECDSA signature is 512 bits (64 bytes) and for 521-bit curves (like secp521r1) the signature is 1042 bits. This equals 131 bytes, which can be encoded as base64 in 176 bytes.
+    """(2.1) ISO 15118-20 signature for all price schedules in chargingSchedules.
+    Note: for 256-bit elliptic curves (like secp256k1) the ECDSA signature is 512 bits (64 bytes)
+    and for 521-bit curves (like secp521r1) the signature is 1042 bits. This equals 131 bytes,
+    which can be encoded as base64 in 176 bytes.
     """
     custom_data: CustomDataType | None = None
 
 
 @dataclass(slots=True)
 class ChargingSchedulePeriodType(_rt.Model):
-    """Charging schedule period structure defines a time period in a charging schedule. It is used in: CompositeScheduleType and in ChargingScheduleType. When used in a NotifyEVChargingScheduleRequest only _startPeriod_, _limit_, _limit_L2_, _limit_L3_ are relevant."""
+    """Charging schedule period structure defines a time period in a charging schedule. It is used
+    in: CompositeScheduleType and in ChargingScheduleType. When used in a
+    NotifyEVChargingScheduleRequest only startPeriod, limit, _limit_L2_, _limit_L3_ are relevant.
+    """
 
     start_period: int
-    """Start of the period, in seconds from the start of schedule. The value of StartPeriod also defines the stop time of the previous period."""
+    """Start of the period, in seconds from the start of schedule. The value of StartPeriod also
+    defines the stop time of the previous period.
+    """
     limit: float | None = None
-    """Optional only when not required by the _operationMode_, as in CentralSetpoint, ExternalSetpoint, ExternalLimits, LocalFrequency,  LocalLoadBalancing. +
-    Charging rate limit during the schedule period, in the applicable _chargingRateUnit_.
-    This SHOULD be a non-negative value; a negative value is only supported for backwards compatibility with older systems that use a negative value to specify a discharging limit.
-    When using _chargingRateUnit_ = `W`, this field represents the sum of the power of all phases, unless values are provided for L2 and L3, in which case this field represents phase L1.
+    """Optional only when not required by the operationMode, as in CentralSetpoint,
+    ExternalSetpoint, ExternalLimits, LocalFrequency, LocalLoadBalancing.
+    Charging rate limit during the schedule period, in the applicable chargingRateUnit. This
+    SHOULD be a non-negative value; a negative value is only supported for backwards
+    compatibility with older systems that use a negative value to specify a discharging limit.
+    When using chargingRateUnit = `W`, this field represents the sum of the power of all phases,
+    unless values are provided for L2 and L3, in which case this field represents phase L1.
     """
     limit_l2: float | None = None
-    """*(2.1)* Charging rate limit on phase L2  in the applicable _chargingRateUnit_."""
+    """(2.1) Charging rate limit on phase L2 in the applicable chargingRateUnit."""
     limit_l3: float | None = None
-    """*(2.1)* Charging rate limit on phase L3  in the applicable _chargingRateUnit_."""
+    """(2.1) Charging rate limit on phase L3 in the applicable chargingRateUnit."""
     number_phases: int | None = None
-    """The number of phases that can be used for charging. +
-    For a DC EVSE this field should be omitted. +
-    For an AC EVSE a default value of _numberPhases_ = 3 will be assumed if the field is absent.
+    """The number of phases that can be used for charging.
+    For a DC EVSE this field should be omitted.
+    For an AC EVSE a default value of numberPhases = 3 will be assumed if the field is absent.
     """
     phase_to_use: int | None = None
-    """Values: 1..3, Used if numberPhases=1 and if the EVSE is capable of switching the phase connected to the EV, i.e. ACPhaseSwitchingSupported is defined and true. It’s not allowed unless both conditions above are true. If both conditions are true, and phaseToUse is omitted, the Charging Station / EVSE will make the selection on its own."""
+    """Values: 1..3, Used if numberPhases=1 and if the EVSE is capable of switching the phase
+    connected to the EV, i.e. ACPhaseSwitchingSupported is defined and true. It’s not allowed
+    unless both conditions above are true. If both conditions are true, and phaseToUse is
+    omitted, the Charging Station / EVSE will make the selection on its own.
+    """
     discharge_limit: float | None = None
-    """*(2.1)* Limit in _chargingRateUnit_ that the EV is allowed to discharge with. Note, these are negative values in order to be consistent with _setpoint_, which can be positive and negative.  +
-    For AC this field represents the sum of all phases, unless values are provided for L2 and L3, in which case this field represents phase L1.
+    """(2.1) Limit in chargingRateUnit that the EV is allowed to discharge with. Note, these are
+    negative values in order to be consistent with setpoint, which can be positive and negative.
+    For AC this field represents the sum of all phases, unless values are provided for L2 and L3,
+    in which case this field represents phase L1.
     """
     discharge_limit_l2: float | None = None
-    """*(2.1)* Limit in _chargingRateUnit_ on phase L2 that the EV is allowed to discharge with."""
+    """(2.1) Limit in chargingRateUnit on phase L2 that the EV is allowed to discharge with."""
     discharge_limit_l3: float | None = None
-    """*(2.1)* Limit in _chargingRateUnit_ on phase L3 that the EV is allowed to discharge with."""
+    """(2.1) Limit in chargingRateUnit on phase L3 that the EV is allowed to discharge with."""
     setpoint: float | None = None
-    """*(2.1)* Setpoint in _chargingRateUnit_ that the EV should follow as close as possible. Use negative values for discharging. +
-    When a limit and/or _dischargeLimit_ are given the overshoot when following _setpoint_ must remain within these values.
-    This field represents the sum of all phases, unless values are provided for L2 and L3, in which case this field represents phase L1.
+    """(2.1) Setpoint in chargingRateUnit that the EV should follow as close as possible. Use
+    negative values for discharging.
+    When a limit and/or dischargeLimit are given the overshoot when following setpoint must
+    remain within these values. This field represents the sum of all phases, unless values are
+    provided for L2 and L3, in which case this field represents phase L1.
     """
     setpoint_l2: float | None = None
-    """*(2.1)* Setpoint in _chargingRateUnit_ that the EV should follow on phase L2 as close as possible."""
+    """(2.1) Setpoint in chargingRateUnit that the EV should follow on phase L2 as close as
+    possible.
+    """
     setpoint_l3: float | None = None
-    """*(2.1)* Setpoint in _chargingRateUnit_ that the EV should follow on phase L3 as close as possible."""
+    """(2.1) Setpoint in chargingRateUnit that the EV should follow on phase L3 as close as
+    possible.
+    """
     setpoint_reactive: float | None = None
-    """*(2.1)* Setpoint for reactive power (or current) in _chargingRateUnit_ that the EV should follow as closely as possible. Positive values for inductive, negative for capacitive reactive power or current.  +
-    This field represents the sum of all phases, unless values are provided for L2 and L3, in which case this field represents phase L1.
+    """(2.1) Setpoint for reactive power (or current) in chargingRateUnit that the EV should follow
+    as closely as possible. Positive values for inductive, negative for capacitive reactive power
+    or current.
+    This field represents the sum of all phases, unless values are provided for L2 and L3, in
+    which case this field represents phase L1.
     """
     setpoint_reactive_l2: float | None = None
-    """*(2.1)* Setpoint for reactive power (or current) in _chargingRateUnit_ that the EV should follow on phase L2 as closely as possible."""
+    """(2.1) Setpoint for reactive power (or current) in chargingRateUnit that the EV should follow
+    on phase L2 as closely as possible.
+    """
     setpoint_reactive_l3: float | None = None
-    """*(2.1)* Setpoint for reactive power (or current) in _chargingRateUnit_ that the EV should follow on phase L3 as closely as possible."""
+    """(2.1) Setpoint for reactive power (or current) in chargingRateUnit that the EV should follow
+    on phase L3 as closely as possible.
+    """
     preconditioning_request: bool | None = None
-    """*(2.1)* If  true, the EV should attempt to keep the BMS preconditioned for this time interval."""
+    """(2.1) If true, the EV should attempt to keep the BMS preconditioned for this time
+    interval.
+    """
     evse_sleep: bool | None = None
-    """*(2.1)* If true, the EVSE must turn off power electronics/modules associated with this transaction. Default value when absent is false."""
+    """(2.1) If true, the EVSE must turn off power electronics/modules associated with this
+    transaction. Default value when absent is false.
+    """
     v2x_baseline: float | None = None
-    """*(2.1)* Power value that, when present, is used as a baseline on top of which values from _v2xFreqWattCurve_ and _v2xSignalWattCurve_ are added."""
+    """(2.1) Power value that, when present, is used as a baseline on top of which values from
+    v2xFreqWattCurve and v2xSignalWattCurve are added.
+    """
     operation_mode: OperationModeEnumType | None = None
     v2x_freq_watt_curve: list[V2XFreqWattPointType] | None = None
     v2x_signal_watt_curve: list[V2XSignalWattPointType] | None = None
@@ -561,10 +649,13 @@ class ChargingSchedulePeriodType(_rt.Model):
 
 @dataclass(slots=True)
 class ChargingScheduleType(_rt.Model):
-    """Charging schedule structure defines a list of charging periods, as used in: NotifyEVChargingScheduleRequest and ChargingProfileType. When used in a NotifyEVChargingScheduleRequest only _duration_ and _chargingSchedulePeriod_ are relevant and _chargingRateUnit_ must be 'W'. +
-    An ISO 15118-20 session may provide either an _absolutePriceSchedule_ or a _priceLevelSchedule_. An ISO 15118-2 session can only provide a_salesTariff_ element. The field _digestValue_ is used when price schedule or sales tariff are signed.
-
-    image::images/ChargingSchedule-Simple.png[]
+    """Charging schedule structure defines a list of charging periods, as used in:
+    NotifyEVChargingScheduleRequest and ChargingProfileType. When used in a
+    NotifyEVChargingScheduleRequest only duration and chargingSchedulePeriod are relevant and
+    chargingRateUnit must be 'W'.
+    An ISO 15118-20 session may provide either an absolutePriceSchedule or a priceLevelSchedule.
+    An ISO 15118-2 session can only provide a_salesTariff_ element. The field digestValue is used
+    when price schedule or sales tariff are signed.
     """
 
     id: int
@@ -574,21 +665,34 @@ class ChargingScheduleType(_rt.Model):
     start_schedule: datetime | None = None
     """Starting point of an absolute schedule or recurring schedule."""
     duration: int | None = None
-    """Duration of the charging schedule in seconds. If the duration is left empty, the last period will continue indefinitely or until end of the transaction in case startSchedule is absent."""
+    """Duration of the charging schedule in seconds. If the duration is left empty, the last period
+    will continue indefinitely or until end of the transaction in case startSchedule is absent.
+    """
     min_charging_rate: float | None = None
-    """Minimum charging rate supported by the EV. The unit of measure is defined by the chargingRateUnit. This parameter is intended to be used by a local smart charging algorithm to optimize the power allocation for in the case a charging process is inefficient at lower charging rates."""
+    """Minimum charging rate supported by the EV. The unit of measure is defined by the
+    chargingRateUnit. This parameter is intended to be used by a local smart charging algorithm
+    to optimize the power allocation for in the case a charging process is inefficient at lower
+    charging rates.
+    """
     power_tolerance: float | None = None
-    """*(2.1)* Power tolerance when following EVPowerProfile."""
+    """(2.1) Power tolerance when following EVPowerProfile."""
     signature_id: int | None = None
-    """*(2.1)* Id of this element for referencing in a signature."""
+    """(2.1) Id of this element for referencing in a signature."""
     digest_value: str | None = None
-    """*(2.1)* Base64 encoded hash (SHA256 for ISO 15118-2, SHA512 for ISO 15118-20) of the EXI price schedule element. Used in signature."""
+    """(2.1) Base64 encoded hash (SHA256 for ISO 15118-2, SHA512 for ISO 15118-20) of the EXI price
+    schedule element. Used in signature.
+    """
     use_local_time: bool | None = None
-    """*(2.1)* Defaults to false. When true, disregard time zone offset in dateTime fields of  _ChargingScheduleType_ and use unqualified local time at Charging Station instead.
-     This allows the same `Absolute` or `Recurring` charging profile to be used in both summer and winter time.
+    """(2.1) Defaults to false. When true, disregard time zone offset in dateTime fields of
+    ChargingScheduleType and use unqualified local time at Charging Station instead. This allows
+    the same `Absolute` or `Recurring` charging profile to be used in both summer and winter
+    time.
     """
     randomized_delay: int | None = None
-    """*(2.1)* Defaults to 0. When _randomizedDelay_ not equals zero, then the start of each &lt;&lt;cmn_chargingscheduleperiodtype,ChargingSchedulePeriodType&gt;&gt; is delayed by a randomly chosen number of seconds between 0 and _randomizedDelay_.  Only allowed for TxProfile and TxDefaultProfile."""
+    """(2.1) Defaults to 0. When randomizedDelay not equals zero, then the start of each
+    ChargingSchedulePeriodType is delayed by a randomly chosen number of seconds between 0 and
+    randomizedDelay. Only allowed for TxProfile and TxDefaultProfile.
+    """
     sales_tariff: SalesTariffType | None = None
     absolute_price_schedule: AbsolutePriceScheduleType | None = None
     price_level_schedule: PriceLevelScheduleType | None = None
@@ -600,40 +704,58 @@ class ChargingScheduleUpdateType(_rt.Model):
     """Updates to a ChargingSchedulePeriodType for dynamic charging profiles."""
 
     limit: float | None = None
-    """Optional only when not required by the _operationMode_, as in CentralSetpoint, ExternalSetpoint, ExternalLimits, LocalFrequency,  LocalLoadBalancing. +
-    Charging rate limit during the schedule period, in the applicable _chargingRateUnit_.
-    This SHOULD be a non-negative value; a negative value is only supported for backwards compatibility with older systems that use a negative value to specify a discharging limit.
-    For AC this field represents the sum of all phases, unless values are provided for L2 and L3, in which case this field represents phase L1.
+    """Optional only when not required by the operationMode, as in CentralSetpoint,
+    ExternalSetpoint, ExternalLimits, LocalFrequency, LocalLoadBalancing.
+    Charging rate limit during the schedule period, in the applicable chargingRateUnit. This
+    SHOULD be a non-negative value; a negative value is only supported for backwards
+    compatibility with older systems that use a negative value to specify a discharging limit.
+    For AC this field represents the sum of all phases, unless values are provided for L2 and L3,
+    in which case this field represents phase L1.
     """
     limit_l2: float | None = None
-    """*(2.1)* Charging rate limit on phase L2  in the applicable _chargingRateUnit_."""
+    """(2.1) Charging rate limit on phase L2 in the applicable chargingRateUnit."""
     limit_l3: float | None = None
-    """*(2.1)* Charging rate limit on phase L3  in the applicable _chargingRateUnit_."""
+    """(2.1) Charging rate limit on phase L3 in the applicable chargingRateUnit."""
     discharge_limit: float | None = None
-    """*(2.1)* Limit in _chargingRateUnit_ that the EV is allowed to discharge with. Note, these are negative values in order to be consistent with _setpoint_, which can be positive and negative.  +
-    For AC this field represents the sum of all phases, unless values are provided for L2 and L3, in which case this field represents phase L1.
+    """(2.1) Limit in chargingRateUnit that the EV is allowed to discharge with. Note, these are
+    negative values in order to be consistent with setpoint, which can be positive and negative.
+    For AC this field represents the sum of all phases, unless values are provided for L2 and L3,
+    in which case this field represents phase L1.
     """
     discharge_limit_l2: float | None = None
-    """*(2.1)* Limit in _chargingRateUnit_ on phase L2 that the EV is allowed to discharge with."""
+    """(2.1) Limit in chargingRateUnit on phase L2 that the EV is allowed to discharge with."""
     discharge_limit_l3: float | None = None
-    """*(2.1)* Limit in _chargingRateUnit_ on phase L3 that the EV is allowed to discharge with."""
+    """(2.1) Limit in chargingRateUnit on phase L3 that the EV is allowed to discharge with."""
     setpoint: float | None = None
-    """*(2.1)* Setpoint in _chargingRateUnit_ that the EV should follow as close as possible. Use negative values for discharging. +
-    When a limit and/or _dischargeLimit_ are given the overshoot when following _setpoint_ must remain within these values.
-    This field represents the sum of all phases, unless values are provided for L2 and L3, in which case this field represents phase L1.
+    """(2.1) Setpoint in chargingRateUnit that the EV should follow as close as possible. Use
+    negative values for discharging.
+    When a limit and/or dischargeLimit are given the overshoot when following setpoint must
+    remain within these values. This field represents the sum of all phases, unless values are
+    provided for L2 and L3, in which case this field represents phase L1.
     """
     setpoint_l2: float | None = None
-    """*(2.1)* Setpoint in _chargingRateUnit_ that the EV should follow on phase L2 as close as possible."""
+    """(2.1) Setpoint in chargingRateUnit that the EV should follow on phase L2 as close as
+    possible.
+    """
     setpoint_l3: float | None = None
-    """*(2.1)* Setpoint in _chargingRateUnit_ that the EV should follow on phase L3 as close as possible."""
+    """(2.1) Setpoint in chargingRateUnit that the EV should follow on phase L3 as close as
+    possible.
+    """
     setpoint_reactive: float | None = None
-    """*(2.1)* Setpoint for reactive power (or current) in _chargingRateUnit_ that the EV should follow as closely as possible. Positive values for inductive, negative for capacitive reactive power or current.  +
-    This field represents the sum of all phases, unless values are provided for L2 and L3, in which case this field represents phase L1.
+    """(2.1) Setpoint for reactive power (or current) in chargingRateUnit that the EV should follow
+    as closely as possible. Positive values for inductive, negative for capacitive reactive power
+    or current.
+    This field represents the sum of all phases, unless values are provided for L2 and L3, in
+    which case this field represents phase L1.
     """
     setpoint_reactive_l2: float | None = None
-    """*(2.1)* Setpoint for reactive power (or current) in _chargingRateUnit_ that the EV should follow on phase L2 as closely as possible."""
+    """(2.1) Setpoint for reactive power (or current) in chargingRateUnit that the EV should follow
+    on phase L2 as closely as possible.
+    """
     setpoint_reactive_l3: float | None = None
-    """*(2.1)* Setpoint for reactive power (or current) in _chargingRateUnit_ that the EV should follow on phase L3 as closely as possible."""
+    """(2.1) Setpoint for reactive power (or current) in chargingRateUnit that the EV should follow
+    on phase L3 as closely as possible.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -655,13 +777,21 @@ class ChargingStationType(_rt.Model):
 
 @dataclass(slots=True)
 class ClearChargingProfileType(_rt.Model):
-    """A ClearChargingProfileType is a filter for charging profiles to be cleared by ClearChargingProfileRequest."""
+    """A ClearChargingProfileType is a filter for charging profiles to be cleared by
+    ClearChargingProfileRequest.
+    """
 
     evse_id: int | None = None
-    """Specifies the id of the EVSE for which to clear charging profiles. An evseId of zero (0) specifies the charging profile for the overall Charging Station. Absence of this parameter means the clearing applies to all charging profiles that match the other criteria in the request."""
+    """Specifies the id of the EVSE for which to clear charging profiles. An evseId of zero (0)
+    specifies the charging profile for the overall Charging Station. Absence of this parameter
+    means the clearing applies to all charging profiles that match the other criteria in the
+    request.
+    """
     charging_profile_purpose: ChargingProfilePurposeEnumType | None = None
     stack_level: int | None = None
-    """Specifies the stackLevel for which charging profiles will be cleared, if they meet the other criteria in the request."""
+    """Specifies the stackLevel for which charging profiles will be cleared, if they meet the other
+    criteria in the request.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -683,7 +813,9 @@ class ClearTariffsResultType(_rt.Model):
     status: TariffClearStatusEnumType
     status_info: StatusInfoType | None = None
     tariff_id: str | None = None
-    """Id of tariff for which _status_ is reported. If no tariffs were found, then this field is absent, and _status_ will be `NoTariff`."""
+    """Id of tariff for which status is reported. If no tariffs were found, then this field is
+    absent, and status will be `NoTariff`.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -692,10 +824,14 @@ class ComponentType(_rt.Model):
     """A physical or logical component"""
 
     name: str
-    """Name of the component. Name should be taken from the list of standardized component names whenever possible. Case Insensitive. strongly advised to use Camel Case."""
+    """Name of the component. Name should be taken from the list of standardized component names
+    whenever possible. Case Insensitive. strongly advised to use Camel Case.
+    """
     evse: EVSEType | None = None
     instance: str | None = None
-    """Name of instance in case the component exists as multiple instances. Case Insensitive. strongly advised to use Camel Case."""
+    """Name of instance in case the component exists as multiple instances. Case Insensitive.
+    strongly advised to use Camel Case.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -737,16 +873,20 @@ class ConsumptionCostType(_rt.Model):
     """The ConsumptionCostType type of NotifyChargingLimitRequest.json."""
 
     start_value: float
-    """The lowest level of consumption that defines the starting point of this consumption block. The block interval extends to the start of the next interval."""
+    """The lowest level of consumption that defines the starting point of this consumption block.
+    The block interval extends to the start of the next interval.
+    """
     cost: list[CostType]
     custom_data: CustomDataType | None = None
 
 
 @dataclass(slots=True)
 class CostDetailsType(_rt.Model):
-    """CostDetailsType contains the cost as calculated by Charging Station based on provided TariffType.
+    """CostDetailsType contains the cost as calculated by Charging Station based on provided
+    TariffType.
 
-    NOTE: Reservation is not shown as a _chargingPeriod_, because it took place outside of the transaction.
+    NOTE: Reservation is not shown as a chargingPeriod, because it took place outside of the
+    transaction.
     """
 
     total_cost: TotalCostType
@@ -777,13 +917,17 @@ class CostType(_rt.Model):
     amount: int
     """The estimated or actual cost per kWh"""
     amount_multiplier: int | None = None
-    """Values: -3..3, The amountMultiplier defines the exponent to base 10 (dec). The final value is determined by: amount * 10 ^ amountMultiplier"""
+    """Values: -3..3, The amountMultiplier defines the exponent to base 10 (dec). The final value is
+    determined by: amount * 10 ^ amountMultiplier
+    """
     custom_data: CustomDataType | None = None
 
 
 @dataclass(slots=True)
 class CustomDataType(_rt.Model):
-    """This class does not get 'AdditionalProperties = false' in the schema generation, so it can be extended with arbitrary JSON properties to allow adding custom data."""
+    """This class does not get 'AdditionalProperties = false' in the schema generation, so it can be
+    extended with arbitrary JSON properties to allow adding custom data.
+    """
 
     vendor_id: str
     extra: dict[str, JsonValue] = field(default_factory=dict)
@@ -795,255 +939,267 @@ class DCChargingParametersType(_rt.Model):
     """EV DC charging parameters for ISO 15118-2"""
 
     ev_max_current: float
-    """Maximum current (in A) supported by the electric vehicle. Includes cable capacity.
-    Relates to: +
-    *ISO 15118-2*: DC_EVChargeParameterType:EVMaximumCurrentLimit
+    """Maximum current (in A) supported by the electric vehicle. Includes cable capacity. Relates
+    to:
+    ISO 15118-2: DC_EVChargeParameterType:EVMaximumCurrentLimit
     """
     ev_max_voltage: float
-    """Maximum voltage supported by the electric vehicle.
-    Relates to: +
-    *ISO 15118-2*: DC_EVChargeParameterType: EVMaximumVoltageLimit
+    """Maximum voltage supported by the electric vehicle. Relates to:
+    ISO 15118-2: DC_EVChargeParameterType: EVMaximumVoltageLimit
     """
     ev_max_power: float | None = None
-    """Maximum power (in W) supported by the electric vehicle. Required for DC charging.
-    Relates to: +
-    *ISO 15118-2*: DC_EVChargeParameterType: EVMaximumPowerLimit
+    """Maximum power (in W) supported by the electric vehicle. Required for DC charging. Relates to:
+    ISO 15118-2: DC_EVChargeParameterType: EVMaximumPowerLimit
     """
     ev_energy_capacity: float | None = None
-    """Capacity of the electric vehicle battery (in Wh).
-    Relates to: +
-    *ISO 15118-2*: DC_EVChargeParameterType: EVEnergyCapacity
+    """Capacity of the electric vehicle battery (in Wh). Relates to:
+    ISO 15118-2: DC_EVChargeParameterType: EVEnergyCapacity
     """
     energy_amount: float | None = None
-    """Amount of energy requested (in Wh). This inludes energy required for preconditioning.
-    Relates to: +
-    *ISO 15118-2*: DC_EVChargeParameterType: EVEnergyRequest
+    """Amount of energy requested (in Wh). This inludes energy required for preconditioning. Relates
+    to:
+    ISO 15118-2: DC_EVChargeParameterType: EVEnergyRequest
     """
     state_of_charge: int | None = None
-    """Energy available in the battery (in percent of the battery capacity)
-    Relates to: +
-    *ISO 15118-2*: DC_EVChargeParameterType: DC_EVStatus: EVRESSSOC
+    """Energy available in the battery (in percent of the battery capacity) Relates to:
+    ISO 15118-2: DC_EVChargeParameterType: DC_EVStatus: EVRESSSOC
     """
     full_so_c: int | None = None
-    """Percentage of SoC at which the EV considers the battery fully charged. (possible values: 0 - 100)
-    Relates to: +
-    *ISO 15118-2*: DC_EVChargeParameterType: FullSOC
+    """Percentage of SoC at which the EV considers the battery fully charged. (possible values: 0 -
+    100) Relates to:
+    ISO 15118-2: DC_EVChargeParameterType: FullSOC
     """
     bulk_so_c: int | None = None
-    """Percentage of SoC at which the EV considers a fast charging process to end. (possible values: 0 - 100)
-    Relates to: +
-    *ISO 15118-2*: DC_EVChargeParameterType: BulkSOC
+    """Percentage of SoC at which the EV considers a fast charging process to end. (possible values:
+    0 - 100) Relates to:
+    ISO 15118-2: DC_EVChargeParameterType: BulkSOC
     """
     custom_data: CustomDataType | None = None
 
 
 @dataclass(slots=True)
 class DERChargingParametersType(_rt.Model):
-    """*(2.1)* DERChargingParametersType is used in ChargingNeedsType during an ISO 15118-20 session for AC_BPT_DER to report the inverter settings related to DER control that were agreed between EVSE and EV.
+    """(2.1) DERChargingParametersType is used in ChargingNeedsType during an ISO 15118-20 session
+    for AC_BPT_DER to report the inverter settings related to DER control that were agreed
+    between EVSE and EV.
 
-    Fields starting with "ev" contain values from the EV.
-    Other fields contain a value that is supported by both EV and EVSE.
+    Fields starting with "ev" contain values from the EV. Other fields contain a value that is
+    supported by both EV and EVSE.
 
-    DERChargingParametersType type is only relevant in case of an ISO 15118-20 AC_BPT_DER/AC_DER charging session.
+    DERChargingParametersType type is only relevant in case of an ISO 15118-20 AC_BPT_DER/AC_DER
+    charging session.
 
     NOTE: All these fields have values greater or equal to zero (i.e. are non-negative)
     """
 
     ev_supported_der_control: list[DERControlEnumType] | None = None
-    """DER control functions supported by EV. +
-        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType:DERControlFunctions (bitmap)
+    """DER control functions supported by EV.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType:DERControlFunctions (bitmap)
     """
     ev_over_excited_max_discharge_power: float | None = None
-    """Rated maximum injected active power by EV, at specified over-excited power factor (overExcitedPowerFactor). +
-    It can also be defined as the rated maximum discharge power at the rated minimum injected reactive power value. This means that if the EV is providing reactive power support, and it is requested to discharge at max power (e.g. to satisfy an EMS request), the EV may override the request and discharge up to overExcitedMaximumDischargePower to meet the minimum reactive power requirements. +
-    Corresponds to the WOvPF attribute in IEC 61850. +
-        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVOverExcitedMaximumDischargePower
+    """Rated maximum injected active power by EV, at specified over-excited power factor
+    (overExcitedPowerFactor).
+    It can also be defined as the rated maximum discharge power at the rated minimum injected
+    reactive power value. This means that if the EV is providing reactive power support, and it
+    is requested to discharge at max power (e.g. to satisfy an EMS request), the EV may override
+    the request and discharge up to overExcitedMaximumDischargePower to meet the minimum reactive
+    power requirements.
+    Corresponds to the WOvPF attribute in IEC 61850.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVOverExcitedMaximumDischargePower
     """
     ev_over_excited_power_factor: float | None = None
-    """EV power factor when injecting (over excited) the minimum reactive power. +
-    Corresponds to the OvPF attribute in IEC 61850. +
-        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVOverExcitedPowerFactor
+    """EV power factor when injecting (over excited) the minimum reactive power.
+    Corresponds to the OvPF attribute in IEC 61850.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVOverExcitedPowerFactor
     """
     ev_under_excited_max_discharge_power: float | None = None
-    """Rated maximum injected active power by EV supported at specified under-excited power factor (EVUnderExcitedPowerFactor). +
-    It can also be defined as the rated maximum dischargePower at the rated minimum absorbed reactive power value.
-    This means that if the EV is providing reactive power support, and it is requested to discharge at max power (e.g. to satisfy an EMS request), the EV may override the request and discharge up to underExcitedMaximumDischargePower to meet the minimum reactive power requirements. +
-    This corresponds to the WUnPF attribute in the IEC 61850. +
-        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVUnderExcitedMaximumDischargePower
+    """Rated maximum injected active power by EV supported at specified under-excited power factor
+    (EVUnderExcitedPowerFactor).
+    It can also be defined as the rated maximum dischargePower at the rated minimum absorbed
+    reactive power value. This means that if the EV is providing reactive power support, and it
+    is requested to discharge at max power (e.g. to satisfy an EMS request), the EV may override
+    the request and discharge up to underExcitedMaximumDischargePower to meet the minimum
+    reactive power requirements.
+    This corresponds to the WUnPF attribute in the IEC 61850.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVUnderExcitedMaximumDischargePower
     """
     ev_under_excited_power_factor: float | None = None
-    """EV power factor when injecting (under excited) the minimum reactive power. +
-    Corresponds to the OvPF attribute in IEC 61850. +
-        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVUnderExcitedPowerFactor
+    """EV power factor when injecting (under excited) the minimum reactive power.
+    Corresponds to the OvPF attribute in IEC 61850.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVUnderExcitedPowerFactor
     """
     max_apparent_power: float | None = None
-    """Rated maximum total apparent power, defined by min(EV, EVSE) in va.
-    Corresponds to the VAMaxRtg in IEC 61850. +
-        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumApparentPower
+    """Rated maximum total apparent power, defined by min(EV, EVSE) in va. Corresponds to the
+    VAMaxRtg in IEC 61850.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumApparentPower
     """
     max_charge_apparent_power: float | None = None
-    """Rated maximum absorbed apparent power, defined by min(EV, EVSE) in va. +
-        This field represents the sum of all phases, unless values are provided for L2 and L3,
-        in which case this field represents phase L1. +
-        Corresponds to the ChaVAMaxRtg in IEC 61850. +
-        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumChargeApparentPower
+    """Rated maximum absorbed apparent power, defined by min(EV, EVSE) in va.
+    This field represents the sum of all phases, unless values are provided for L2 and L3, in
+    which case this field represents phase L1.
+    Corresponds to the ChaVAMaxRtg in IEC 61850.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumChargeApparentPower
     """
     max_charge_apparent_power_l2: float | None = None
     """Rated maximum absorbed apparent power on phase L2, defined by min(EV, EVSE) in va.
-    Corresponds to the ChaVAMaxRtg in IEC 61850. +
-        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumChargeApparentPower_L2
+    Corresponds to the ChaVAMaxRtg in IEC 61850.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumChargeApparentPower_L2
     """
     max_charge_apparent_power_l3: float | None = None
     """Rated maximum absorbed apparent power on phase L3, defined by min(EV, EVSE) in va.
-    Corresponds to the ChaVAMaxRtg in IEC 61850. +
-        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumChargeApparentPower_L3
+    Corresponds to the ChaVAMaxRtg in IEC 61850.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumChargeApparentPower_L3
     """
     max_discharge_apparent_power: float | None = None
-    """Rated maximum injected apparent power, defined by min(EV, EVSE) in va. +
-        This field represents the sum of all phases, unless values are provided for L2 and L3,
-        in which case this field represents phase L1. +
-        Corresponds to the DisVAMaxRtg in IEC 61850. +
-        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumDischargeApparentPower
+    """Rated maximum injected apparent power, defined by min(EV, EVSE) in va.
+    This field represents the sum of all phases, unless values are provided for L2 and L3, in
+    which case this field represents phase L1.
+    Corresponds to the DisVAMaxRtg in IEC 61850.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumDischargeApparentPower
     """
     max_discharge_apparent_power_l2: float | None = None
-    """Rated maximum injected apparent power on phase L2, defined by min(EV, EVSE) in va. +
-        Corresponds to the DisVAMaxRtg in IEC 61850. +
-        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumDischargeApparentPower_L2
+    """Rated maximum injected apparent power on phase L2, defined by min(EV, EVSE) in va.
+    Corresponds to the DisVAMaxRtg in IEC 61850.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumDischargeApparentPower_L2
     """
     max_discharge_apparent_power_l3: float | None = None
-    """Rated maximum injected apparent power on phase L3, defined by min(EV, EVSE) in va. +
-        Corresponds to the DisVAMaxRtg in IEC 61850. +
-        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumDischargeApparentPower_L3
+    """Rated maximum injected apparent power on phase L3, defined by min(EV, EVSE) in va.
+    Corresponds to the DisVAMaxRtg in IEC 61850.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumDischargeApparentPower_L3
     """
     max_charge_reactive_power: float | None = None
-    """Rated maximum absorbed reactive power, defined by min(EV, EVSE), in vars. +
-        This field represents the sum of all phases, unless values are provided for L2 and L3,
-        in which case this field represents phase L1. +
-    Corresponds to the AvarMax attribute in the IEC 61850. +
-        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumChargeReactivePower
+    """Rated maximum absorbed reactive power, defined by min(EV, EVSE), in vars.
+    This field represents the sum of all phases, unless values are provided for L2 and L3, in
+    which case this field represents phase L1.
+    Corresponds to the AvarMax attribute in the IEC 61850.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumChargeReactivePower
     """
     max_charge_reactive_power_l2: float | None = None
-    """Rated maximum absorbed reactive power, defined by min(EV, EVSE), in vars on phase L2. +
-    Corresponds to the AvarMax attribute in the IEC 61850. +
-        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumChargeReactivePower_L2
+    """Rated maximum absorbed reactive power, defined by min(EV, EVSE), in vars on phase L2.
+    Corresponds to the AvarMax attribute in the IEC 61850.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumChargeReactivePower_L2
     """
     max_charge_reactive_power_l3: float | None = None
-    """Rated maximum absorbed reactive power, defined by min(EV, EVSE), in vars on phase L3. +
-    Corresponds to the AvarMax attribute in the IEC 61850. +
-        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumChargeReactivePower_L3
+    """Rated maximum absorbed reactive power, defined by min(EV, EVSE), in vars on phase L3.
+    Corresponds to the AvarMax attribute in the IEC 61850.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumChargeReactivePower_L3
     """
     min_charge_reactive_power: float | None = None
-    """Rated minimum absorbed reactive power, defined by max(EV, EVSE), in vars. +
-        This field represents the sum of all phases, unless values are provided for L2 and L3,
-        in which case this field represents phase L1. +
-        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMinimumChargeReactivePower
+    """Rated minimum absorbed reactive power, defined by max(EV, EVSE), in vars.
+    This field represents the sum of all phases, unless values are provided for L2 and L3, in
+    which case this field represents phase L1.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMinimumChargeReactivePower
     """
     min_charge_reactive_power_l2: float | None = None
-    """Rated minimum absorbed reactive power, defined by max(EV, EVSE), in vars on phase L2. +
-        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMinimumChargeReactivePower_L2
+    """Rated minimum absorbed reactive power, defined by max(EV, EVSE), in vars on phase L2.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMinimumChargeReactivePower_L2
     """
     min_charge_reactive_power_l3: float | None = None
-    """Rated minimum absorbed reactive power, defined by max(EV, EVSE), in vars on phase L3. +
-        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMinimumChargeReactivePower_L3
+    """Rated minimum absorbed reactive power, defined by max(EV, EVSE), in vars on phase L3.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMinimumChargeReactivePower_L3
     """
     max_discharge_reactive_power: float | None = None
-    """Rated maximum injected reactive power, defined by min(EV, EVSE), in vars. +
-        This field represents the sum of all phases, unless values are provided for L2 and L3,
-        in which case this field represents phase L1. +
-    Corresponds to the IvarMax attribute in the IEC 61850. +
-        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumDischargeReactivePower
+    """Rated maximum injected reactive power, defined by min(EV, EVSE), in vars.
+    This field represents the sum of all phases, unless values are provided for L2 and L3, in
+    which case this field represents phase L1.
+    Corresponds to the IvarMax attribute in the IEC 61850.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumDischargeReactivePower
     """
     max_discharge_reactive_power_l2: float | None = None
-    """Rated maximum injected reactive power, defined by min(EV, EVSE), in vars on phase L2. +
-    Corresponds to the IvarMax attribute in the IEC 61850. +
-        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumDischargeReactivePower_L2
+    """Rated maximum injected reactive power, defined by min(EV, EVSE), in vars on phase L2.
+    Corresponds to the IvarMax attribute in the IEC 61850.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumDischargeReactivePower_L2
     """
     max_discharge_reactive_power_l3: float | None = None
-    """Rated maximum injected reactive power, defined by min(EV, EVSE), in vars on phase L3. +
-    Corresponds to the IvarMax attribute in the IEC 61850. +
-        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumDischargeReactivePower_L3
+    """Rated maximum injected reactive power, defined by min(EV, EVSE), in vars on phase L3.
+    Corresponds to the IvarMax attribute in the IEC 61850.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumDischargeReactivePower_L3
     """
     min_discharge_reactive_power: float | None = None
-    """Rated minimum injected reactive power, defined by max(EV, EVSE), in vars. +
-        This field represents the sum of all phases, unless values are provided for L2 and L3,
-        in which case this field represents phase L1. +
-            *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMinimumDischargeReactivePower
+    """Rated minimum injected reactive power, defined by max(EV, EVSE), in vars.
+    This field represents the sum of all phases, unless values are provided for L2 and L3, in
+    which case this field represents phase L1.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMinimumDischargeReactivePower
     """
     min_discharge_reactive_power_l2: float | None = None
-    """Rated minimum injected reactive power, defined by max(EV, EVSE), in var on phase L2. +
-            *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMinimumDischargeReactivePower_L2
+    """Rated minimum injected reactive power, defined by max(EV, EVSE), in var on phase L2.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMinimumDischargeReactivePower_L2
     """
     min_discharge_reactive_power_l3: float | None = None
-    """Rated minimum injected reactive power, defined by max(EV, EVSE), in var on phase L3. +
-            *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMinimumDischargeReactivePower_L3
+    """Rated minimum injected reactive power, defined by max(EV, EVSE), in var on phase L3.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMinimumDischargeReactivePower_L3
     """
     nominal_voltage: float | None = None
-    """Line voltage supported by EVSE and EV.
-            *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVNominalVoltage
+    """Line voltage supported by EVSE and EV. ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType:
+    EVNominalVoltage
     """
     nominal_voltage_offset: float | None = None
-    """The nominal AC voltage (rms) offset between the Charging Station's electrical connection point and the utility’s point of common coupling. +
-            *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVNominalVoltageOffset
+    """The nominal AC voltage (rms) offset between the Charging Station's electrical connection
+    point and the utility’s point of common coupling.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVNominalVoltageOffset
     """
     max_nominal_voltage: float | None = None
-    """Maximum AC rms voltage, as defined by min(EV, EVSE)  to operate with. +
-           *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumNominalVoltage
+    """Maximum AC rms voltage, as defined by min(EV, EVSE) to operate with.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumNominalVoltage
     """
     min_nominal_voltage: float | None = None
-    """Minimum AC rms voltage, as defined by max(EV, EVSE)  to operate with. +
-           *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMinimumNominalVoltage
+    """Minimum AC rms voltage, as defined by max(EV, EVSE) to operate with.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMinimumNominalVoltage
     """
     ev_inverter_manufacturer: str | None = None
-    """Manufacturer of the EV inverter. +
-           *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVInverterManufacturer
+    """Manufacturer of the EV inverter.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVInverterManufacturer
     """
     ev_inverter_model: str | None = None
-    """Model name of the EV inverter. +
-           *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVInverterModel
+    """Model name of the EV inverter.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVInverterModel
     """
     ev_inverter_serial_number: str | None = None
-    """Serial number of the EV inverter. +
-           *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVInverterSerialNumber
+    """Serial number of the EV inverter.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVInverterSerialNumber
     """
     ev_inverter_sw_version: str | None = None
-    """Software version of EV inverter. +
-           *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVInverterSwVersion
+    """Software version of EV inverter.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVInverterSwVersion
     """
     ev_inverter_hw_version: str | None = None
-    """Hardware version of EV inverter. +
-           *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVInverterHwVersion
+    """Hardware version of EV inverter.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVInverterHwVersion
     """
     ev_islanding_detection_method: list[IslandingDetectionEnumType] | None = None
-    """Type of islanding detection method. Only mandatory when islanding detection is required at the site, as set in the ISO 15118 Service Details configuration. +
-           *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVIslandingDetectionMethod
+    """Type of islanding detection method. Only mandatory when islanding detection is required at
+    the site, as set in the ISO 15118 Service Details configuration.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVIslandingDetectionMethod
     """
     ev_islanding_trip_time: float | None = None
-    """Time after which EV will trip if an island has been detected. +
-           *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVIslandingTripTime
+    """Time after which EV will trip if an island has been detected.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVIslandingTripTime
     """
     ev_maximum_level1dc_injection: float | None = None
-    """Maximum injected DC current allowed at level 1 charging. +
-           *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumLevel1DCInjection
+    """Maximum injected DC current allowed at level 1 charging.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumLevel1DCInjection
     """
     ev_duration_level1dc_injection: float | None = None
-    """Maximum allowed duration of DC injection at level 1 charging. +
-           *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVDurationLevel1DCInjection
+    """Maximum allowed duration of DC injection at level 1 charging.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVDurationLevel1DCInjection
     """
     ev_maximum_level2dc_injection: float | None = None
-    """Maximum injected DC current allowed at level 2 charging. +
-           *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumLevel2DCInjection
+    """Maximum injected DC current allowed at level 2 charging.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumLevel2DCInjection
     """
     ev_duration_level2dc_injection: float | None = None
-    """Maximum allowed duration of DC injection at level 2 charging. +
-           *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVDurationLevel2DCInjection
+    """Maximum allowed duration of DC injection at level 2 charging.
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVDurationLevel2DCInjection
     """
     ev_reactive_susceptance: float | None = None
-    """Measure of the susceptibility of the circuit to reactance, in Siemens (S). +
-           *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVReactiveSusceptance
+    """Measure of the susceptibility of the circuit to reactance, in Siemens (S).
+    ISO 15118-20: DER_BPT_AC_CPDReqEnergyTransferModeType: EVReactiveSusceptance
     """
     ev_session_total_discharge_energy_available: float | None = None
-    """Total energy value, in Wh, that EV is allowed to provide during the entire V2G session. The value is independent of the V2X Cycling area. Once this value reaches the value of 0, the EV may block any attempt to discharge in order to protect the battery health.
-           *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVSessionTotalDischargeEnergyAvailable
+    """Total energy value, in Wh, that EV is allowed to provide during the entire V2G session. The
+    value is independent of the V2X Cycling area. Once this value reaches the value of 0, the EV
+    may block any attempt to discharge in order to protect the battery health. ISO 15118-20:
+    DER_BPT_AC_CPDReqEnergyTransferModeType: EVSessionTotalDischargeEnergyAvailable
     """
     custom_data: CustomDataType | None = None
 
@@ -1059,7 +1215,9 @@ class DERCurveGetType(_rt.Model):
     is_default: bool
     """True if this is a default curve"""
     is_superseded: bool
-    """True if this setting is superseded by a higher priority setting (i.e. lower value of _priority_)"""
+    """True if this setting is superseded by a higher priority setting (i.e. lower value of
+    priority)
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -1070,7 +1228,10 @@ class DERCurvePointsType(_rt.Model):
     x: float
     """The data value of the X-axis (independent) variable, depending on the curve type."""
     y: float
-    """The data value of the Y-axis (dependent) variable, depending on the  &lt;&lt;cmn_derunitenumtype&gt;&gt; of the curve. If _y_ is power factor, then a positive value means DER is absorbing reactive power (under-excited), a negative value when DER is injecting reactive power (over-excited)."""
+    """The data value of the Y-axis (dependent) variable, depending on the DERUnitEnumType of the
+    curve. If y is power factor, then a positive value means DER is absorbing reactive power
+    (under-excited), a negative value when DER is injecting reactive power (over-excited).
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -1086,17 +1247,20 @@ class DERCurveType(_rt.Model):
     reactive_power_params: ReactivePowerParamsType | None = None
     voltage_params: VoltageParamsType | None = None
     response_time: float | None = None
-    """Open loop response time, the time to ramp up to 90% of the new target in response to the change in voltage, in seconds. A value of 0 is used to mean no limit. When not present, the device should follow its default behavior."""
+    """Open loop response time, the time to ramp up to 90% of the new target in response to the
+    change in voltage, in seconds. A value of 0 is used to mean no limit. When not present, the
+    device should follow its default behavior.
+    """
     start_time: datetime | None = None
-    """Point in time when this curve will become activated. Only absent when _default_ is true."""
+    """Point in time when this curve will become activated. Only absent when default is true."""
     duration: float | None = None
-    """Duration in seconds that this curve will be active. Only absent when _default_ is true."""
+    """Duration in seconds that this curve will be active. Only absent when default is true."""
     custom_data: CustomDataType | None = None
 
 
 @dataclass(slots=True)
 class EVAbsolutePriceScheduleEntryType(_rt.Model):
-    """*(2.1)* An entry in price schedule over time for which EV is willing to discharge."""
+    """(2.1) An entry in price schedule over time for which EV is willing to discharge."""
 
     duration: int
     """The amount of seconds of this entry."""
@@ -1106,7 +1270,7 @@ class EVAbsolutePriceScheduleEntryType(_rt.Model):
 
 @dataclass(slots=True)
 class EVAbsolutePriceScheduleType(_rt.Model):
-    """*(2.1)* Price schedule of EV energy offer."""
+    """(2.1) Price schedule of EV energy offer."""
 
     time_anchor: datetime
     """Starting point in time of the EVEnergyOffer."""
@@ -1120,7 +1284,10 @@ class EVAbsolutePriceScheduleType(_rt.Model):
 
 @dataclass(slots=True)
 class EVEnergyOfferType(_rt.Model):
-    """*(2.1)* A schedule of the energy amount over time that EV is willing to discharge. A negative value indicates the willingness to discharge under specific conditions, a positive value indicates that the EV currently is not able to offer energy to discharge."""
+    """(2.1) A schedule of the energy amount over time that EV is willing to discharge. A negative
+    value indicates the willingness to discharge under specific conditions, a positive value
+    indicates that the EV currently is not able to offer energy to discharge.
+    """
 
     ev_power_schedule: EVPowerScheduleType
     ev_absolute_price_schedule: EVAbsolutePriceScheduleType | None = None
@@ -1129,18 +1296,24 @@ class EVEnergyOfferType(_rt.Model):
 
 @dataclass(slots=True)
 class EVPowerScheduleEntryType(_rt.Model):
-    """*(2.1)* An entry in schedule of the energy amount over time that EV is willing to discharge. A negative value indicates the willingness to discharge under specific conditions, a positive value indicates that the EV currently is not able to offer energy to discharge."""
+    """(2.1) An entry in schedule of the energy amount over time that EV is willing to discharge. A
+    negative value indicates the willingness to discharge under specific conditions, a positive
+    value indicates that the EV currently is not able to offer energy to discharge.
+    """
 
     duration: int
     """The duration of this entry."""
     power: float
-    """Defines maximum amount of power for the duration of this EVPowerScheduleEntry to be discharged from the EV battery through EVSE power outlet. Negative values are used for discharging."""
+    """Defines maximum amount of power for the duration of this EVPowerScheduleEntry to be
+    discharged from the EV battery through EVSE power outlet. Negative values are used for
+    discharging.
+    """
     custom_data: CustomDataType | None = None
 
 
 @dataclass(slots=True)
 class EVPowerScheduleType(_rt.Model):
-    """*(2.1)* Schedule of EV energy offer."""
+    """(2.1) Schedule of EV energy offer."""
 
     ev_power_schedule_entries: list[EVPowerScheduleEntryType]
     time_anchor: datetime
@@ -1150,12 +1323,15 @@ class EVPowerScheduleType(_rt.Model):
 
 @dataclass(slots=True)
 class EVPriceRuleType(_rt.Model):
-    """*(2.1)* An entry in price schedule over time for which EV is willing to discharge."""
+    """(2.1) An entry in price schedule over time for which EV is willing to discharge."""
 
     energy_fee: float
     """Cost per kWh."""
     power_range_start: float
-    """The EnergyFee applies between this value and the value of the PowerRangeStart of the subsequent EVPriceRule. If the power is below this value, the EnergyFee of the previous EVPriceRule applies. Negative values are used for discharging."""
+    """The EnergyFee applies between this value and the value of the PowerRangeStart of the
+    subsequent EVPriceRule. If the power is below this value, the EnergyFee of the previous
+    EVPriceRule applies. Negative values are used for discharging.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -1164,7 +1340,7 @@ class EVSEType(_rt.Model):
     """Electric Vehicle Supply Equipment"""
 
     id: int
-    """EVSE Identifier. This contains a number (&gt; 0) designating an EVSE of the Charging Station."""
+    """EVSE Identifier. This contains a number (> 0) designating an EVSE of the Charging Station."""
     connector_id: int | None = None
     """An id to designate a specific connector (on an EVSE) by connector index number."""
     custom_data: CustomDataType | None = None
@@ -1213,9 +1389,11 @@ class EventDataType(_rt.Model):
     """Timestamp of the moment the report was generated."""
     trigger: EventTriggerEnumType
     actual_value: str
-    """Actual value (_attributeType_ Actual) of the variable.
+    """Actual value (attributeType Actual) of the variable.
 
-    The Configuration Variable &lt;&lt;configkey-reporting-value-size,ReportingValueSize&gt;&gt; can be used to limit GetVariableResult.attributeValue, VariableAttribute.value and EventData.actualValue. The max size of these values will always remain equal.
+    The Configuration Variable ReportingValueSize can be used to limit
+    GetVariableResult.attributeValue, VariableAttribute.value and EventData.actualValue. The max
+    size of these values will always remain equal.
     """
     component: ComponentType
     event_notification_type: EventNotificationEnumType
@@ -1227,13 +1405,19 @@ class EventDataType(_rt.Model):
     tech_info: str | None = None
     """Technical detail information as reported by component."""
     cleared: bool | None = None
-    """_Cleared_ is set to true to report the clearing of a monitored situation, i.e. a 'return to normal'."""
+    """Cleared is set to true to report the clearing of a monitored situation, i.e. a 'return to
+    normal'.
+    """
     transaction_id: str | None = None
-    """If an event notification is linked to a specific transaction, this field can be used to specify its transactionId."""
+    """If an event notification is linked to a specific transaction, this field can be used to
+    specify its transactionId.
+    """
     variable_monitoring_id: int | None = None
     """Identifies the VariableMonitoring which triggered the event."""
     severity: int | None = None
-    """*(2.1)* Severity associated with the monitor in _variableMonitoringId_ or with the hardwired notification."""
+    """(2.1) Severity associated with the monitor in variableMonitoringId or with the hardwired
+    notification.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -1248,9 +1432,7 @@ class FirmwareType(_rt.Model):
     install_date_time: datetime | None = None
     """Date and time at which the firmware shall be installed."""
     signing_certificate: str | None = None
-    """Certificate with which the firmware was signed.
-    PEM encoded X.509 certificate.
-    """
+    """Certificate with which the firmware was signed. PEM encoded X.509 certificate."""
     signature: str | None = None
     """Base64 encoded firmware signature."""
     custom_data: CustomDataType | None = None
@@ -1279,7 +1461,9 @@ class FixedPFType(_rt.Model):
     displacement: float
     """Power factor, cos(phi), as value between 0..1."""
     excitation: bool
-    """True when absorbing reactive power (under-excited), false when injecting reactive power (over-excited)."""
+    """True when absorbing reactive power (under-excited), false when injecting reactive power
+    (over-excited).
+    """
     start_time: datetime | None = None
     """Time when this setting becomes active"""
     duration: float | None = None
@@ -1308,9 +1492,9 @@ class FixedVarType(_rt.Model):
     priority: int
     """Priority of setting (0=highest)"""
     setpoint: float
-    """The value specifies a target var output interpreted as a signed percentage (-100 to 100).
-        A negative value refers to charging, whereas a positive one refers to discharging.
-        The value type is determined by the unit field.
+    """The value specifies a target var output interpreted as a signed percentage (-100 to 100). A
+    negative value refers to charging, whereas a positive one refers to discharging. The value
+    type is determined by the unit field.
     """
     unit: DERUnitEnumType
     start_time: datetime | None = None
@@ -1330,7 +1514,9 @@ class FreqDroopGetType(_rt.Model):
     is_default: bool
     """True if setting is a default control."""
     is_superseded: bool
-    """True if this setting is superseded by a higher priority setting (i.e. lower value of _priority_)"""
+    """True if this setting is superseded by a higher priority setting (i.e. lower value of
+    priority)
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -1377,9 +1563,12 @@ class GetVariableResultType(_rt.Model):
     attribute_status_info: StatusInfoType | None = None
     attribute_type: AttributeEnumType | None = None
     attribute_value: str | None = None
-    """Value of requested attribute type of component-variable. This field can only be empty when the given status is NOT accepted.
+    """Value of requested attribute type of component-variable. This field can only be empty when
+    the given status is NOT accepted.
 
-    The Configuration Variable &lt;&lt;configkey-reporting-value-size,ReportingValueSize&gt;&gt; can be used to limit GetVariableResult.attributeValue, VariableAttribute.value and EventData.actualValue. The max size of these values will always remain equal.
+    The Configuration Variable ReportingValueSize can be used to limit
+    GetVariableResult.attributeValue, VariableAttribute.value and EventData.actualValue. The max
+    size of these values will always remain equal.
     """
     custom_data: CustomDataType | None = None
 
@@ -1412,46 +1601,71 @@ class HysteresisType(_rt.Model):
     """The HysteresisType type of ReportDERControlRequest.json."""
 
     hysteresis_high: float | None = None
-    """High value for return to normal operation after a grid event, in absolute value. This value adopts the same unit as defined by yUnit"""
+    """High value for return to normal operation after a grid event, in absolute value. This value
+    adopts the same unit as defined by yUnit
+    """
     hysteresis_low: float | None = None
-    """Low value for return to normal operation after a grid event, in absolute value. This value adopts the same unit as defined by yUnit"""
+    """Low value for return to normal operation after a grid event, in absolute value. This value
+    adopts the same unit as defined by yUnit
+    """
     hysteresis_delay: float | None = None
-    """Delay in seconds, once grid parameter within HysteresisLow and HysteresisHigh, for the EV to return to normal operation after a grid event."""
+    """Delay in seconds, once grid parameter within HysteresisLow and HysteresisHigh, for the EV to
+    return to normal operation after a grid event.
+    """
     hysteresis_gradient: float | None = None
-    """Set default rate of change (ramp rate %/s) for the EV to return to normal operation after a grid event"""
+    """Set default rate of change (ramp rate %/s) for the EV to return to normal operation after a
+    grid event
+    """
     custom_data: CustomDataType | None = None
 
 
 @dataclass(slots=True)
 class IdTokenInfoType(_rt.Model):
-    """Contains status information about an identifier.
-    It is advised to not stop charging for a token that expires during charging, as ExpiryDate is only used for caching purposes. If ExpiryDate is not given, the status has no end date.
+    """Contains status information about an identifier. It is advised to not stop charging for a
+    token that expires during charging, as ExpiryDate is only used for caching purposes. If
+    ExpiryDate is not given, the status has no end date.
     """
 
     status: AuthorizationStatusEnumType
     cache_expiry_date_time: datetime | None = None
     """Date and Time after which the token must be considered invalid."""
     charging_priority: int | None = None
-    """Priority from a business point of view. Default priority is 0, The range is from -9 to 9. Higher values indicate a higher priority. The chargingPriority in &lt;&lt;transactioneventresponse,TransactionEventResponse&gt;&gt; overrules this one."""
+    """Priority from a business point of view. Default priority is 0, The range is from -9 to 9.
+    Higher values indicate a higher priority. The chargingPriority in TransactionEventResponse
+    overrules this one.
+    """
     group_id_token: IdTokenType | None = None
     language1: str | None = None
-    """Preferred user interface language of identifier user. Contains a language code as defined in &lt;&lt;ref-RFC5646,[RFC5646]&gt;&gt;."""
+    """Preferred user interface language of identifier user. Contains a language code as defined in
+    [RFC5646].
+    """
     language2: str | None = None
-    """Second preferred user interface language of identifier user. Don’t use when language1 is omitted, has to be different from language1. Contains a language code as defined in &lt;&lt;ref-RFC5646,[RFC5646]&gt;&gt;."""
+    """Second preferred user interface language of identifier user. Don’t use when language1 is
+    omitted, has to be different from language1. Contains a language code as defined in
+    [RFC5646].
+    """
     evse_id: list[int] | None = None
-    """Only used when the IdToken is only valid for one or more specific EVSEs, not for the entire Charging Station."""
+    """Only used when the IdToken is only valid for one or more specific EVSEs, not for the entire
+    Charging Station.
+    """
     personal_message: MessageContentType | None = None
     custom_data: CustomDataType | None = None
 
 
 @dataclass(slots=True)
 class IdTokenType(_rt.Model):
-    """Contains a case insensitive identifier to use for the authorization and the type of authorization to support multiple forms of identifiers."""
+    """Contains a case insensitive identifier to use for the authorization and the type of
+    authorization to support multiple forms of identifiers.
+    """
 
     id_token: str
-    """*(2.1)* IdToken is case insensitive. Might hold the hidden id of an RFID tag, but can for example also contain a UUID."""
+    """(2.1) IdToken is case insensitive. Might hold the hidden id of an RFID tag, but can for
+    example also contain a UUID.
+    """
     type: str
-    """*(2.1)* Enumeration of possible idToken types. Values defined in Appendix as IdTokenEnumStringType."""
+    """(2.1) Enumeration of possible idToken types. Values defined in Appendix as
+    IdTokenEnumStringType.
+    """
     additional_info: list[AdditionalInfoType] | None = None
     custom_data: CustomDataType | None = None
 
@@ -1463,8 +1677,8 @@ class LimitAtSoCType(_rt.Model):
     soc: int
     """The SoC value beyond which the charging rate limit should be applied."""
     limit: float
-    """Charging rate limit beyond the SoC value.
-    The unit is defined by _chargingSchedule.chargingRateUnit_.
+    """Charging rate limit beyond the SoC value. The unit is defined by
+    chargingSchedule.chargingRateUnit.
     """
     custom_data: CustomDataType | None = None
 
@@ -1478,7 +1692,9 @@ class LimitMaxDischargeGetType(_rt.Model):
     is_default: bool
     """True if setting is a default control."""
     is_superseded: bool
-    """True if this setting is superseded by a higher priority setting (i.e. lower value of _priority_)"""
+    """True if this setting is superseded by a higher priority setting (i.e. lower value of
+    priority)
+    """
     limit_max_discharge: LimitMaxDischargeType
     custom_data: CustomDataType | None = None
 
@@ -1490,9 +1706,9 @@ class LimitMaxDischargeType(_rt.Model):
     priority: int
     """Priority of setting (0=highest)"""
     pct_max_discharge_power: float | None = None
-    """Only for PowerMonitoring. +
-        The value specifies a percentage (0 to 100) of the rated maximum discharge power of EV.
-        The PowerMonitoring curve becomes active when power exceeds this percentage.
+    """Only for PowerMonitoring.
+    The value specifies a percentage (0 to 100) of the rated maximum discharge power of EV. The
+    PowerMonitoring curve becomes active when power exceeds this percentage.
     """
     power_monitoring_must_trip: DERCurveType | None = None
     start_time: datetime | None = None
@@ -1509,9 +1725,13 @@ class LogParametersType(_rt.Model):
     remote_location: str
     """The URL of the location at the remote system where the log should be stored."""
     oldest_timestamp: datetime | None = None
-    """This contains the date and time of the oldest logging information to include in the diagnostics."""
+    """This contains the date and time of the oldest logging information to include in the
+    diagnostics.
+    """
     latest_timestamp: datetime | None = None
-    """This contains the date and time of the latest logging information to include in the diagnostics."""
+    """This contains the date and time of the latest logging information to include in the
+    diagnostics.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -1521,12 +1741,12 @@ class MessageContentType(_rt.Model):
 
     format: MessageFormatEnumType
     content: str
-    """*(2.1)* Required. Message contents. +
-    Maximum length supported by Charging Station is given in OCPPCommCtrlr.FieldLength["MessageContentType.content"].
-        Maximum length defaults to 1024.
+    """(2.1) Required. Message contents.
+    Maximum length supported by Charging Station is given in
+    OCPPCommCtrlr.FieldLength["MessageContentType.content"]. Maximum length defaults to 1024.
     """
     language: str | None = None
-    """Message language identifier. Contains a language code as defined in &lt;&lt;ref-RFC5646,[RFC5646]&gt;&gt;."""
+    """Message language identifier. Contains a language code as defined in [RFC5646]."""
     custom_data: CustomDataType | None = None
 
 
@@ -1535,7 +1755,9 @@ class MessageInfoType(_rt.Model):
     """Contains message details, for a message to be displayed on a Charging Station."""
 
     id: int
-    """Unique id within an exchange context. It is defined within the OCPP context as a positive Integer value (greater or equal to zero)."""
+    """Unique id within an exchange context. It is defined within the OCPP context as a positive
+    Integer value (greater or equal to zero).
+    """
     priority: MessagePriorityEnumType
     message: MessageContentType
     display: ComponentType | None = None
@@ -1543,11 +1765,12 @@ class MessageInfoType(_rt.Model):
     start_date_time: datetime | None = None
     """From what date-time should this message be shown. If omitted: directly."""
     end_date_time: datetime | None = None
-    """Until what date-time should this message be shown, after this date/time this message SHALL be removed."""
+    """Until what date-time should this message be shown, after this date/time this message SHALL be
+    removed.
+    """
     transaction_id: str | None = None
-    """During which transaction shall this message be shown.
-    Message SHALL be removed by the Charging Station after transaction has
-    ended.
+    """During which transaction shall this message be shown. Message SHALL be removed by the
+    Charging Station after transaction has ended.
     """
     message_extra: list[MessageContentType] | None = None
     custom_data: CustomDataType | None = None
@@ -1555,7 +1778,9 @@ class MessageInfoType(_rt.Model):
 
 @dataclass(slots=True)
 class MeterValueType(_rt.Model):
-    """Collection of one or more sampled values in MeterValuesRequest and TransactionEvent. All sampled values in a MeterValue are sampled at the same point in time."""
+    """Collection of one or more sampled values in MeterValuesRequest and TransactionEvent. All
+    sampled values in a MeterValue are sampled at the same point in time.
+    """
 
     sampled_value: list[SampledValueType]
     timestamp: datetime
@@ -1565,7 +1790,9 @@ class MeterValueType(_rt.Model):
 
 @dataclass(slots=True)
 class ModemType(_rt.Model):
-    """Defines parameters required for initiating and maintaining wireless communication with other devices."""
+    """Defines parameters required for initiating and maintaining wireless communication with other
+    devices.
+    """
 
     iccid: str | None = None
     """This contains the ICCID of the modem’s SIM card."""
@@ -1586,27 +1813,33 @@ class MonitoringDataType(_rt.Model):
 
 @dataclass(slots=True)
 class NetworkConnectionProfileType(_rt.Model):
-    """The NetworkConnectionProfile defines the functional and technical parameters of a communication link."""
+    """The NetworkConnectionProfile defines the functional and technical parameters of a
+    communication link.
+    """
 
     ocpp_interface: OCPPInterfaceEnumType
     ocpp_transport: OCPPTransportEnumType
     message_timeout: int
-    """Duration in seconds before a message send by the Charging Station via this network connection times-out.
-    The best setting depends on the underlying network and response times of the CSMS.
+    """Duration in seconds before a message send by the Charging Station via this network connection
+    times-out. The best setting depends on the underlying network and response times of the CSMS.
     If you are looking for a some guideline: use 30 seconds as a starting point.
     """
     ocpp_csms_url: str
-    """URL of the CSMS(s) that this Charging Station communicates with, without the Charging Station identity part. +
-    The SecurityCtrlr.Identity field is appended to _ocppCsmsUrl_ to provide the full websocket URL.
+    """URL of the CSMS(s) that this Charging Station communicates with, without the Charging Station
+    identity part.
+    The SecurityCtrlr.Identity field is appended to ocppCsmsUrl to provide the full websocket
+    URL.
     """
     security_profile: int
-    """This field specifies the security profile used when connecting to the CSMS with this NetworkConnectionProfile."""
+    """This field specifies the security profile used when connecting to the CSMS with this
+    NetworkConnectionProfile.
+    """
     apn: APNType | None = None
     ocpp_version: OCPPVersionEnumType | None = None
     identity: str | None = None
-    """*(2.1)* Charging Station identity to be used as the basic authentication username."""
+    """(2.1) Charging Station identity to be used as the basic authentication username."""
     basic_auth_password: str | None = None
-    """*(2.1)* BasicAuthPassword to use for security profile 1 or 2."""
+    """(2.1) BasicAuthPassword to use for security profile 1 or 2."""
     vpn: VPNType | None = None
     custom_data: CustomDataType | None = None
 
@@ -1617,20 +1850,16 @@ class OCSPRequestDataType(_rt.Model):
 
     hash_algorithm: HashAlgorithmEnumType
     issuer_name_hash: str
-    """The hash of the issuer’s distinguished
-    name (DN), that must be calculated over the DER
-    encoding of the issuer’s name field in the certificate
-    being checked.
+    """The hash of the issuer’s distinguished name (DN), that must be calculated over the DER
+    encoding of the issuer’s name field in the certificate being checked.
     """
     issuer_key_hash: str
-    """The hash of the DER encoded public key:
-    the value (excluding tag and length) of the subject
+    """The hash of the DER encoded public key: the value (excluding tag and length) of the subject
     public key field in the issuer’s certificate.
     """
     serial_number: str
-    """The string representation of the
-    hexadecimal value of the serial number without the
-    prefix "0x" and without leading zeroes.
+    """The string representation of the hexadecimal value of the serial number without the prefix
+    "0x" and without leading zeroes.
     """
     responder_url: str
     """This contains the responder URL (Case insensitive)."""
@@ -1654,7 +1883,9 @@ class OverstayRuleType(_rt.Model):
 
     overstay_fee: RationalNumberType
     start_time: int
-    """Time in seconds after trigger of the parent Overstay Rules for this particular fee to apply."""
+    """Time in seconds after trigger of the parent Overstay Rules for this particular fee to
+    apply.
+    """
     overstay_fee_period: int
     """Time till overstay will be reapplied"""
     overstay_rule_description: str | None = None
@@ -1680,13 +1911,20 @@ class PriceLevelScheduleEntryType(_rt.Model):
     duration: int
     """The amount of seconds that define the duration of this given PriceLevelScheduleEntry."""
     price_level: int
-    """Defines the price level of this PriceLevelScheduleEntry (referring to NumberOfPriceLevels). Small values for the PriceLevel represent a cheaper PriceLevelScheduleEntry. Large values for the PriceLevel represent a more expensive PriceLevelScheduleEntry."""
+    """Defines the price level of this PriceLevelScheduleEntry (referring to NumberOfPriceLevels).
+    Small values for the PriceLevel represent a cheaper PriceLevelScheduleEntry. Large values for
+    the PriceLevel represent a more expensive PriceLevelScheduleEntry.
+    """
     custom_data: CustomDataType | None = None
 
 
 @dataclass(slots=True)
 class PriceLevelScheduleType(_rt.Model):
-    """The PriceLevelScheduleType is modeled after the same type that is defined in ISO 15118-20, such that if it is supplied by an EMSP as a signed EXI message, the conversion from EXI to JSON (in OCPP) and back to EXI (for ISO 15118-20) does not change the digest and therefore does not invalidate the signature."""
+    """The PriceLevelScheduleType is modeled after the same type that is defined in ISO 15118-20,
+    such that if it is supplied by an EMSP as a signed EXI message, the conversion from EXI to
+    JSON (in OCPP) and back to EXI (for ISO 15118-20) does not change the digest and therefore
+    does not invalidate the signature.
+    """
 
     price_level_schedule_entries: list[PriceLevelScheduleEntryType]
     time_anchor: datetime
@@ -1694,7 +1932,9 @@ class PriceLevelScheduleType(_rt.Model):
     price_schedule_id: int
     """Unique ID of this price schedule."""
     number_of_price_levels: int
-    """Defines the overall number of distinct price level elements used across all PriceLevelSchedules."""
+    """Defines the overall number of distinct price level elements used across all
+    PriceLevelSchedules.
+    """
     price_schedule_description: str | None = None
     """Description of the price schedule."""
     custom_data: CustomDataType | None = None
@@ -1705,7 +1945,9 @@ class PriceRuleStackType(_rt.Model):
     """Part of ISO 15118-20 price schedule."""
 
     duration: int
-    """Duration of the stack of price rules.  he amount of seconds that define the duration of the given PriceRule(s)."""
+    """Duration of the stack of price rules. he amount of seconds that define the duration of the
+    given PriceRule(s).
+    """
     price_rule: list[PriceRuleType]
     custom_data: CustomDataType | None = None
 
@@ -1717,8 +1959,8 @@ class PriceRuleType(_rt.Model):
     energy_fee: RationalNumberType
     power_range_start: RationalNumberType
     parking_fee_period: int | None = None
-    """The duration of the parking fee period (in seconds).
-    When the time enters into a ParkingFeePeriod, the ParkingFee will apply to the session. .
+    """The duration of the parking fee period (in seconds). When the time enters into a
+    ParkingFeePeriod, the ParkingFee will apply to the session. .
     """
     carbon_dioxide_emission: int | None = None
     """Number of grams of CO2 per kWh."""
@@ -1730,12 +1972,12 @@ class PriceRuleType(_rt.Model):
 
 @dataclass(slots=True)
 class PriceType(_rt.Model):
-    """Price with and without tax. At least one of _exclTax_, _inclTax_ must be present."""
+    """Price with and without tax. At least one of exclTax, inclTax must be present."""
 
     excl_tax: float | None = None
-    """Price/cost excluding tax. Can be absent if _inclTax_ is present."""
+    """Price/cost excluding tax. Can be absent if inclTax is present."""
     incl_tax: float | None = None
-    """Price/cost including tax. Can be absent if _exclTax_ is present."""
+    """Price/cost including tax. Can be absent if exclTax is present."""
     tax_rates: list[TaxRateType] | None = None
     custom_data: CustomDataType | None = None
 
@@ -1756,7 +1998,9 @@ class ReactivePowerParamsType(_rt.Model):
     """The ReactivePowerParamsType type of ReportDERControlRequest.json."""
 
     v_ref: float | None = None
-    """Only for VoltVar curve: The nominal ac voltage (rms) adjustment to the voltage curve points for Volt-Var curves (percentage)."""
+    """Only for VoltVar curve: The nominal ac voltage (rms) adjustment to the voltage curve points
+    for Volt-Var curves (percentage).
+    """
     autonomous_v_ref_enable: bool | None = None
     """Only for VoltVar: Enable/disable autonomous VRef adjustment"""
     autonomous_v_ref_time_constant: float | None = None
@@ -1792,24 +2036,33 @@ class SalesTariffEntryType(_rt.Model):
 
     relative_time_interval: RelativeTimeIntervalType
     e_price_level: int | None = None
-    """Defines the price level of this SalesTariffEntry (referring to NumEPriceLevels). Small values for the EPriceLevel represent a cheaper TariffEntry. Large values for the EPriceLevel represent a more expensive TariffEntry."""
+    """Defines the price level of this SalesTariffEntry (referring to NumEPriceLevels). Small values
+    for the EPriceLevel represent a cheaper TariffEntry. Large values for the EPriceLevel
+    represent a more expensive TariffEntry.
+    """
     consumption_cost: list[ConsumptionCostType] | None = None
     custom_data: CustomDataType | None = None
 
 
 @dataclass(slots=True)
 class SalesTariffType(_rt.Model):
-    """A SalesTariff provided by a Mobility Operator (EMSP) .
-    NOTE: This dataType is based on dataTypes from &lt;&lt;ref-ISOIEC15118-2,ISO 15118-2&gt;&gt;.
+    """A SalesTariff provided by a Mobility Operator (EMSP) . NOTE: This dataType is based on
+    dataTypes from ISO 15118-2.
     """
 
     id: int
-    """SalesTariff identifier used to identify one sales tariff. An SAID remains a unique identifier for one schedule throughout a charging session."""
+    """SalesTariff identifier used to identify one sales tariff. An SAID remains a unique identifier
+    for one schedule throughout a charging session.
+    """
     sales_tariff_entry: list[SalesTariffEntryType]
     sales_tariff_description: str | None = None
-    """A human readable title/short description of the sales tariff e.g. for HMI display purposes."""
+    """A human readable title/short description of the sales tariff e.g. for HMI display
+    purposes.
+    """
     num_e_price_levels: int | None = None
-    """Defines the overall number of distinct price levels used across all provided SalesTariff elements."""
+    """Defines the overall number of distinct price levels used across all provided SalesTariff
+    elements.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -1817,7 +2070,9 @@ class SalesTariffType(_rt.Model):
 class SampledValueType(_rt.Model):
     """Single sampled value in MeterValues. Each value can be accompanied by optional fields.
 
-    To save on mobile data usage, default values of all of the optional fields are such that. The value without any additional fields will be interpreted, as a register reading of active import energy in Wh (Watt-hour) units.
+    To save on mobile data usage, default values of all of the optional fields are such that. The
+    value without any additional fields will be interpreted, as a register reading of active
+    import energy in Wh (Watt-hour) units.
     """
 
     value: float
@@ -1836,42 +2091,51 @@ class SetMonitoringDataType(_rt.Model):
     """Class to hold parameters of SetVariableMonitoring request."""
 
     value: float
-    """Value for threshold or delta monitoring.
-    For Periodic or PeriodicClockAligned this is the interval in seconds.
+    """Value for threshold or delta monitoring. For Periodic or PeriodicClockAligned this is the
+    interval in seconds.
     """
     type: MonitorEnumType
     severity: int
-    """The severity that will be assigned to an event that is triggered by this monitor. The severity range is 0-9, with 0 as the highest and 9 as the lowest severity level.
+    """The severity that will be assigned to an event that is triggered by this monitor. The
+    severity range is 0-9, with 0 as the highest and 9 as the lowest severity level.
 
-    The severity levels have the following meaning: +
-    *0-Danger* +
-    Indicates lives are potentially in danger. Urgent attention is needed and action should be taken immediately. +
-    *1-Hardware Failure* +
-    Indicates that the Charging Station is unable to continue regular operations due to Hardware issues. Action is required. +
-    *2-System Failure* +
-    Indicates that the Charging Station is unable to continue regular operations due to software or minor hardware issues. Action is required. +
-    *3-Critical* +
-    Indicates a critical error. Action is required. +
-    *4-Error* +
-    Indicates a non-urgent error. Action is required. +
-    *5-Alert* +
-    Indicates an alert event. Default severity for any type of monitoring event.  +
-    *6-Warning* +
-    Indicates a warning event. Action may be required. +
-    *7-Notice* +
-    Indicates an unusual event. No immediate action is required. +
-    *8-Informational* +
-    Indicates a regular operational event. May be used for reporting, measuring throughput, etc. No action is required. +
-    *9-Debug* +
+    The severity levels have the following meaning:
+    0-Danger
+    Indicates lives are potentially in danger. Urgent attention is needed and action should be
+    taken immediately.
+    1-Hardware Failure
+    Indicates that the Charging Station is unable to continue regular operations due to Hardware
+    issues. Action is required.
+    2-System Failure
+    Indicates that the Charging Station is unable to continue regular operations due to software
+    or minor hardware issues. Action is required.
+    3-Critical
+    Indicates a critical error. Action is required.
+    4-Error
+    Indicates a non-urgent error. Action is required.
+    5-Alert
+    Indicates an alert event. Default severity for any type of monitoring event.
+    6-Warning
+    Indicates a warning event. Action may be required.
+    7-Notice
+    Indicates an unusual event. No immediate action is required.
+    8-Informational
+    Indicates a regular operational event. May be used for reporting, measuring throughput, etc.
+    No action is required.
+    9-Debug
     Indicates information useful to developers for debugging, not useful during operations.
     """
     component: ComponentType
     variable: VariableType
     id: int | None = None
-    """An id SHALL only be given to replace an existing monitor. The Charging Station handles the generation of id's for new monitors."""
+    """An id SHALL only be given to replace an existing monitor. The Charging Station handles the
+    generation of id's for new monitors.
+    """
     periodic_event_stream: PeriodicEventStreamParamsType | None = None
     transaction: bool | None = None
-    """Monitor only active when a transaction is ongoing on a component relevant to this transaction. Default = false."""
+    """Monitor only active when a transaction is ongoing on a component relevant to this
+    transaction. Default = false.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -1884,32 +2148,40 @@ class SetMonitoringResultType(_rt.Model):
     component: ComponentType
     variable: VariableType
     severity: int
-    """The severity that will be assigned to an event that is triggered by this monitor. The severity range is 0-9, with 0 as the highest and 9 as the lowest severity level.
+    """The severity that will be assigned to an event that is triggered by this monitor. The
+    severity range is 0-9, with 0 as the highest and 9 as the lowest severity level.
 
-    The severity levels have the following meaning: +
-    *0-Danger* +
-    Indicates lives are potentially in danger. Urgent attention is needed and action should be taken immediately. +
-    *1-Hardware Failure* +
-    Indicates that the Charging Station is unable to continue regular operations due to Hardware issues. Action is required. +
-    *2-System Failure* +
-    Indicates that the Charging Station is unable to continue regular operations due to software or minor hardware issues. Action is required. +
-    *3-Critical* +
-    Indicates a critical error. Action is required. +
-    *4-Error* +
-    Indicates a non-urgent error. Action is required. +
-    *5-Alert* +
-    Indicates an alert event. Default severity for any type of monitoring event.  +
-    *6-Warning* +
-    Indicates a warning event. Action may be required. +
-    *7-Notice* +
-    Indicates an unusual event. No immediate action is required. +
-    *8-Informational* +
-    Indicates a regular operational event. May be used for reporting, measuring throughput, etc. No action is required. +
-    *9-Debug* +
+    The severity levels have the following meaning:
+    0-Danger
+    Indicates lives are potentially in danger. Urgent attention is needed and action should be
+    taken immediately.
+    1-Hardware Failure
+    Indicates that the Charging Station is unable to continue regular operations due to Hardware
+    issues. Action is required.
+    2-System Failure
+    Indicates that the Charging Station is unable to continue regular operations due to software
+    or minor hardware issues. Action is required.
+    3-Critical
+    Indicates a critical error. Action is required.
+    4-Error
+    Indicates a non-urgent error. Action is required.
+    5-Alert
+    Indicates an alert event. Default severity for any type of monitoring event.
+    6-Warning
+    Indicates a warning event. Action may be required.
+    7-Notice
+    Indicates an unusual event. No immediate action is required.
+    8-Informational
+    Indicates a regular operational event. May be used for reporting, measuring throughput, etc.
+    No action is required.
+    9-Debug
     Indicates information useful to developers for debugging, not useful during operations.
     """
     id: int | None = None
-    """Id given to the VariableMonitor by the Charging Station. The Id is only returned when status is accepted. Installed VariableMonitors should have unique id's but the id's of removed Installed monitors should have unique id's but the id's of removed monitors MAY be reused."""
+    """Id given to the VariableMonitor by the Charging Station. The Id is only returned when status
+    is accepted. Installed VariableMonitors should have unique id's but the id's of removed
+    Installed monitors should have unique id's but the id's of removed monitors MAY be reused.
+    """
     status_info: StatusInfoType | None = None
     custom_data: CustomDataType | None = None
 
@@ -1919,10 +2191,12 @@ class SetVariableDataType(_rt.Model):
     """The SetVariableDataType type of SetVariablesRequest.json."""
 
     attribute_value: str
-    """Value to be assigned to attribute of variable.
-    This value is allowed to be an empty string ("").
+    """Value to be assigned to attribute of variable. This value is allowed to be an empty string
+    ("").
 
-    The Configuration Variable &lt;&lt;configkey-configuration-value-size,ConfigurationValueSize&gt;&gt; can be used to limit SetVariableData.attributeValue and VariableCharacteristics.valuesList. The max size of these values will always remain equal.
+    The Configuration Variable ConfigurationValueSize can be used to limit
+    SetVariableData.attributeValue and VariableCharacteristics.valuesList. The max size of these
+    values will always remain equal.
     """
     component: ComponentType
     variable: VariableType
@@ -1947,13 +2221,21 @@ class SignedMeterValueType(_rt.Model):
     """Represent a signed version of the meter value."""
 
     signed_meter_data: str
-    """Base64 encoded, contains the signed data from the meter in the format specified in _encodingMethod_, which might contain more then just the meter value. It can contain information like timestamps, reference to a customer etc."""
+    """Base64 encoded, contains the signed data from the meter in the format specified in
+    encodingMethod, which might contain more then just the meter value. It can contain
+    information like timestamps, reference to a customer etc.
+    """
     encoding_method: str
     """Format used by the energy meter to encode the meter data. For example: OCMF or EDL."""
     signing_method: str | None = None
-    """*(2.1)* Method used to create the digital signature. Optional, if already included in _signedMeterData_. Standard values for this are defined in Appendix as SigningMethodEnumStringType."""
+    """(2.1) Method used to create the digital signature. Optional, if already included in
+    signedMeterData. Standard values for this are defined in Appendix as
+    SigningMethodEnumStringType.
+    """
     public_key: str | None = None
-    """*(2.1)* Base64 encoded, sending depends on configuration variable _PublicKeyWithSignedMeterValue_."""
+    """(2.1) Base64 encoded, sending depends on configuration variable
+    PublicKeyWithSignedMeterValue.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -1962,7 +2244,9 @@ class StatusInfoType(_rt.Model):
     """Element providing more information about the status."""
 
     reason_code: str
-    """A predefined code for the reason why the status is returned in this response. The string is case-insensitive."""
+    """A predefined code for the reason why the status is returned in this response. The string is
+    case-insensitive.
+    """
     additional_info: str | None = None
     """Additional text to provide detailed information."""
     custom_data: CustomDataType | None = None
@@ -1973,7 +2257,7 @@ class StreamDataElementType(_rt.Model):
     """The StreamDataElementType type of NotifyPeriodicEventStream.json."""
 
     t: float
-    """Offset relative to _basetime_ of this message. _basetime_ + _t_ is timestamp of recorded value."""
+    """Offset relative to basetime of this message. basetime + t is timestamp of recorded value."""
     v: str
     custom_data: CustomDataType | None = None
 
@@ -1997,146 +2281,158 @@ class TariffAssignmentType(_rt.Model):
 class TariffConditionsFixedType(_rt.Model):
     """These conditions describe if a FixedPrice applies at start of the transaction.
 
-    When more than one restriction is set, they are to be treated as a logical AND. All need to be valid before this price is active.
+    When more than one restriction is set, they are to be treated as a logical AND. All need to
+    be valid before this price is active.
 
-    NOTE: _startTimeOfDay_ and _endTimeOfDay_ are in local time, because it is the time in the tariff as it is shown to the EV driver at the Charging Station.
-    A Charging Station will convert this to the internal time zone that it uses (which is recommended to be UTC, see section Generic chapter 3.1) when performing cost calculation.
+    NOTE: startTimeOfDay and endTimeOfDay are in local time, because it is the time in the tariff
+    as it is shown to the EV driver at the Charging Station. A Charging Station will convert this
+    to the internal time zone that it uses (which is recommended to be UTC, see section Generic
+    chapter 3.1) when performing cost calculation.
     """
 
     start_time_of_day: str | None = None
-    """Start time of day in local time. +
-    Format as per RFC 3339: time-hour ":" time-minute  +
-    Must be in 24h format with leading zeros. Hour/Minute separator: ":"
-    Regex: ([0-1][0-9]\\|2[0-3]):[0-5][0-9]
+    """Start time of day in local time.
+    Format as per RFC 3339: time-hour ":" time-minute
+    Must be in 24h format with leading zeros. Hour/Minute separator: ":" Regex:
+    ([0-1][0-9]|2[0-3]):[0-5][0-9]
     """
     end_time_of_day: str | None = None
-    """End time of day in local time. Same syntax as _startTimeOfDay_. +
-        If end time &lt; start time then the period wraps around to the next day. +
-        To stop at end of the day use: 00:00.
+    """End time of day in local time. Same syntax as startTimeOfDay.
+    If end time < start time then the period wraps around to the next day.
+    To stop at end of the day use: 00:00.
     """
     day_of_week: list[DayOfWeekEnumType] | None = None
     """Day(s) of the week this is tariff applies."""
     valid_from_date: str | None = None
-    """Start date in local time, for example: 2015-12-24.
-    Valid from this day (inclusive). +
-    Format as per RFC 3339: full-date  +
+    """Start date in local time, for example: 2015-12-24. Valid from this day (inclusive).
+    Format as per RFC 3339: full-date
 
-    Regex: ([12][0-9]{3})-(0[1-9]\\|1[0-2])-(0[1-9]\\|[12][0-9]\\|3[01])
+    Regex: ([12][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])
     """
     valid_to_date: str | None = None
-    """End date in local time, for example: 2015-12-27.
-        Valid until this day (exclusive). Same syntax as _validFromDate_.
+    """End date in local time, for example: 2015-12-27. Valid until this day (exclusive). Same
+    syntax as validFromDate.
     """
     evse_kind: EvseKindEnumType | None = None
     payment_brand: str | None = None
-    """For which payment brand this (adhoc) tariff applies. Can be used to add a surcharge for certain payment brands.
-        Based on value of _additionalIdToken_ from _idToken.additionalInfo.type_ = "PaymentBrand".
+    """For which payment brand this (adhoc) tariff applies. Can be used to add a surcharge for
+    certain payment brands. Based on value of additionalIdToken from idToken.additionalInfo.type
+    = "PaymentBrand".
     """
     payment_recognition: str | None = None
-    """Type of adhoc payment, e.g. CC, Debit.
-        Based on value of _additionalIdToken_ from _idToken.additionalInfo.type_ = "PaymentRecognition".
+    """Type of adhoc payment, e.g. CC, Debit. Based on value of additionalIdToken from
+    idToken.additionalInfo.type = "PaymentRecognition".
     """
     custom_data: CustomDataType | None = None
 
 
 @dataclass(slots=True)
 class TariffConditionsType(_rt.Model):
-    """These conditions describe if and when a TariffEnergyType or TariffTimeType applies during a transaction.
+    """These conditions describe if and when a TariffEnergyType or TariffTimeType applies during a
+    transaction.
 
-    When more than one restriction is set, they are to be treated as a logical AND. All need to be valid before this price is active.
+    When more than one restriction is set, they are to be treated as a logical AND. All need to
+    be valid before this price is active.
 
     For reverse energy flow (discharging) negative values of energy, power and current are used.
 
-    NOTE: _minXXX_ (where XXX = Kwh/A/Kw) must be read as "closest to zero", and _maxXXX_ as "furthest from zero". For example, a *charging* power range from 10 kW to 50 kWh is given by _minPower_ = 10000 and _maxPower_ = 50000, and a *discharging* power range from -10 kW to -50 kW is given by _minPower_ = -10 and _maxPower_ = -50.
+    NOTE: minXXX (where XXX = Kwh/A/Kw) must be read as "closest to zero", and maxXXX as
+    "furthest from zero". For example, a charging power range from 10 kW to 50 kWh is given by
+    minPower = 10000 and maxPower = 50000, and a discharging power range from -10 kW to -50 kW is
+    given by minPower = -10 and maxPower = -50.
 
-    NOTE: _startTimeOfDay_ and _endTimeOfDay_ are in local time, because it is the time in the tariff as it is shown to the EV driver at the Charging Station.
-    A Charging Station will convert this to the internal time zone that it uses (which is recommended to be UTC, see section Generic chapter 3.1) when performing cost calculation.
+    NOTE: startTimeOfDay and endTimeOfDay are in local time, because it is the time in the tariff
+    as it is shown to the EV driver at the Charging Station. A Charging Station will convert this
+    to the internal time zone that it uses (which is recommended to be UTC, see section Generic
+    chapter 3.1) when performing cost calculation.
     """
 
     start_time_of_day: str | None = None
-    """Start time of day in local time. +
-    Format as per RFC 3339: time-hour ":" time-minute  +
-    Must be in 24h format with leading zeros. Hour/Minute separator: ":"
-    Regex: ([0-1][0-9]\\|2[0-3]):[0-5][0-9]
+    """Start time of day in local time.
+    Format as per RFC 3339: time-hour ":" time-minute
+    Must be in 24h format with leading zeros. Hour/Minute separator: ":" Regex:
+    ([0-1][0-9]|2[0-3]):[0-5][0-9]
     """
     end_time_of_day: str | None = None
-    """End time of day in local time. Same syntax as _startTimeOfDay_. +
-        If end time &lt; start time then the period wraps around to the next day. +
-        To stop at end of the day use: 00:00.
+    """End time of day in local time. Same syntax as startTimeOfDay.
+    If end time < start time then the period wraps around to the next day.
+    To stop at end of the day use: 00:00.
     """
     day_of_week: list[DayOfWeekEnumType] | None = None
     """Day(s) of the week this is tariff applies."""
     valid_from_date: str | None = None
-    """Start date in local time, for example: 2015-12-24.
-    Valid from this day (inclusive). +
-    Format as per RFC 3339: full-date  +
+    """Start date in local time, for example: 2015-12-24. Valid from this day (inclusive).
+    Format as per RFC 3339: full-date
 
-    Regex: ([12][0-9]{3})-(0[1-9]\\|1[0-2])-(0[1-9]\\|[12][0-9]\\|3[01])
+    Regex: ([12][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])
     """
     valid_to_date: str | None = None
-    """End date in local time, for example: 2015-12-27.
-        Valid until this day (exclusive). Same syntax as _validFromDate_.
+    """End date in local time, for example: 2015-12-27. Valid until this day (exclusive). Same
+    syntax as validFromDate.
     """
     evse_kind: EvseKindEnumType | None = None
     min_energy: float | None = None
-    """Minimum consumed energy in Wh, for example 20000 Wh.
-        Valid from this amount of energy (inclusive) being used.
+    """Minimum consumed energy in Wh, for example 20000 Wh. Valid from this amount of energy
+    (inclusive) being used.
     """
     max_energy: float | None = None
-    """Maximum consumed energy in Wh, for example 50000 Wh.
-        Valid until this amount of energy (exclusive) being used.
+    """Maximum consumed energy in Wh, for example 50000 Wh. Valid until this amount of energy
+    (exclusive) being used.
     """
     min_current: float | None = None
-    """Sum of the minimum current (in Amperes) over all phases, for example 5 A.
-        When the EV is charging with more than, or equal to, the defined amount of current, this price is/becomes active. If the charging current is or becomes lower, this price is not or no longer valid and becomes inactive. +
-        This is NOT about the minimum current over the entire transaction.
+    """Sum of the minimum current (in Amperes) over all phases, for example 5 A. When the EV is
+    charging with more than, or equal to, the defined amount of current, this price is/becomes
+    active. If the charging current is or becomes lower, this price is not or no longer valid and
+    becomes inactive.
+    This is NOT about the minimum current over the entire transaction.
     """
     max_current: float | None = None
-    """Sum of the maximum current (in Amperes) over all phases, for example 20 A.
-          When the EV is charging with less than the defined amount of current, this price becomes/is active. If the charging current is or becomes higher, this price is not or no longer valid and becomes inactive.
-          This is NOT about the maximum current over the entire transaction.
+    """Sum of the maximum current (in Amperes) over all phases, for example 20 A. When the EV is
+    charging with less than the defined amount of current, this price becomes/is active. If the
+    charging current is or becomes higher, this price is not or no longer valid and becomes
+    inactive. This is NOT about the maximum current over the entire transaction.
     """
     min_power: float | None = None
-    """Minimum power in W, for example 5000 W.
-          When the EV is charging with more than, or equal to, the defined amount of power, this price is/becomes active.
-          If the charging power is or becomes lower, this price is not or no longer valid and becomes inactive.
-          This is NOT about the minimum power over the entire transaction.
+    """Minimum power in W, for example 5000 W. When the EV is charging with more than, or equal to,
+    the defined amount of power, this price is/becomes active. If the charging power is or
+    becomes lower, this price is not or no longer valid and becomes inactive. This is NOT about
+    the minimum power over the entire transaction.
     """
     max_power: float | None = None
-    """Maximum power in W, for example 20000 W.
-          When the EV is charging with less than the defined amount of power, this price becomes/is active.
-          If the charging power is or becomes higher, this price is not or no longer valid and becomes inactive.
-          This is NOT about the maximum power over the entire transaction.
+    """Maximum power in W, for example 20000 W. When the EV is charging with less than the defined
+    amount of power, this price becomes/is active. If the charging power is or becomes higher,
+    this price is not or no longer valid and becomes inactive. This is NOT about the maximum
+    power over the entire transaction.
     """
     min_time: int | None = None
-    """Minimum duration in seconds the transaction (charging &amp; idle) MUST last (inclusive).
-          When the duration of a transaction is longer than the defined value, this price is or becomes active.
-          Before that moment, this price is not yet active.
+    """Minimum duration in seconds the transaction (charging & idle) MUST last (inclusive). When the
+    duration of a transaction is longer than the defined value, this price is or becomes active.
+    Before that moment, this price is not yet active.
     """
     max_time: int | None = None
-    """Maximum duration in seconds the transaction (charging &amp; idle) MUST last (exclusive).
-          When the duration of a transaction is shorter than the defined value, this price is or becomes active.
-          After that moment, this price is no longer active.
+    """Maximum duration in seconds the transaction (charging & idle) MUST last (exclusive). When the
+    duration of a transaction is shorter than the defined value, this price is or becomes active.
+    After that moment, this price is no longer active.
     """
     min_charging_time: int | None = None
-    """Minimum duration in seconds the charging MUST last (inclusive).
-          When the duration of a charging is longer than the defined value, this price is or becomes active.
-          Before that moment, this price is not yet active.
+    """Minimum duration in seconds the charging MUST last (inclusive). When the duration of a
+    charging is longer than the defined value, this price is or becomes active. Before that
+    moment, this price is not yet active.
     """
     max_charging_time: int | None = None
-    """Maximum duration in seconds the charging MUST last (exclusive).
-          When the duration of a charging is shorter than the defined value, this price is or becomes active.
-          After that moment, this price is no longer active.
+    """Maximum duration in seconds the charging MUST last (exclusive). When the duration of a
+    charging is shorter than the defined value, this price is or becomes active. After that
+    moment, this price is no longer active.
     """
     min_idle_time: int | None = None
-    """Minimum duration in seconds the idle period (i.e. not charging) MUST last (inclusive).
-          When the duration of the idle time is longer than the defined value, this price is or becomes active.
-          Before that moment, this price is not yet active.
+    """Minimum duration in seconds the idle period (i.e. not charging) MUST last (inclusive). When
+    the duration of the idle time is longer than the defined value, this price is or becomes
+    active. Before that moment, this price is not yet active.
     """
     max_idle_time: int | None = None
-    """Maximum duration in seconds the idle period (i.e. not charging) MUST last (exclusive).
-          When the duration of idle time is shorter than the defined value, this price is or becomes active.
-          After that moment, this price is no longer active.
+    """Maximum duration in seconds the idle period (i.e. not charging) MUST last (exclusive). When
+    the duration of idle time is shorter than the defined value, this price is or becomes active.
+    After that moment, this price is no longer active.
     """
     custom_data: CustomDataType | None = None
 
@@ -2165,7 +2461,7 @@ class TariffFixedPriceType(_rt.Model):
     """Tariff with optional conditions for a fixed price."""
 
     price_fixed: float
-    """Fixed price  for this element e.g. a start fee."""
+    """Fixed price for this element e.g. a start fee."""
     conditions: TariffConditionsFixedType | None = None
     custom_data: CustomDataType | None = None
 
@@ -2200,16 +2496,12 @@ class TariffTimeType(_rt.Model):
 
 @dataclass(slots=True)
 class TariffType(_rt.Model):
-    """A tariff is described by fields with prices for:
-    energy,
-    charging time,
-    idle time,
-    fixed fee,
-    reservation time,
-    reservation fixed fee. +
-    Each of these fields may have (optional) conditions that specify when a price is applicable. +
-    The _description_ contains a human-readable explanation of the tariff to be shown to the user. +
-    The other fields are parameters that define the tariff. These are used by the charging station to calculate the price.
+    """A tariff is described by fields with prices for: energy, charging time, idle time, fixed fee,
+    reservation time, reservation fixed fee.
+    Each of these fields may have (optional) conditions that specify when a price is applicable.
+    The description contains a human-readable explanation of the tariff to be shown to the user.
+    The other fields are parameters that define the tariff. These are used by the charging
+    station to calculate the price.
     """
 
     tariff_id: str
@@ -2235,14 +2527,14 @@ class TaxRateType(_rt.Model):
     """Tax percentage"""
 
     type: str
-    """Type of this tax, e.g.  "Federal ",  "State", for information on receipt."""
+    """Type of this tax, e.g. "Federal ", "State", for information on receipt."""
     tax: float
     """Tax percentage"""
     stack: int | None = None
-    """Stack level for this type of tax. Default value, when absent, is 0. +
-    _stack_ = 0: tax on net price; +
-    _stack_ = 1: tax added on top of _stack_ 0; +
-    _stack_ = 2: tax added on top of _stack_ 1, etc.
+    """Stack level for this type of tax. Default value, when absent, is 0.
+    stack = 0: tax on net price;
+    stack = 1: tax added on top of stack 0;
+    stack = 2: tax added on top of stack 1, etc.
     """
     custom_data: CustomDataType | None = None
 
@@ -2271,7 +2563,9 @@ class TaxRuleType(_rt.Model):
 
 @dataclass(slots=True)
 class TotalCostType(_rt.Model):
-    """This contains the cost calculated during a transaction. It is used both for running cost and final cost of the transaction."""
+    """This contains the cost calculated during a transaction. It is used both for running cost and
+    final cost of the transaction.
+    """
 
     currency: str
     """Currency of the costs in ISO 4217 Code."""
@@ -2288,24 +2582,32 @@ class TotalCostType(_rt.Model):
 
 @dataclass(slots=True)
 class TotalPriceType(_rt.Model):
-    """Total cost with and without tax. Contains the total of energy, charging time, idle time, fixed and reservation costs including and/or excluding tax."""
+    """Total cost with and without tax. Contains the total of energy, charging time, idle time,
+    fixed and reservation costs including and/or excluding tax.
+    """
 
     excl_tax: float | None = None
-    """Price/cost excluding tax. Can be absent if _inclTax_ is present."""
+    """Price/cost excluding tax. Can be absent if inclTax is present."""
     incl_tax: float | None = None
-    """Price/cost including tax. Can be absent if _exclTax_ is present."""
+    """Price/cost including tax. Can be absent if exclTax is present."""
     custom_data: CustomDataType | None = None
 
 
 @dataclass(slots=True)
 class TotalUsageType(_rt.Model):
-    """This contains the calculated usage of energy, charging time and idle time during a transaction."""
+    """This contains the calculated usage of energy, charging time and idle time during a
+    transaction.
+    """
 
     energy: float
     charging_time: int
-    """Total duration of the charging session (including the duration of charging and not charging), in seconds."""
+    """Total duration of the charging session (including the duration of charging and not charging),
+    in seconds.
+    """
     idle_time: int
-    """Total duration of the charging session where the EV was not charging (no energy was transferred between EVSE and EV), in seconds."""
+    """Total duration of the charging session where the EV was not charging (no energy was
+    transferred between EVSE and EV), in seconds.
+    """
     reservation_time: int | None = None
     """Total time of reservation in seconds."""
     custom_data: CustomDataType | None = None
@@ -2334,13 +2636,17 @@ class TransactionType(_rt.Model):
     """This contains the Id of the transaction."""
     charging_state: ChargingStateEnumType | None = None
     time_spent_charging: int | None = None
-    """Contains the total time that energy flowed from EVSE to EV during the transaction (in seconds). Note that timeSpentCharging is smaller or equal to the duration of the transaction."""
+    """Contains the total time that energy flowed from EVSE to EV during the transaction (in
+    seconds). Note that timeSpentCharging is smaller or equal to the duration of the transaction.
+    """
     stopped_reason: ReasonEnumType | None = None
     remote_start_id: int | None = None
-    """The ID given to remote start request (&lt;&lt;requeststarttransactionrequest, RequestStartTransactionRequest&gt;&gt;. This enables to CSMS to match the started transaction to the given start request."""
+    """The ID given to remote start request (RequestStartTransactionRequest. This enables to CSMS to
+    match the started transaction to the given start request.
+    """
     operation_mode: OperationModeEnumType | None = None
     tariff_id: str | None = None
-    """*(2.1)* Id of tariff in use for transaction"""
+    """(2.1) Id of tariff in use for transaction"""
     transaction_limit: TransactionLimitType | None = None
     custom_data: CustomDataType | None = None
 
@@ -2350,161 +2656,144 @@ class UnitOfMeasureType(_rt.Model):
     """Represents a UnitOfMeasure with a multiplier"""
 
     unit: str | None = None
-    """Unit of the value. Default = "Wh" if the (default) measurand is an "Energy" type.
-    This field SHALL use a value from the list Standardized Units of Measurements in Part 2 Appendices.
-    If an applicable unit is available in that list, otherwise a "custom" unit might be used.
+    """Unit of the value. Default = "Wh" if the (default) measurand is an "Energy" type. This field
+    SHALL use a value from the list Standardized Units of Measurements in Part 2 Appendices. If
+    an applicable unit is available in that list, otherwise a "custom" unit might be used.
     """
     multiplier: int | None = None
-    """Multiplier, this value represents the exponent to base 10. I.e. multiplier 3 means 10 raised to the 3rd power. Default is 0. +
-    The _multiplier_ only multiplies the value of the measurand. It does not specify a conversion between units, for example, kW and W.
+    """Multiplier, this value represents the exponent to base 10. I.e. multiplier 3 means 10 raised
+    to the 3rd power. Default is 0.
+    The multiplier only multiplies the value of the measurand. It does not specify a conversion
+    between units, for example, kW and W.
     """
     custom_data: CustomDataType | None = None
 
 
 @dataclass(slots=True)
 class V2XChargingParametersType(_rt.Model):
-    """Charging parameters for ISO 15118-20, also supporting V2X charging/discharging.+
-    All values are greater or equal to zero, with the exception of EVMinEnergyRequest, EVMaxEnergyRequest, EVTargetEnergyRequest, EVMinV2XEnergyRequest and EVMaxV2XEnergyRequest.
+    """Charging parameters for ISO 15118-20, also supporting V2X charging/discharging.+ All values
+    are greater or equal to zero, with the exception of EVMinEnergyRequest, EVMaxEnergyRequest,
+    EVTargetEnergyRequest, EVMinV2XEnergyRequest and EVMaxV2XEnergyRequest.
     """
 
     min_charge_power: float | None = None
-    """Minimum charge power in W, defined by max(EV, EVSE).
-    This field represents the sum of all phases, unless values are provided for L2 and L3, in which case this field represents phase L1.
-    Relates to:
-    *ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMinimumChargePower
+    """Minimum charge power in W, defined by max(EV, EVSE). This field represents the sum of all
+    phases, unless values are provided for L2 and L3, in which case this field represents phase
+    L1. Relates to: ISO 15118-20: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMinimumChargePower
     """
     min_charge_power_l2: float | None = None
-    """Minimum charge power on phase L2 in W, defined by max(EV, EVSE).
-    Relates to:
-    *ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMinimumChargePower_L2
+    """Minimum charge power on phase L2 in W, defined by max(EV, EVSE). Relates to: ISO 15118-20:
+    BPT_AC/DC_CPDReqEnergyTransferModeType: EVMinimumChargePower_L2
     """
     min_charge_power_l3: float | None = None
-    """Minimum charge power on phase L3 in W, defined by max(EV, EVSE).
-    Relates to:
-    *ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMinimumChargePower_L3
+    """Minimum charge power on phase L3 in W, defined by max(EV, EVSE). Relates to: ISO 15118-20:
+    BPT_AC/DC_CPDReqEnergyTransferModeType: EVMinimumChargePower_L3
     """
     max_charge_power: float | None = None
-    """Maximum charge (absorbed) power in W, defined by min(EV, EVSE) at unity power factor. +
-    This field represents the sum of all phases, unless values are provided for L2 and L3, in which case this field represents phase L1.
-    It corresponds to the ChaWMax attribute in the IEC 61850.
-    It is usually equivalent to the rated apparent power of the EV when discharging (ChaVAMax) in IEC 61850. +
+    """Maximum charge (absorbed) power in W, defined by min(EV, EVSE) at unity power factor.
+    This field represents the sum of all phases, unless values are provided for L2 and L3, in
+    which case this field represents phase L1. It corresponds to the ChaWMax attribute in the IEC
+    61850. It is usually equivalent to the rated apparent power of the EV when discharging
+    (ChaVAMax) in IEC 61850.
 
-    Relates to:
-    *ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMaximumChargePower
+    Relates to: ISO 15118-20: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMaximumChargePower
     """
     max_charge_power_l2: float | None = None
-    """Maximum charge power on phase L2 in W, defined by min(EV, EVSE)
-    Relates to:
-    *ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMaximumChargePower_L2
+    """Maximum charge power on phase L2 in W, defined by min(EV, EVSE) Relates to: ISO 15118-20:
+    BPT_AC/DC_CPDReqEnergyTransferModeType: EVMaximumChargePower_L2
     """
     max_charge_power_l3: float | None = None
-    """Maximum charge power on phase L3 in W, defined by min(EV, EVSE)
-    Relates to:
-    *ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMaximumChargePower_L3
+    """Maximum charge power on phase L3 in W, defined by min(EV, EVSE) Relates to: ISO 15118-20:
+    BPT_AC/DC_CPDReqEnergyTransferModeType: EVMaximumChargePower_L3
     """
     min_discharge_power: float | None = None
-    """Minimum discharge (injected) power in W, defined by max(EV, EVSE) at unity power factor. Value &gt;= 0. +
-    This field represents the sum of all phases, unless values are provided for L2 and L3, in which case this field represents phase L1. +
-    It corresponds to the WMax attribute in the IEC 61850.
-    It is usually equivalent to the rated apparent power of the EV when discharging (VAMax attribute in the IEC 61850).
+    """Minimum discharge (injected) power in W, defined by max(EV, EVSE) at unity power factor.
+    Value >= 0.
+    This field represents the sum of all phases, unless values are provided for L2 and L3, in
+    which case this field represents phase L1.
+    It corresponds to the WMax attribute in the IEC 61850. It is usually equivalent to the rated
+    apparent power of the EV when discharging (VAMax attribute in the IEC 61850).
 
-    Relates to:
-    *ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMinimumDischargePower
+    Relates to: ISO 15118-20: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMinimumDischargePower
     """
     min_discharge_power_l2: float | None = None
-    """Minimum discharge power on phase L2 in W, defined by max(EV, EVSE).  Value &gt;= 0.
-    Relates to:
-    *ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMinimumDischargePower_L2
+    """Minimum discharge power on phase L2 in W, defined by max(EV, EVSE). Value >= 0. Relates to:
+    ISO 15118-20: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMinimumDischargePower_L2
     """
     min_discharge_power_l3: float | None = None
-    """Minimum discharge power on phase L3 in W, defined by max(EV, EVSE).  Value &gt;= 0.
-    Relates to:
-    *ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMinimumDischargePower_L3
+    """Minimum discharge power on phase L3 in W, defined by max(EV, EVSE). Value >= 0. Relates to:
+    ISO 15118-20: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMinimumDischargePower_L3
     """
     max_discharge_power: float | None = None
-    """Maximum discharge (injected) power in W, defined by min(EV, EVSE) at unity power factor.  Value &gt;= 0.
-    This field represents the sum of all phases, unless values are provided for L2 and L3, in which case this field represents phase L1.
-    Relates to:
-    *ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMaximumDischargePower
+    """Maximum discharge (injected) power in W, defined by min(EV, EVSE) at unity power factor.
+    Value >= 0. This field represents the sum of all phases, unless values are provided for L2
+    and L3, in which case this field represents phase L1. Relates to: ISO 15118-20:
+    BPT_AC/DC_CPDReqEnergyTransferModeType: EVMaximumDischargePower
     """
     max_discharge_power_l2: float | None = None
-    """Maximum discharge power on phase L2 in W, defined by min(EV, EVSE).  Value &gt;= 0.
-    Relates to:
-    *ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMaximumDischargePowe_L2
+    """Maximum discharge power on phase L2 in W, defined by min(EV, EVSE). Value >= 0. Relates to:
+    ISO 15118-20: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMaximumDischargePowe_L2
     """
     max_discharge_power_l3: float | None = None
-    """Maximum discharge power on phase L3 in W, defined by min(EV, EVSE).  Value &gt;= 0.
-    Relates to:
-    *ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMaximumDischargePower_L3
+    """Maximum discharge power on phase L3 in W, defined by min(EV, EVSE). Value >= 0. Relates to:
+    ISO 15118-20: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMaximumDischargePower_L3
     """
     min_charge_current: float | None = None
-    """Minimum charge current in A, defined by max(EV, EVSE)
-    Relates to:
-    *ISO 15118-20*: BPT_DC_CPDReqEnergyTransferModeType: EVMinimumChargeCurrent
+    """Minimum charge current in A, defined by max(EV, EVSE) Relates to: ISO 15118-20:
+    BPT_DC_CPDReqEnergyTransferModeType: EVMinimumChargeCurrent
     """
     max_charge_current: float | None = None
-    """Maximum charge current in A, defined by min(EV, EVSE)
-    Relates to:
-    *ISO 15118-20*: BPT_DC_CPDReqEnergyTransferModeType: EVMaximumChargeCurrent
+    """Maximum charge current in A, defined by min(EV, EVSE) Relates to: ISO 15118-20:
+    BPT_DC_CPDReqEnergyTransferModeType: EVMaximumChargeCurrent
     """
     min_discharge_current: float | None = None
-    """Minimum discharge current in A, defined by max(EV, EVSE).  Value &gt;= 0.
-    Relates to:
-    *ISO 15118-20*: BPT_DC_CPDReqEnergyTransferModeType: EVMinimumDischargeCurrent
+    """Minimum discharge current in A, defined by max(EV, EVSE). Value >= 0. Relates to: ISO
+    15118-20: BPT_DC_CPDReqEnergyTransferModeType: EVMinimumDischargeCurrent
     """
     max_discharge_current: float | None = None
-    """Maximum discharge current in A, defined by min(EV, EVSE).  Value &gt;= 0.
-    Relates to:
-    *ISO 15118-20*: BPT_DC_CPDReqEnergyTransferModeType: EVMaximumDischargeCurrent
+    """Maximum discharge current in A, defined by min(EV, EVSE). Value >= 0. Relates to: ISO
+    15118-20: BPT_DC_CPDReqEnergyTransferModeType: EVMaximumDischargeCurrent
     """
     min_voltage: float | None = None
-    """Minimum voltage in V, defined by max(EV, EVSE)
-    Relates to:
-    *ISO 15118-20*: BPT_DC_CPDReqEnergyTransferModeType: EVMinimumVoltage
+    """Minimum voltage in V, defined by max(EV, EVSE) Relates to: ISO 15118-20:
+    BPT_DC_CPDReqEnergyTransferModeType: EVMinimumVoltage
     """
     max_voltage: float | None = None
-    """Maximum voltage in V, defined by min(EV, EVSE)
-    Relates to:
-    *ISO 15118-20*: BPT_DC_CPDReqEnergyTransferModeType: EVMaximumVoltage
+    """Maximum voltage in V, defined by min(EV, EVSE) Relates to: ISO 15118-20:
+    BPT_DC_CPDReqEnergyTransferModeType: EVMaximumVoltage
     """
     ev_target_energy_request: float | None = None
-    """Energy to requested state of charge in Wh
-    Relates to:
-    *ISO 15118-20*: Dynamic/Scheduled_SEReqControlModeType: EVTargetEnergyRequest
+    """Energy to requested state of charge in Wh Relates to: ISO 15118-20:
+    Dynamic/Scheduled_SEReqControlModeType: EVTargetEnergyRequest
     """
     ev_min_energy_request: float | None = None
-    """Energy to minimum allowed state of charge in Wh
-    Relates to:
-    *ISO 15118-20*: Dynamic/Scheduled_SEReqControlModeType: EVMinimumEnergyRequest
+    """Energy to minimum allowed state of charge in Wh Relates to: ISO 15118-20:
+    Dynamic/Scheduled_SEReqControlModeType: EVMinimumEnergyRequest
     """
     ev_max_energy_request: float | None = None
-    """Energy to maximum state of charge in Wh
-    Relates to:
-    *ISO 15118-20*: Dynamic/Scheduled_SEReqControlModeType: EVMaximumEnergyRequest
+    """Energy to maximum state of charge in Wh Relates to: ISO 15118-20:
+    Dynamic/Scheduled_SEReqControlModeType: EVMaximumEnergyRequest
     """
     ev_min_v2x_energy_request: float | None = None
-    """Energy (in Wh) to minimum state of charge for cycling (V2X) activity.
-    Positive value means that current state of charge is below V2X range.
-    Relates to:
-    *ISO 15118-20*: Dynamic_SEReqControlModeType: EVMinimumV2XEnergyRequest
+    """Energy (in Wh) to minimum state of charge for cycling (V2X) activity. Positive value means
+    that current state of charge is below V2X range. Relates to: ISO 15118-20:
+    Dynamic_SEReqControlModeType: EVMinimumV2XEnergyRequest
     """
     ev_max_v2x_energy_request: float | None = None
-    """Energy (in Wh) to maximum state of charge for cycling (V2X) activity.
-    Negative value indicates that current state of charge is above V2X range.
-    Relates to:
-    *ISO 15118-20*: Dynamic_SEReqControlModeType: EVMaximumV2XEnergyRequest
+    """Energy (in Wh) to maximum state of charge for cycling (V2X) activity. Negative value
+    indicates that current state of charge is above V2X range. Relates to: ISO 15118-20:
+    Dynamic_SEReqControlModeType: EVMaximumV2XEnergyRequest
     """
     target_so_c: int | None = None
-    """Target state of charge at departure as percentage.
-    Relates to:
-    *ISO 15118-20*: BPT_DC_CPDReqEnergyTransferModeType: TargetSOC
+    """Target state of charge at departure as percentage. Relates to: ISO 15118-20:
+    BPT_DC_CPDReqEnergyTransferModeType: TargetSOC
     """
     custom_data: CustomDataType | None = None
 
 
 @dataclass(slots=True)
 class V2XFreqWattPointType(_rt.Model):
-    """*(2.1)* A point of a frequency-watt curve."""
+    """(2.1) A point of a frequency-watt curve."""
 
     frequency: float
     """Net frequency in Hz."""
@@ -2515,7 +2804,7 @@ class V2XFreqWattPointType(_rt.Model):
 
 @dataclass(slots=True)
 class V2XSignalWattPointType(_rt.Model):
-    """*(2.1)* A point of a signal-watt curve."""
+    """(2.1) A point of a signal-watt curve."""
 
     signal: int
     """Signal value from an AFRRSignalRequest."""
@@ -2533,7 +2822,7 @@ class VPNType(_rt.Model):
     user: str
     """VPN User"""
     password: str
-    """*(2.1)* VPN Password."""
+    """(2.1) VPN Password."""
     key: str
     """VPN shared secret."""
     type: VPNEnumType
@@ -2550,13 +2839,19 @@ class VariableAttributeType(_rt.Model):
     value: str | None = None
     """Value of the attribute. May only be omitted when mutability is set to 'WriteOnly'.
 
-    The Configuration Variable &lt;&lt;configkey-reporting-value-size,ReportingValueSize&gt;&gt; can be used to limit GetVariableResult.attributeValue, VariableAttribute.value and EventData.actualValue. The max size of these values will always remain equal.
+    The Configuration Variable ReportingValueSize can be used to limit
+    GetVariableResult.attributeValue, VariableAttribute.value and EventData.actualValue. The max
+    size of these values will always remain equal.
     """
     mutability: MutabilityEnumType | None = None
     persistent: bool | None = None
-    """If true, value will be persistent across system reboots or power down. Default when omitted is false."""
+    """If true, value will be persistent across system reboots or power down. Default when omitted
+    is false.
+    """
     constant: bool | None = None
-    """If true, value that will never be changed by the Charging Station at runtime. Default when omitted is false."""
+    """If true, value that will never be changed by the Charging Station at runtime. Default when
+    omitted is false.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -2572,23 +2867,32 @@ class VariableCharacteristicsType(_rt.Model):
     min_limit: float | None = None
     """Minimum possible value of this variable."""
     max_limit: float | None = None
-    """Maximum possible value of this variable. When the datatype of this Variable is String, OptionList, SequenceList or MemberList, this field defines the maximum length of the (CSV) string."""
+    """Maximum possible value of this variable. When the datatype of this Variable is String,
+    OptionList, SequenceList or MemberList, this field defines the maximum length of the (CSV)
+    string.
+    """
     max_elements: int | None = None
-    """*(2.1)* Maximum number of elements from _valuesList_ that are supported as _attributeValue_."""
+    """(2.1) Maximum number of elements from valuesList that are supported as attributeValue."""
     values_list: str | None = None
-    """Mandatory when _dataType_ = OptionList, MemberList or SequenceList. In that case _valuesList_ specifies the allowed values for the type.
+    """Mandatory when dataType = OptionList, MemberList or SequenceList. In that case valuesList
+    specifies the allowed values for the type.
 
     The length of this field can be limited by DeviceDataCtrlr.ConfigurationValueSize.
 
-    * OptionList: The (Actual) Variable value must be a single value from the reported (CSV) enumeration list.
+    * OptionList: The (Actual) Variable value must be a single value from the reported (CSV)
+      enumeration list.
 
-    * MemberList: The (Actual) Variable value  may be an (unordered) (sub-)set of the reported (CSV) valid values list.
+    * MemberList: The (Actual) Variable value may be an (unordered) (sub-)set of the reported
+      (CSV) valid values list.
 
-    * SequenceList: The (Actual) Variable value  may be an ordered (priority, etc)  (sub-)set of the reported (CSV) valid values.
+    * SequenceList: The (Actual) Variable value may be an ordered (priority, etc) (sub-)set of
+      the reported (CSV) valid values.
 
     This is a comma separated list.
 
-    The Configuration Variable &lt;&lt;configkey-configuration-value-size,ConfigurationValueSize&gt;&gt; can be used to limit SetVariableData.attributeValue and VariableCharacteristics.valuesList. The max size of these values will always remain equal.
+    The Configuration Variable ConfigurationValueSize can be used to limit
+    SetVariableData.attributeValue and VariableCharacteristics.valuesList. The max size of these
+    values will always remain equal.
     """
     custom_data: CustomDataType | None = None
 
@@ -2600,35 +2904,42 @@ class VariableMonitoringType(_rt.Model):
     id: int
     """Identifies the monitor."""
     transaction: bool
-    """Monitor only active when a transaction is ongoing on a component relevant to this transaction."""
+    """Monitor only active when a transaction is ongoing on a component relevant to this
+    transaction.
+    """
     value: float
-    """Value for threshold or delta monitoring.
-    For Periodic or PeriodicClockAligned this is the interval in seconds.
+    """Value for threshold or delta monitoring. For Periodic or PeriodicClockAligned this is the
+    interval in seconds.
     """
     type: MonitorEnumType
     severity: int
-    """The severity that will be assigned to an event that is triggered by this monitor. The severity range is 0-9, with 0 as the highest and 9 as the lowest severity level.
+    """The severity that will be assigned to an event that is triggered by this monitor. The
+    severity range is 0-9, with 0 as the highest and 9 as the lowest severity level.
 
-    The severity levels have the following meaning: +
-    *0-Danger* +
-    Indicates lives are potentially in danger. Urgent attention is needed and action should be taken immediately. +
-    *1-Hardware Failure* +
-    Indicates that the Charging Station is unable to continue regular operations due to Hardware issues. Action is required. +
-    *2-System Failure* +
-    Indicates that the Charging Station is unable to continue regular operations due to software or minor hardware issues. Action is required. +
-    *3-Critical* +
-    Indicates a critical error. Action is required. +
-    *4-Error* +
-    Indicates a non-urgent error. Action is required. +
-    *5-Alert* +
-    Indicates an alert event. Default severity for any type of monitoring event.  +
-    *6-Warning* +
-    Indicates a warning event. Action may be required. +
-    *7-Notice* +
-    Indicates an unusual event. No immediate action is required. +
-    *8-Informational* +
-    Indicates a regular operational event. May be used for reporting, measuring throughput, etc. No action is required. +
-    *9-Debug* +
+    The severity levels have the following meaning:
+    0-Danger
+    Indicates lives are potentially in danger. Urgent attention is needed and action should be
+    taken immediately.
+    1-Hardware Failure
+    Indicates that the Charging Station is unable to continue regular operations due to Hardware
+    issues. Action is required.
+    2-System Failure
+    Indicates that the Charging Station is unable to continue regular operations due to software
+    or minor hardware issues. Action is required.
+    3-Critical
+    Indicates a critical error. Action is required.
+    4-Error
+    Indicates a non-urgent error. Action is required.
+    5-Alert
+    Indicates an alert event. Default severity for any type of monitoring event.
+    6-Warning
+    Indicates a warning event. Action may be required.
+    7-Notice
+    Indicates an unusual event. No immediate action is required.
+    8-Informational
+    Indicates a regular operational event. May be used for reporting, measuring throughput, etc.
+    No action is required.
+    9-Debug
     Indicates information useful to developers for debugging, not useful during operations.
     """
     event_notification_type: EventNotificationEnumType
@@ -2640,9 +2951,13 @@ class VariableType(_rt.Model):
     """Reference key to a component-variable."""
 
     name: str
-    """Name of the variable. Name should be taken from the list of standardized variable names whenever possible. Case Insensitive. strongly advised to use Camel Case."""
+    """Name of the variable. Name should be taken from the list of standardized variable names
+    whenever possible. Case Insensitive. strongly advised to use Camel Case.
+    """
     instance: str | None = None
-    """Name of instance in case the variable exists as multiple instances. Case Insensitive. strongly advised to use Camel Case."""
+    """Name of instance in case the variable exists as multiple instances. Case Insensitive.
+    strongly advised to use Camel Case.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -2651,16 +2966,14 @@ class VoltageParamsType(_rt.Model):
     """The VoltageParamsType type of ReportDERControlRequest.json."""
 
     hv10_min_mean_value: float | None = None
-    """EN 50549-1 chapter 4.9.3.4
-        Voltage threshold for the 10 min time window mean value monitoring.
-        The 10 min mean is recalculated up to every 3 s.
-        If the present voltage is above this threshold for more than the time defined by _hv10MinMeanValue_, the EV must trip.
-        This value is mandatory if _hv10MinMeanTripDelay_ is set.
+    """EN 50549-1 chapter 4.9.3.4 Voltage threshold for the 10 min time window mean value
+    monitoring. The 10 min mean is recalculated up to every 3 s. If the present voltage is above
+    this threshold for more than the time defined by hv10MinMeanValue, the EV must trip. This
+    value is mandatory if hv10MinMeanTripDelay is set.
     """
     hv10_min_mean_trip_delay: float | None = None
-    """Time for which the voltage is allowed to stay above the 10 min mean value.
-        After this time, the EV must trip.
-        This value is mandatory if OverVoltageMeanValue10min is set.
+    """Time for which the voltage is allowed to stay above the 10 min mean value. After this time,
+    the EV must trip. This value is mandatory if OverVoltageMeanValue10min is set.
     """
     power_during_cessation: PowerDuringCessationEnumType | None = None
     custom_data: CustomDataType | None = None

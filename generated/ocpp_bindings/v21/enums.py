@@ -40,8 +40,8 @@ class AuthorizationStatusEnumType(str, Enum):
 
 class AuthorizeCertificateStatusEnumType(str, Enum):
     """Certificate status information.
-    - if all certificates are valid: return 'Accepted'.
-    - if one of the certificates was revoked, return 'CertificateRevoked'.
+    * if all certificates are valid: return 'Accepted'.
+    * if one of the certificates was revoked, return 'CertificateRevoked'.
     """
 
     Accepted = "Accepted"
@@ -97,7 +97,12 @@ class CertificateSignedStatusEnumType(str, Enum):
 
 
 class CertificateSigningUseEnumType(str, Enum):
-    """Indicates the type of the signed certificate that is returned. When omitted the certificate is used for both the 15118 connection (if implemented) and the Charging Station to CSMS connection. This field is required when a typeOfCertificate was included in the &lt;&lt;signcertificaterequest,SignCertificateRequest&gt;&gt; that requested this certificate to be signed AND both the 15118 connection and the Charging Station connection are implemented."""
+    """Indicates the type of the signed certificate that is returned. When omitted the certificate
+    is used for both the 15118 connection (if implemented) and the Charging Station to CSMS
+    connection. This field is required when a typeOfCertificate was included in the
+    SignCertificateRequest that requested this certificate to be signed AND both the 15118
+    connection and the Charging Station connection are implemented.
+    """
 
     ChargingStationCertificate = "ChargingStationCertificate"
     V2GCertificate = "V2GCertificate"
@@ -138,7 +143,9 @@ class ChargingProfileKindEnumType(str, Enum):
 
 
 class ChargingProfilePurposeEnumType(str, Enum):
-    """Specifies to purpose of the charging profiles that will be cleared, if they meet the other criteria in the request."""
+    """Specifies to purpose of the charging profiles that will be cleared, if they meet the other
+    criteria in the request.
+    """
 
     ChargingStationExternalConstraints = "ChargingStationExternalConstraints"
     ChargingStationMaxProfile = "ChargingStationMaxProfile"
@@ -163,8 +170,8 @@ class ChargingRateUnitEnumType(str, Enum):
 
 
 class ChargingStateEnumType(str, Enum):
-    """Current charging state, is required when state
-    has changed. Omitted when there is no communication between EVSE and EV, because no cable is plugged in.
+    """Current charging state, is required when state has changed. Omitted when there is no
+    communication between EVSE and EV, because no cable is plugged in.
     """
 
     EVConnected = "EVConnected"
@@ -224,8 +231,9 @@ class ConnectorStatusEnumType(str, Enum):
 
 
 class ControlModeEnumType(str, Enum):
-    """*(2.1)* Indicates whether EV wants to operate in Dynamic or Scheduled mode. When absent, Scheduled mode is assumed for backwards compatibility. +
-    *ISO 15118-20:* +
+    """(2.1) Indicates whether EV wants to operate in Dynamic or Scheduled mode. When absent,
+    Scheduled mode is assumed for backwards compatibility.
+    ISO 15118-20:
     ServiceSelectionReq(SelectedEnergyTransferService)
     """
 
@@ -262,7 +270,7 @@ class CustomerInformationStatusEnumType(str, Enum):
 
 
 class DERControlEnumType(str, Enum):
-    """Name of control settings to clear. Not used when _controlId_ is provided."""
+    """Name of control settings to clear. Not used when controlId is provided."""
 
     EnterService = "EnterService"
     FreqDroop = "FreqDroop"
@@ -449,21 +457,27 @@ class GetCertificateIdUseEnumType(str, Enum):
 
 
 class GetCertificateStatusEnumType(str, Enum):
-    """This indicates whether the charging station was able to retrieve the OCSP certificate status."""
+    """This indicates whether the charging station was able to retrieve the OCSP certificate
+    status.
+    """
 
     Accepted = "Accepted"
     Failed = "Failed"
 
 
 class GetChargingProfileStatusEnumType(str, Enum):
-    """This indicates whether the Charging Station is able to process this request and will send &lt;&lt;reportchargingprofilesrequest, ReportChargingProfilesRequest&gt;&gt; messages."""
+    """This indicates whether the Charging Station is able to process this request and will send
+    ReportChargingProfilesRequest messages.
+    """
 
     Accepted = "Accepted"
     NoProfiles = "NoProfiles"
 
 
 class GetDisplayMessagesStatusEnumType(str, Enum):
-    """Indicates if the Charging Station has Display Messages that match the request criteria in the &lt;&lt;getdisplaymessagesrequest,GetDisplayMessagesRequest&gt;&gt;"""
+    """Indicates if the Charging Station has Display Messages that match the request criteria in the
+    GetDisplayMessagesRequest
+    """
 
     Accepted = "Accepted"
     Unknown = "Unknown"
@@ -556,7 +570,7 @@ class Iso15118EVCertificateStatusEnumType(str, Enum):
 
 
 class LocationEnumType(str, Enum):
-    """Indicates where the measured value has been sampled. Default =  "Outlet" """
+    """Indicates where the measured value has been sampled. Default = "Outlet" """
 
     Body = "Body"
     Cable = "Cable"
@@ -567,9 +581,7 @@ class LocationEnumType(str, Enum):
 
 
 class LogEnumType(str, Enum):
-    """This contains the type of log file that the Charging Station
-    should send.
-    """
+    """This contains the type of log file that the Charging Station should send."""
 
     DiagnosticsLog = "DiagnosticsLog"
     SecurityLog = "SecurityLog"
@@ -656,7 +668,9 @@ class MessageFormatEnumType(str, Enum):
 
 
 class MessagePriorityEnumType(str, Enum):
-    """If provided the Charging Station shall return Display Messages with the given priority only."""
+    """If provided the Charging Station shall return Display Messages with the given priority
+    only.
+    """
 
     AlwaysFront = "AlwaysFront"
     InFront = "InFront"
@@ -693,9 +707,10 @@ class MessageTriggerEnumType(str, Enum):
 
 
 class MobilityNeedsModeEnumType(str, Enum):
-    """*(2.1)* Value of EVCC indicates that EV determines min/target SOC and departure time. +
-    A value of EVCC_SECC indicates that charging station or CSMS may also update min/target SOC and departure time. +
-    *ISO 15118-20:* +
+    """(2.1) Value of EVCC indicates that EV determines min/target SOC and departure time.
+    A value of EVCC_SECC indicates that charging station or CSMS may also update min/target SOC
+    and departure time.
+    ISO 15118-20:
     ServiceSelectionReq(SelectedEnergyTransferService)
     """
 
@@ -747,7 +762,9 @@ class NotifyAllowedEnergyTransferStatusEnumType(str, Enum):
 
 
 class NotifyEVChargingNeedsStatusEnumType(str, Enum):
-    """Returns whether the CSMS has been able to process the message successfully. It does not imply that the evChargingNeeds can be met with the current charging profile."""
+    """Returns whether the CSMS has been able to process the message successfully. It does not imply
+    that the evChargingNeeds can be met with the current charging profile.
+    """
 
     Accepted = "Accepted"
     Rejected = "Rejected"
@@ -756,7 +773,9 @@ class NotifyEVChargingNeedsStatusEnumType(str, Enum):
 
 
 class OCPPInterfaceEnumType(str, Enum):
-    """Applicable Network Interface. Charging Station is allowed to use a different network interface to connect if the given one does not work."""
+    """Applicable Network Interface. Charging Station is allowed to use a different network
+    interface to connect if the given one does not work.
+    """
 
     Wired0 = "Wired0"
     Wired1 = "Wired1"
@@ -770,14 +789,19 @@ class OCPPInterfaceEnumType(str, Enum):
 
 
 class OCPPTransportEnumType(str, Enum):
-    """Defines the transport protocol (e.g. SOAP or JSON). Note: SOAP is not supported in OCPP 2.x, but is supported by earlier versions of OCPP."""
+    """Defines the transport protocol (e.g. SOAP or JSON). Note: SOAP is not supported in OCPP 2.x,
+    but is supported by earlier versions of OCPP.
+    """
 
     SOAP = "SOAP"
     JSON = "JSON"
 
 
 class OCPPVersionEnumType(str, Enum):
-    """*(2.1)* This field is ignored, since the OCPP version to use is determined during the websocket handshake. The field is only kept for backwards compatibility with the OCPP 2.0.1 JSON schema."""
+    """(2.1) This field is ignored, since the OCPP version to use is determined during the websocket
+    handshake. The field is only kept for backwards compatibility with the OCPP 2.0.1 JSON
+    schema.
+    """
 
     OCPP12 = "OCPP12"
     OCPP15 = "OCPP15"
@@ -788,7 +812,9 @@ class OCPPVersionEnumType(str, Enum):
 
 
 class OperationModeEnumType(str, Enum):
-    """*(2.1)* Charging operation mode to use during this time interval. When absent defaults to `ChargingOnly`."""
+    """(2.1) Charging operation mode to use during this time interval. When absent defaults to
+    `ChargingOnly`.
+    """
 
     Idle = "Idle"
     ChargingOnly = "ChargingOnly"
@@ -817,7 +843,10 @@ class PaymentStatusEnumType(str, Enum):
 
 
 class PhaseEnumType(str, Enum):
-    """Indicates how the measured value is to be interpreted. For instance between L1 and neutral (L1-N) Please note that not all values of phase are applicable to all Measurands. When phase is absent, the measured value is interpreted as an overall value."""
+    """Indicates how the measured value is to be interpreted. For instance between L1 and neutral
+    (L1-N) Please note that not all values of phase are applicable to all Measurands. When phase
+    is absent, the measured value is interpreted as an overall value.
+    """
 
     L1 = "L1"
     L2 = "L2"
@@ -832,14 +861,16 @@ class PhaseEnumType(str, Enum):
 
 
 class PowerDuringCessationEnumType(str, Enum):
-    """Parameter is only sent, if the EV has to feed-in power or reactive power during fault-ride through (FRT) as defined by HVMomCess curve and LVMomCess curve."""
+    """Parameter is only sent, if the EV has to feed-in power or reactive power during fault-ride
+    through (FRT) as defined by HVMomCess curve and LVMomCess curve.
+    """
 
     Active = "Active"
     Reactive = "Reactive"
 
 
 class PreconditioningStatusEnumType(str, Enum):
-    """*(2.1)* The current preconditioning status of the BMS in the EV. Default value is Unknown."""
+    """(2.1) The current preconditioning status of the BMS in the EV. Default value is Unknown."""
 
     Unknown = "Unknown"
     Ready = "Ready"
@@ -856,9 +887,7 @@ class PriorityChargingStatusEnumType(str, Enum):
 
 
 class PublishFirmwareStatusEnumType(str, Enum):
-    """This contains the progress status of the publishfirmware
-    installation.
-    """
+    """This contains the progress status of the publishfirmware installation."""
 
     Idle = "Idle"
     DownloadScheduled = "DownloadScheduled"
@@ -886,8 +915,12 @@ class ReadingContextEnumType(str, Enum):
 
 
 class ReasonEnumType(str, Enum):
-    """The _stoppedReason_ is the reason/event that initiated the process of stopping the transaction. It will normally be the user stopping authorization via card (Local or MasterPass) or app (Remote), but it can also be CSMS revoking authorization (DeAuthorized), or disconnecting the EV when TxStopPoint = EVConnected (EVDisconnected). Most other reasons are related to technical faults or energy limitations. +
-    MAY only be omitted when _stoppedReason_ is "Local"
+    """The stoppedReason is the reason/event that initiated the process of stopping the transaction.
+    It will normally be the user stopping authorization via card (Local or MasterPass) or app
+    (Remote), but it can also be CSMS revoking authorization (DeAuthorized), or disconnecting the
+    EV when TxStopPoint = EVConnected (EVDisconnected). Most other reasons are related to
+    technical faults or energy limitations.
+    MAY only be omitted when stoppedReason is "Local"
     """
 
     DeAuthorized = "DeAuthorized"
@@ -920,9 +953,7 @@ class RecurrencyKindEnumType(str, Enum):
 
 
 class RegistrationStatusEnumType(str, Enum):
-    """This contains whether the Charging Station has been registered
-    within the CSMS.
-    """
+    """This contains whether the Charging Station has been registered within the CSMS."""
 
     Accepted = "Accepted"
     Pending = "Pending"
@@ -979,7 +1010,9 @@ class ResetStatusEnumType(str, Enum):
 
 
 class SendLocalListStatusEnumType(str, Enum):
-    """This indicates whether the Charging Station has successfully received and applied the update of the Local Authorization List."""
+    """This indicates whether the Charging Station has successfully received and applied the update
+    of the Local Authorization List.
+    """
 
     Accepted = "Accepted"
     Failed = "Failed"
@@ -987,7 +1020,9 @@ class SendLocalListStatusEnumType(str, Enum):
 
 
 class SetMonitoringStatusEnumType(str, Enum):
-    """Status is OK if a value could be returned. Otherwise this will indicate the reason why a value could not be returned."""
+    """Status is OK if a value could be returned. Otherwise this will indicate the reason why a
+    value could not be returned.
+    """
 
     Accepted = "Accepted"
     UnknownComponent = "UnknownComponent"
@@ -1069,8 +1104,9 @@ class TariffSetStatusEnumType(str, Enum):
 
 
 class TransactionEventEnumType(str, Enum):
-    """This contains the type of this event.
-    The first TransactionEvent of a transaction SHALL contain: "Started" The last TransactionEvent of a transaction SHALL contain: "Ended" All others SHALL contain: "Updated"
+    """This contains the type of this event. The first TransactionEvent of a transaction SHALL
+    contain: "Started" The last TransactionEvent of a transaction SHALL contain: "Ended" All
+    others SHALL contain: "Updated"
     """
 
     Ended = "Ended"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from ocpp_bindings.v21.messages import (
+from .messages import (
     AdjustPeriodicEventStreamRequest,
     AdjustPeriodicEventStreamResponse,
     AFRRSignalRequest,
@@ -249,13 +249,17 @@ class SecurityCSMSHandler(Protocol):
     async def on_security_event_notification(
         self, request: SecurityEventNotificationRequest, charging_station_id: str
     ) -> SecurityEventNotificationResponse:
-        """Handle SecurityEventNotification, started by the ChargingStation. Returns SecurityEventNotificationResponse."""
+        """Handle SecurityEventNotification, started by the ChargingStation. Returns
+        SecurityEventNotificationResponse.
+        """
         ...
 
     async def on_sign_certificate(
         self, request: SignCertificateRequest, charging_station_id: str
     ) -> SignCertificateResponse:
-        """Handle SignCertificate, started by the ChargingStation. Returns SignCertificateResponse."""
+        """Handle SignCertificate, started by the ChargingStation. Returns
+        SignCertificateResponse.
+        """
         ...
 
 
@@ -295,7 +299,9 @@ class ProvisioningCSMSHandler(Protocol):
     async def on_boot_notification(
         self, request: BootNotificationRequest, charging_station_id: str
     ) -> BootNotificationResponse:
-        """Handle BootNotification, started by the ChargingStation. Returns BootNotificationResponse."""
+        """Handle BootNotification, started by the ChargingStation. Returns
+        BootNotificationResponse.
+        """
         ...
 
     async def on_notify_report(
@@ -324,7 +330,9 @@ class AuthorizationCSMSHandler(Protocol):
 
 
 class LocalAuthorizationListManagementChargingStationHandler(Protocol):
-    """LocalAuthorizationListManagement (D): the OCPP 2.1 actions that the ChargingStation receives."""
+    """LocalAuthorizationListManagement (D): the OCPP 2.1 actions that the ChargingStation
+    receives.
+    """
 
     async def on_get_local_list_version(
         self, request: GetLocalListVersionRequest
@@ -343,7 +351,9 @@ class TransactionsChargingStationHandler(Protocol):
     async def on_get_transaction_status(
         self, request: GetTransactionStatusRequest
     ) -> GetTransactionStatusResponse:
-        """Handle GetTransactionStatus, started by the CSMS. Returns GetTransactionStatusResponse."""
+        """Handle GetTransactionStatus, started by the CSMS. Returns
+        GetTransactionStatusResponse.
+        """
         ...
 
 
@@ -353,7 +363,9 @@ class TransactionsCSMSHandler(Protocol):
     async def on_transaction_event(
         self, request: TransactionEventRequest, charging_station_id: str
     ) -> TransactionEventResponse:
-        """Handle TransactionEvent, started by the ChargingStation. Returns TransactionEventResponse."""
+        """Handle TransactionEvent, started by the ChargingStation. Returns
+        TransactionEventResponse.
+        """
         ...
 
 
@@ -363,13 +375,17 @@ class RemoteControlChargingStationHandler(Protocol):
     async def on_request_start_transaction(
         self, request: RequestStartTransactionRequest
     ) -> RequestStartTransactionResponse:
-        """Handle RequestStartTransaction, started by the CSMS. Returns RequestStartTransactionResponse."""
+        """Handle RequestStartTransaction, started by the CSMS. Returns
+        RequestStartTransactionResponse.
+        """
         ...
 
     async def on_request_stop_transaction(
         self, request: RequestStopTransactionRequest
     ) -> RequestStopTransactionResponse:
-        """Handle RequestStopTransaction, started by the CSMS. Returns RequestStopTransactionResponse."""
+        """Handle RequestStopTransaction, started by the CSMS. Returns
+        RequestStopTransactionResponse.
+        """
         ...
 
     async def on_trigger_message(self, request: TriggerMessageRequest) -> TriggerMessageResponse:
@@ -403,7 +419,9 @@ class AvailabilityCSMSHandler(Protocol):
     async def on_status_notification(
         self, request: StatusNotificationRequest, charging_station_id: str
     ) -> StatusNotificationResponse:
-        """Handle StatusNotification, started by the ChargingStation. Returns StatusNotificationResponse."""
+        """Handle StatusNotification, started by the ChargingStation. Returns
+        StatusNotificationResponse.
+        """
         ...
 
 
@@ -427,7 +445,9 @@ class ReservationCSMSHandler(Protocol):
     async def on_reservation_status_update(
         self, request: ReservationStatusUpdateRequest, charging_station_id: str
     ) -> ReservationStatusUpdateResponse:
-        """Handle ReservationStatusUpdate, started by the ChargingStation. Returns ReservationStatusUpdateResponse."""
+        """Handle ReservationStatusUpdate, started by the ChargingStation. Returns
+        ReservationStatusUpdateResponse.
+        """
         ...
 
 
@@ -437,7 +457,9 @@ class TariffAndCostChargingStationHandler(Protocol):
     async def on_change_transaction_tariff(
         self, request: ChangeTransactionTariffRequest
     ) -> ChangeTransactionTariffResponse:
-        """Handle ChangeTransactionTariff, started by the CSMS. Returns ChangeTransactionTariffResponse."""
+        """Handle ChangeTransactionTariff, started by the CSMS. Returns
+        ChangeTransactionTariffResponse.
+        """
         ...
 
     async def on_clear_tariffs(self, request: ClearTariffsRequest) -> ClearTariffsResponse:
@@ -455,7 +477,9 @@ class TariffAndCostChargingStationHandler(Protocol):
     async def on_notify_web_payment_started(
         self, request: NotifyWebPaymentStartedRequest
     ) -> NotifyWebPaymentStartedResponse:
-        """Handle NotifyWebPaymentStarted, started by the CSMS. Returns NotifyWebPaymentStartedResponse."""
+        """Handle NotifyWebPaymentStarted, started by the CSMS. Returns
+        NotifyWebPaymentStartedResponse.
+        """
         ...
 
     async def on_set_default_tariff(
@@ -471,13 +495,17 @@ class TariffAndCostCSMSHandler(Protocol):
     async def on_notify_settlement(
         self, request: NotifySettlementRequest, charging_station_id: str
     ) -> NotifySettlementResponse:
-        """Handle NotifySettlement, started by the ChargingStation. Returns NotifySettlementResponse."""
+        """Handle NotifySettlement, started by the ChargingStation. Returns
+        NotifySettlementResponse.
+        """
         ...
 
     async def on_vat_number_validation(
         self, request: VatNumberValidationRequest, charging_station_id: str
     ) -> VatNumberValidationResponse:
-        """Handle VatNumberValidation, started by the ChargingStation. Returns VatNumberValidationResponse."""
+        """Handle VatNumberValidation, started by the ChargingStation. Returns
+        VatNumberValidationResponse.
+        """
         ...
 
 
@@ -497,7 +525,9 @@ class SmartChargingChargingStationHandler(Protocol):
     async def on_clear_charging_profile(
         self, request: ClearChargingProfileRequest
     ) -> ClearChargingProfileResponse:
-        """Handle ClearChargingProfile, started by the CSMS. Returns ClearChargingProfileResponse."""
+        """Handle ClearChargingProfile, started by the CSMS. Returns
+        ClearChargingProfileResponse.
+        """
         ...
 
     async def on_get_charging_profiles(
@@ -509,7 +539,9 @@ class SmartChargingChargingStationHandler(Protocol):
     async def on_get_composite_schedule(
         self, request: GetCompositeScheduleRequest
     ) -> GetCompositeScheduleResponse:
-        """Handle GetCompositeSchedule, started by the CSMS. Returns GetCompositeScheduleResponse."""
+        """Handle GetCompositeSchedule, started by the CSMS. Returns
+        GetCompositeScheduleResponse.
+        """
         ...
 
     async def on_set_charging_profile(
@@ -540,43 +572,57 @@ class SmartChargingCSMSHandler(Protocol):
     async def on_cleared_charging_limit(
         self, request: ClearedChargingLimitRequest, charging_station_id: str
     ) -> ClearedChargingLimitResponse:
-        """Handle ClearedChargingLimit, started by the ChargingStation. Returns ClearedChargingLimitResponse."""
+        """Handle ClearedChargingLimit, started by the ChargingStation. Returns
+        ClearedChargingLimitResponse.
+        """
         ...
 
     async def on_notify_charging_limit(
         self, request: NotifyChargingLimitRequest, charging_station_id: str
     ) -> NotifyChargingLimitResponse:
-        """Handle NotifyChargingLimit, started by the ChargingStation. Returns NotifyChargingLimitResponse."""
+        """Handle NotifyChargingLimit, started by the ChargingStation. Returns
+        NotifyChargingLimitResponse.
+        """
         ...
 
     async def on_notify_ev_charging_needs(
         self, request: NotifyEVChargingNeedsRequest, charging_station_id: str
     ) -> NotifyEVChargingNeedsResponse:
-        """Handle NotifyEVChargingNeeds, started by the ChargingStation. Returns NotifyEVChargingNeedsResponse."""
+        """Handle NotifyEVChargingNeeds, started by the ChargingStation. Returns
+        NotifyEVChargingNeedsResponse.
+        """
         ...
 
     async def on_notify_ev_charging_schedule(
         self, request: NotifyEVChargingScheduleRequest, charging_station_id: str
     ) -> NotifyEVChargingScheduleResponse:
-        """Handle NotifyEVChargingSchedule, started by the ChargingStation. Returns NotifyEVChargingScheduleResponse."""
+        """Handle NotifyEVChargingSchedule, started by the ChargingStation. Returns
+        NotifyEVChargingScheduleResponse.
+        """
         ...
 
     async def on_notify_priority_charging(
         self, request: NotifyPriorityChargingRequest, charging_station_id: str
     ) -> NotifyPriorityChargingResponse:
-        """Handle NotifyPriorityCharging, started by the ChargingStation. Returns NotifyPriorityChargingResponse."""
+        """Handle NotifyPriorityCharging, started by the ChargingStation. Returns
+        NotifyPriorityChargingResponse.
+        """
         ...
 
     async def on_pull_dynamic_schedule_update(
         self, request: PullDynamicScheduleUpdateRequest, charging_station_id: str
     ) -> PullDynamicScheduleUpdateResponse:
-        """Handle PullDynamicScheduleUpdate, started by the ChargingStation. Returns PullDynamicScheduleUpdateResponse."""
+        """Handle PullDynamicScheduleUpdate, started by the ChargingStation. Returns
+        PullDynamicScheduleUpdateResponse.
+        """
         ...
 
     async def on_report_charging_profiles(
         self, request: ReportChargingProfilesRequest, charging_station_id: str
     ) -> ReportChargingProfilesResponse:
-        """Handle ReportChargingProfiles, started by the ChargingStation. Returns ReportChargingProfilesResponse."""
+        """Handle ReportChargingProfiles, started by the ChargingStation. Returns
+        ReportChargingProfilesResponse.
+        """
         ...
 
 
@@ -604,13 +650,17 @@ class FirmwareManagementCSMSHandler(Protocol):
     async def on_firmware_status_notification(
         self, request: FirmwareStatusNotificationRequest, charging_station_id: str
     ) -> FirmwareStatusNotificationResponse:
-        """Handle FirmwareStatusNotification, started by the ChargingStation. Returns FirmwareStatusNotificationResponse."""
+        """Handle FirmwareStatusNotification, started by the ChargingStation. Returns
+        FirmwareStatusNotificationResponse.
+        """
         ...
 
     async def on_publish_firmware_status_notification(
         self, request: PublishFirmwareStatusNotificationRequest, charging_station_id: str
     ) -> PublishFirmwareStatusNotificationResponse:
-        """Handle PublishFirmwareStatusNotification, started by the ChargingStation. Returns PublishFirmwareStatusNotificationResponse."""
+        """Handle PublishFirmwareStatusNotification, started by the ChargingStation. Returns
+        PublishFirmwareStatusNotificationResponse.
+        """
         ...
 
 
@@ -626,7 +676,9 @@ class ISO15118CertificateManagementChargingStationHandler(Protocol):
     async def on_get_installed_certificate_ids(
         self, request: GetInstalledCertificateIdsRequest
     ) -> GetInstalledCertificateIdsResponse:
-        """Handle GetInstalledCertificateIds, started by the CSMS. Returns GetInstalledCertificateIdsResponse."""
+        """Handle GetInstalledCertificateIds, started by the CSMS. Returns
+        GetInstalledCertificateIdsResponse.
+        """
         ...
 
     async def on_install_certificate(
@@ -642,19 +694,25 @@ class ISO15118CertificateManagementCSMSHandler(Protocol):
     async def on_get15118ev_certificate(
         self, request: Get15118EVCertificateRequest, charging_station_id: str
     ) -> Get15118EVCertificateResponse:
-        """Handle Get15118EVCertificate, started by the ChargingStation. Returns Get15118EVCertificateResponse."""
+        """Handle Get15118EVCertificate, started by the ChargingStation. Returns
+        Get15118EVCertificateResponse.
+        """
         ...
 
     async def on_get_certificate_chain_status(
         self, request: GetCertificateChainStatusRequest, charging_station_id: str
     ) -> GetCertificateChainStatusResponse:
-        """Handle GetCertificateChainStatus, started by the ChargingStation. Returns GetCertificateChainStatusResponse."""
+        """Handle GetCertificateChainStatus, started by the ChargingStation. Returns
+        GetCertificateChainStatusResponse.
+        """
         ...
 
     async def on_get_certificate_status(
         self, request: GetCertificateStatusRequest, charging_station_id: str
     ) -> GetCertificateStatusResponse:
-        """Handle GetCertificateStatus, started by the ChargingStation. Returns GetCertificateStatusResponse."""
+        """Handle GetCertificateStatus, started by the ChargingStation. Returns
+        GetCertificateStatusResponse.
+        """
         ...
 
 
@@ -664,13 +722,17 @@ class DiagnosticsChargingStationHandler(Protocol):
     async def on_adjust_periodic_event_stream(
         self, request: AdjustPeriodicEventStreamRequest
     ) -> AdjustPeriodicEventStreamResponse:
-        """Handle AdjustPeriodicEventStream, started by the CSMS. Returns AdjustPeriodicEventStreamResponse."""
+        """Handle AdjustPeriodicEventStream, started by the CSMS. Returns
+        AdjustPeriodicEventStreamResponse.
+        """
         ...
 
     async def on_clear_variable_monitoring(
         self, request: ClearVariableMonitoringRequest
     ) -> ClearVariableMonitoringResponse:
-        """Handle ClearVariableMonitoring, started by the CSMS. Returns ClearVariableMonitoringResponse."""
+        """Handle ClearVariableMonitoring, started by the CSMS. Returns
+        ClearVariableMonitoringResponse.
+        """
         ...
 
     async def on_customer_information(
@@ -692,7 +754,8 @@ class DiagnosticsChargingStationHandler(Protocol):
     async def on_get_periodic_event_stream(
         self, request: GetPeriodicEventStreamRequest
     ) -> GetPeriodicEventStreamResponse:
-        """Handle GetPeriodicEventStream, started by the CSMS. Returns GetPeriodicEventStreamResponse.
+        """Handle GetPeriodicEventStream, started by the CSMS. Returns
+        GetPeriodicEventStreamResponse.
 
         This message is empty. It has no fields.
         """
@@ -713,7 +776,9 @@ class DiagnosticsChargingStationHandler(Protocol):
     async def on_set_variable_monitoring(
         self, request: SetVariableMonitoringRequest
     ) -> SetVariableMonitoringResponse:
-        """Handle SetVariableMonitoring, started by the CSMS. Returns SetVariableMonitoringResponse."""
+        """Handle SetVariableMonitoring, started by the CSMS. Returns
+        SetVariableMonitoringResponse.
+        """
         ...
 
 
@@ -723,19 +788,25 @@ class DiagnosticsCSMSHandler(Protocol):
     async def on_close_periodic_event_stream(
         self, request: ClosePeriodicEventStreamRequest, charging_station_id: str
     ) -> ClosePeriodicEventStreamResponse:
-        """Handle ClosePeriodicEventStream, started by the ChargingStation. Returns ClosePeriodicEventStreamResponse."""
+        """Handle ClosePeriodicEventStream, started by the ChargingStation. Returns
+        ClosePeriodicEventStreamResponse.
+        """
         ...
 
     async def on_log_status_notification(
         self, request: LogStatusNotificationRequest, charging_station_id: str
     ) -> LogStatusNotificationResponse:
-        """Handle LogStatusNotification, started by the ChargingStation. Returns LogStatusNotificationResponse."""
+        """Handle LogStatusNotification, started by the ChargingStation. Returns
+        LogStatusNotificationResponse.
+        """
         ...
 
     async def on_notify_customer_information(
         self, request: NotifyCustomerInformationRequest, charging_station_id: str
     ) -> NotifyCustomerInformationResponse:
-        """Handle NotifyCustomerInformation, started by the ChargingStation. Returns NotifyCustomerInformationResponse."""
+        """Handle NotifyCustomerInformation, started by the ChargingStation. Returns
+        NotifyCustomerInformationResponse.
+        """
         ...
 
     async def on_notify_event(
@@ -747,7 +818,9 @@ class DiagnosticsCSMSHandler(Protocol):
     async def on_notify_monitoring_report(
         self, request: NotifyMonitoringReportRequest, charging_station_id: str
     ) -> NotifyMonitoringReportResponse:
-        """Handle NotifyMonitoringReport, started by the ChargingStation. Returns NotifyMonitoringReportResponse."""
+        """Handle NotifyMonitoringReport, started by the ChargingStation. Returns
+        NotifyMonitoringReportResponse.
+        """
         ...
 
     async def on_notify_periodic_event_stream(
@@ -759,7 +832,9 @@ class DiagnosticsCSMSHandler(Protocol):
     async def on_open_periodic_event_stream(
         self, request: OpenPeriodicEventStreamRequest, charging_station_id: str
     ) -> OpenPeriodicEventStreamResponse:
-        """Handle OpenPeriodicEventStream, started by the ChargingStation. Returns OpenPeriodicEventStreamResponse."""
+        """Handle OpenPeriodicEventStream, started by the ChargingStation. Returns
+        OpenPeriodicEventStreamResponse.
+        """
         ...
 
 
@@ -791,7 +866,9 @@ class DisplayMessageCSMSHandler(Protocol):
     async def on_notify_display_messages(
         self, request: NotifyDisplayMessagesRequest, charging_station_id: str
     ) -> NotifyDisplayMessagesResponse:
-        """Handle NotifyDisplayMessages, started by the ChargingStation. Returns NotifyDisplayMessagesResponse."""
+        """Handle NotifyDisplayMessages, started by the ChargingStation. Returns
+        NotifyDisplayMessagesResponse.
+        """
         ...
 
 
@@ -799,7 +876,9 @@ class DataTransferChargingStationHandler(Protocol):
     """DataTransfer (P): the OCPP 2.1 actions that the ChargingStation receives."""
 
     async def on_data_transfer(self, request: DataTransferRequest) -> DataTransferResponse:
-        """Handle DataTransfer, started by the ChargingStation or the CSMS. Returns DataTransferResponse."""
+        """Handle DataTransfer, started by the ChargingStation or the CSMS. Returns
+        DataTransferResponse.
+        """
         ...
 
 
@@ -809,7 +888,9 @@ class DataTransferCSMSHandler(Protocol):
     async def on_data_transfer(
         self, request: DataTransferRequest, charging_station_id: str
     ) -> DataTransferResponse:
-        """Handle DataTransfer, started by the ChargingStation or the CSMS. Returns DataTransferResponse."""
+        """Handle DataTransfer, started by the ChargingStation or the CSMS. Returns
+        DataTransferResponse.
+        """
         ...
 
 
@@ -823,7 +904,9 @@ class BidirectionalPowerTransferChargingStationHandler(Protocol):
     async def on_notify_allowed_energy_transfer(
         self, request: NotifyAllowedEnergyTransferRequest
     ) -> NotifyAllowedEnergyTransferResponse:
-        """Handle NotifyAllowedEnergyTransfer, started by the CSMS. Returns NotifyAllowedEnergyTransferResponse."""
+        """Handle NotifyAllowedEnergyTransfer, started by the CSMS. Returns
+        NotifyAllowedEnergyTransferResponse.
+        """
         ...
 
 
@@ -857,13 +940,17 @@ class DERControlCSMSHandler(Protocol):
     async def on_notify_der_start_stop(
         self, request: NotifyDERStartStopRequest, charging_station_id: str
     ) -> NotifyDERStartStopResponse:
-        """Handle NotifyDERStartStop, started by the ChargingStation. Returns NotifyDERStartStopResponse."""
+        """Handle NotifyDERStartStop, started by the ChargingStation. Returns
+        NotifyDERStartStopResponse.
+        """
         ...
 
     async def on_report_der_control(
         self, request: ReportDERControlRequest, charging_station_id: str
     ) -> ReportDERControlResponse:
-        """Handle ReportDERControl, started by the ChargingStation. Returns ReportDERControlResponse."""
+        """Handle ReportDERControl, started by the ChargingStation. Returns
+        ReportDERControlResponse.
+        """
         ...
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ocpp_bindings import _runtime as _rt
-from ocpp_bindings._runtime import UNSET, JsonValue, Unset
-from ocpp_bindings.v21.datatypes import (
+from .. import _runtime as _rt
+from .._runtime import UNSET, JsonValue, Unset
+from .datatypes import (
     AddressType,
     AuthorizationData,
     BatteryDataType,
@@ -73,7 +73,7 @@ from ocpp_bindings.v21.datatypes import (
     TransactionLimitType,
     TransactionType,
 )
-from ocpp_bindings.v21.enums import (
+from .enums import (
     AuthorizeCertificateStatusEnumType,
     BatterySwapEventEnumType,
     BootReasonEnumType,
@@ -143,7 +143,7 @@ from ocpp_bindings.v21.enums import (
     UpdateFirmwareStatusEnumType,
     UploadLogStatusEnumType,
 )
-from ocpp_bindings.v21.errors import DIALECT
+from .errors import DIALECT
 
 __all__ = [
     "AFRRSignalRequest",
@@ -337,7 +337,7 @@ class AFRRSignalRequest(_rt.Model):
     timestamp: datetime
     """Time when signal becomes active."""
     signal: int
-    """Value of signal in _v2xSignalWattCurve_."""
+    """Value of signal in v2xSignalWattCurve."""
     custom_data: CustomDataType | None = None
 
 
@@ -374,8 +374,10 @@ class AuthorizeRequest(_rt.Model):
 
     id_token: IdTokenType
     certificate: str | None = None
-    """*(2.1)* The X.509 certificate chain presented by EV and encoded in PEM format. Order of certificates in chain is from leaf up to (but excluding) root certificate. +
-    Only needed in case of central contract validation when Charging Station cannot validate the contract certificate.
+    """(2.1) The X.509 certificate chain presented by EV and encoded in PEM format. Order of
+    certificates in chain is from leaf up to (but excluding) root certificate.
+    Only needed in case of central contract validation when Charging Station cannot validate the
+    contract certificate.
     """
     iso15118_certificate_hash_data: list[OCSPRequestDataType] | None = None
     custom_data: CustomDataType | None = None
@@ -388,7 +390,9 @@ class AuthorizeResponse(_rt.Model):
     id_token_info: IdTokenInfoType
     certificate_status: AuthorizeCertificateStatusEnumType | None = None
     allowed_energy_transfer: list[EnergyTransferModeEnumType] | None = None
-    """*(2.1)* List of allowed energy transfer modes the EV can choose from. If omitted this defaults to charging only."""
+    """(2.1) List of allowed energy transfer modes the EV can choose from. If omitted this defaults
+    to charging only.
+    """
     tariff: TariffType | None = None
     custom_data: CustomDataType | None = None
 
@@ -409,7 +413,8 @@ class BatterySwapRequest(_rt.Model):
 class BatterySwapResponse(_rt.Model):
     """The BatterySwap response payload.
 
-    This is an empty response that just acknowledges receipt of the request. (The request cannot be rejected).
+    This is an empty response that just acknowledges receipt of the request. (The request cannot
+    be rejected).
     """
 
     custom_data: CustomDataType | None = None
@@ -431,7 +436,10 @@ class BootNotificationResponse(_rt.Model):
     current_time: datetime
     """This contains the CSMS’s current time."""
     interval: int
-    """When &lt;&lt;cmn_registrationstatusenumtype,Status&gt;&gt; is Accepted, this contains the heartbeat interval in seconds. If the CSMS returns something other than Accepted, the value of the interval field indicates the minimum wait time before sending a next BootNotification request."""
+    """When RegistrationStatusEnumType is Accepted, this contains the heartbeat interval in seconds.
+    If the CSMS returns something other than Accepted, the value of the interval field indicates
+    the minimum wait time before sending a next BootNotification request.
+    """
     status: RegistrationStatusEnumType
     status_info: StatusInfoType | None = None
     custom_data: CustomDataType | None = None
@@ -460,13 +468,16 @@ class CertificateSignedRequest(_rt.Model):
     """The CertificateSigned request payload."""
 
     certificate_chain: str
-    """The signed PEM encoded X.509 certificate. This SHALL also contain the necessary sub CA certificates, when applicable. The order of the bundle follows the certificate chain, starting from the leaf certificate.
+    """The signed PEM encoded X.509 certificate. This SHALL also contain the necessary sub CA
+    certificates, when applicable. The order of the bundle follows the certificate chain,
+    starting from the leaf certificate.
 
-    The Configuration Variable &lt;&lt;configkey-max-certificate-chain-size,MaxCertificateChainSize&gt;&gt; can be used to limit the maximum size of this field.
+    The Configuration Variable MaxCertificateChainSize can be used to limit the maximum size of
+    this field.
     """
     certificate_type: CertificateSigningUseEnumType | None = None
     request_id: int | None = None
-    """*(2.1)* RequestId to correlate this message with the SignCertificateRequest."""
+    """(2.1) RequestId to correlate this message with the SignCertificateRequest."""
     custom_data: CustomDataType | None = None
 
 
@@ -559,7 +570,7 @@ class ClearDERControlRequest(_rt.Model):
     """True: clearing default DER controls. False: clearing scheduled controls."""
     control_type: DERControlEnumType | None = None
     control_id: str | None = None
-    """Id of control setting to clear. When omitted all settings for _controlType_ are cleared."""
+    """Id of control setting to clear. When omitted all settings for controlType are cleared."""
     custom_data: CustomDataType | None = None
 
 
@@ -595,9 +606,9 @@ class ClearTariffsRequest(_rt.Model):
     """The ClearTariffs request payload."""
 
     tariff_ids: list[str] | None = None
-    """List of tariff Ids to clear. When absent clears all tariffs at _evseId_."""
+    """List of tariff Ids to clear. When absent clears all tariffs at evseId."""
     evse_id: int | None = None
-    """When present only clear tariffs matching _tariffIds_ at EVSE _evseId_."""
+    """When present only clear tariffs matching tariffIds at EVSE evseId."""
     custom_data: CustomDataType | None = None
 
 
@@ -631,7 +642,9 @@ class ClearedChargingLimitRequest(_rt.Model):
     """The ClearedChargingLimit request payload."""
 
     charging_limit_source: str
-    """Source of the charging limit. Allowed values defined in Appendix as ChargingLimitSourceEnumStringType."""
+    """Source of the charging limit. Allowed values defined in Appendix as
+    ChargingLimitSourceEnumStringType.
+    """
     evse_id: int | None = None
     """EVSE Identifier."""
     custom_data: CustomDataType | None = None
@@ -665,7 +678,9 @@ class CostUpdatedRequest(_rt.Model):
     """The CostUpdated request payload."""
 
     total_cost: float
-    """Current total cost, based on the information known by the CSMS, of the transaction including taxes. In the currency configured with the configuration Variable: [&lt;&lt;configkey-currency, Currency&gt;&gt;]"""
+    """Current total cost, based on the information known by the CSMS, of the transaction including
+    taxes. In the currency configured with the configuration Variable: [Currency]
+    """
     transaction_id: str
     """Transaction Id of the transaction the current cost are asked for."""
     custom_data: CustomDataType | None = None
@@ -685,14 +700,20 @@ class CustomerInformationRequest(_rt.Model):
     request_id: int
     """The Id of the request."""
     report: bool
-    """Flag indicating whether the Charging Station should return NotifyCustomerInformationRequest messages containing information about the customer referred to."""
+    """Flag indicating whether the Charging Station should return NotifyCustomerInformationRequest
+    messages containing information about the customer referred to.
+    """
     clear: bool
-    """Flag indicating whether the Charging Station should clear all information about the customer referred to."""
+    """Flag indicating whether the Charging Station should clear all information about the customer
+    referred to.
+    """
     customer_certificate: CertificateHashDataType | None = None
     id_token: IdTokenType | None = None
     customer_identifier: str | None = None
-    """A (e.g. vendor specific) identifier of the customer this request refers to. This field contains a custom identifier other than IdToken and Certificate.
-    One of the possible identifiers (customerIdentifier, customerIdToken or customerCertificate) should be in the request message.
+    """A (e.g. vendor specific) identifier of the customer this request refers to. This field
+    contains a custom identifier other than IdToken and Certificate. One of the possible
+    identifiers (customerIdentifier, customerIdToken or customerCertificate) should be in the
+    request message.
     """
     custom_data: CustomDataType | None = None
 
@@ -715,7 +736,9 @@ class DataTransferRequest(_rt.Model):
     message_id: str | None = None
     """May be used to indicate a specific message or implementation."""
     data: JsonValue | Unset = UNSET
-    """Data without specified length or format. This needs to be decided by both parties (Open to implementation)."""
+    """Data without specified length or format. This needs to be decided by both parties (Open to
+    implementation).
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -753,9 +776,9 @@ class FirmwareStatusNotificationRequest(_rt.Model):
 
     status: FirmwareStatusEnumType
     request_id: int | None = None
-    """The request id that was provided in the
-    UpdateFirmwareRequest that started this firmware update.
-    This field is mandatory, unless the message was triggered by a TriggerMessageRequest AND there is no firmware update ongoing.
+    """The request id that was provided in the UpdateFirmwareRequest that started this firmware
+    update. This field is mandatory, unless the message was triggered by a TriggerMessageRequest
+    AND there is no firmware update ongoing.
     """
     status_info: StatusInfoType | None = None
     custom_data: CustomDataType | None = None
@@ -773,18 +796,25 @@ class Get15118EVCertificateRequest(_rt.Model):
     """The Get15118EVCertificate request payload."""
 
     iso15118_schema_version: str
-    """Schema version currently used for the 15118 session between EV and Charging Station. Needed for parsing of the EXI stream by the CSMS."""
+    """Schema version currently used for the 15118 session between EV and Charging Station. Needed
+    for parsing of the EXI stream by the CSMS.
+    """
     action: CertificateActionEnumType
     exi_request: str
-    """*(2.1)* Raw CertificateInstallationReq request from EV, Base64 encoded. +
-    Extended to support ISO 15118-20 certificates. The minimum supported length is 11000. If a longer _exiRequest_ is supported, then the supported length must be communicated in variable OCPPCommCtrlr.FieldLength[ "Get15118EVCertificateRequest.exiRequest" ].
+    """(2.1) Raw CertificateInstallationReq request from EV, Base64 encoded.
+    Extended to support ISO 15118-20 certificates. The minimum supported length is 11000. If a
+    longer exiRequest is supported, then the supported length must be communicated in variable
+    OCPPCommCtrlr.FieldLength[ "Get15118EVCertificateRequest.exiRequest" ].
     """
     maximum_contract_certificate_chains: int | None = None
-    """*(2.1)* Absent during ISO 15118-2 session. Required during ISO 15118-20 session. +
+    """(2.1) Absent during ISO 15118-2 session. Required during ISO 15118-20 session.
     Maximum number of contracts that EV wants to install.
     """
     prioritized_emai_ds: list[str] | None = None
-    """*(2.1)*  Absent during ISO 15118-2 session. Optional during ISO 15118-20 session. List of EMAIDs for which contract certificates must be requested first, in case there are more certificates than allowed by _maximumContractCertificateChains_."""
+    """(2.1) Absent during ISO 15118-2 session. Optional during ISO 15118-20 session. List of EMAIDs
+    for which contract certificates must be requested first, in case there are more certificates
+    than allowed by maximumContractCertificateChains.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -794,12 +824,14 @@ class Get15118EVCertificateResponse(_rt.Model):
 
     status: Iso15118EVCertificateStatusEnumType
     exi_response: str
-    """*(2/1)* Raw CertificateInstallationRes response for the EV, Base64 encoded. +
-    Extended to support ISO 15118-20 certificates. The minimum supported length is 17000. If a longer _exiResponse_ is supported, then the supported length must be communicated in variable OCPPCommCtrlr.FieldLength[ "Get15118EVCertificateResponse.exiResponse" ].
+    """(2/1) Raw CertificateInstallationRes response for the EV, Base64 encoded.
+    Extended to support ISO 15118-20 certificates. The minimum supported length is 17000. If a
+    longer exiResponse is supported, then the supported length must be communicated in variable
+    OCPPCommCtrlr.FieldLength[ "Get15118EVCertificateResponse.exiResponse" ].
     """
     status_info: StatusInfoType | None = None
     remaining_contracts: int | None = None
-    """*(2.1)* Number of contracts that can be retrieved with additional requests."""
+    """(2.1) Number of contracts that can be retrieved with additional requests."""
     custom_data: CustomDataType | None = None
 
 
@@ -853,8 +885,11 @@ class GetCertificateStatusResponse(_rt.Model):
     status: GetCertificateStatusEnumType
     status_info: StatusInfoType | None = None
     ocsp_result: str | None = None
-    """*(2.1)* OCSPResponse class as defined in &lt;&lt;ref-ocpp_security_24, IETF RFC 6960&gt;&gt;. DER encoded (as defined in &lt;&lt;ref-ocpp_security_24, IETF RFC 6960&gt;&gt;), and then base64 encoded. MAY only be omitted when status is not Accepted. +
-    The minimum supported length is 18000. If a longer _ocspResult_ is supported, then the supported length must be communicated in variable OCPPCommCtrlr.FieldLength[ "GetCertificateStatusResponse.ocspResult" ].
+    """(2.1) OCSPResponse class as defined in IETF RFC 6960. DER encoded (as defined in IETF RFC
+    6960), and then base64 encoded. MAY only be omitted when status is not Accepted.
+    The minimum supported length is 18000. If a longer ocspResult is supported, then the
+    supported length must be communicated in variable OCPPCommCtrlr.FieldLength[
+    "GetCertificateStatusResponse.ocspResult" ].
     """
     custom_data: CustomDataType | None = None
 
@@ -864,11 +899,15 @@ class GetChargingProfilesRequest(_rt.Model):
     """The GetChargingProfiles request payload."""
 
     request_id: int
-    """Reference identification that is to be used by the Charging Station in the &lt;&lt;reportchargingprofilesrequest, ReportChargingProfilesRequest&gt;&gt; when provided."""
+    """Reference identification that is to be used by the Charging Station in the
+    ReportChargingProfilesRequest when provided.
+    """
     charging_profile: ChargingProfileCriterionType
     evse_id: int | None = None
-    """For which EVSE installed charging profiles SHALL be reported. If 0, only charging profiles installed on the Charging Station itself (the grid connection) SHALL be reported. If omitted, all installed charging profiles SHALL be reported. +
-    Reported charging profiles SHALL match the criteria in field _chargingProfile_.
+    """For which EVSE installed charging profiles SHALL be reported. If 0, only charging profiles
+    installed on the Charging Station itself (the grid connection) SHALL be reported. If omitted,
+    all installed charging profiles SHALL be reported.
+    Reported charging profiles SHALL match the criteria in field chargingProfile.
     """
     custom_data: CustomDataType | None = None
 
@@ -889,7 +928,9 @@ class GetCompositeScheduleRequest(_rt.Model):
     duration: int
     """Length of the requested schedule in seconds."""
     evse_id: int
-    """The ID of the EVSE for which the schedule is requested. When evseid=0, the Charging Station will calculate the expected consumption for the grid connection."""
+    """The ID of the EVSE for which the schedule is requested. When evseid=0, the Charging Station
+    will calculate the expected consumption for the grid connection.
+    """
     charging_rate_unit: ChargingRateUnitEnumType | None = None
     custom_data: CustomDataType | None = None
 
@@ -914,7 +955,7 @@ class GetDERControlRequest(_rt.Model):
     """True: get a default DER control. False: get a scheduled control."""
     control_type: DERControlEnumType | None = None
     control_id: str | None = None
-    """Id of setting to get. When omitted all settings for _controlType_ are retrieved."""
+    """Id of setting to get. When omitted all settings for controlType are retrieved."""
     custom_data: CustomDataType | None = None
 
 
@@ -934,7 +975,9 @@ class GetDisplayMessagesRequest(_rt.Model):
     request_id: int
     """The Id of this request."""
     id: list[int] | None = None
-    """If provided the Charging Station shall return Display Messages of the given ids. This field SHALL NOT contain more ids than set in &lt;&lt;configkey-number-of-display-messages,NumberOfDisplayMessages.maxLimit&gt;&gt;"""
+    """If provided the Charging Station shall return Display Messages of the given ids. This field
+    SHALL NOT contain more ids than set in NumberOfDisplayMessages.maxLimit
+    """
     priority: MessagePriorityEnumType | None = None
     state: MessageStateEnumType | None = None
     custom_data: CustomDataType | None = None
@@ -954,7 +997,9 @@ class GetInstalledCertificateIdsRequest(_rt.Model):
     """The GetInstalledCertificateIds request payload."""
 
     certificate_type: list[GetCertificateIdUseEnumType] | None = None
-    """Indicates the type of certificates requested. When omitted, all certificate types are requested."""
+    """Indicates the type of certificates requested. When omitted, all certificate types are
+    requested.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -980,7 +1025,9 @@ class GetLocalListVersionResponse(_rt.Model):
     """The GetLocalListVersion response payload."""
 
     version_number: int
-    """This contains the current version number of the local authorization list in the Charging Station."""
+    """This contains the current version number of the local authorization list in the Charging
+    Station.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -993,9 +1040,14 @@ class GetLogRequest(_rt.Model):
     request_id: int
     """The Id of this request"""
     retries: int | None = None
-    """This specifies how many times the Charging Station must retry to upload the log before giving up. If this field is not present, it is left to Charging Station to decide how many times it wants to retry. If the value is 0, it means: no retries."""
+    """This specifies how many times the Charging Station must retry to upload the log before giving
+    up. If this field is not present, it is left to Charging Station to decide how many times it
+    wants to retry. If the value is 0, it means: no retries.
+    """
     retry_interval: int | None = None
-    """The interval in seconds after which a retry may be attempted. If this field is not present, it is left to Charging Station to decide how long to wait between attempts."""
+    """The interval in seconds after which a retry may be attempted. If this field is not present,
+    it is left to Charging Station to decide how long to wait between attempts.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -1006,7 +1058,9 @@ class GetLogResponse(_rt.Model):
     status: LogStatusEnumType
     status_info: StatusInfoType | None = None
     filename: str | None = None
-    """This contains the name of the log file that will be uploaded. This field is not present when no logging information is available."""
+    """This contains the name of the log file that will be uploaded. This field is not present when
+    no logging information is available.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -1075,7 +1129,7 @@ class GetTariffsRequest(_rt.Model):
     """The GetTariffs request payload."""
 
     evse_id: int
-    """EVSE id to get tariff from. When _evseId_ = 0, this gets tariffs from all EVSEs."""
+    """EVSE id to get tariff from. When evseId = 0, this gets tariffs from all EVSEs."""
     custom_data: CustomDataType | None = None
 
 
@@ -1166,8 +1220,9 @@ class LogStatusNotificationRequest(_rt.Model):
 
     status: UploadLogStatusEnumType
     request_id: int | None = None
-    """The request id that was provided in GetLogRequest that started this log upload. This field is mandatory,
-    unless the message was triggered by a TriggerMessageRequest AND there is no log upload ongoing.
+    """The request id that was provided in GetLogRequest that started this log upload. This field is
+    mandatory, unless the message was triggered by a TriggerMessageRequest AND there is no log
+    upload ongoing.
     """
     status_info: StatusInfoType | None = None
     custom_data: CustomDataType | None = None
@@ -1185,7 +1240,9 @@ class MeterValuesRequest(_rt.Model):
     """The MeterValues request payload."""
 
     evse_id: int
-    """This contains a number (&gt;0) designating an EVSE of the Charging Station. ‘0’ (zero) is used to designate the main power meter."""
+    """This contains a number (>0) designating an EVSE of the Charging Station. ‘0’ (zero) is used
+    to designate the main power meter.
+    """
     meter_value: list[MeterValueType]
     custom_data: CustomDataType | None = None
 
@@ -1224,7 +1281,9 @@ class NotifyChargingLimitRequest(_rt.Model):
     charging_limit: ChargingLimitType
     charging_schedule: list[ChargingScheduleType] | None = None
     evse_id: int | None = None
-    """The EVSE to which the charging limit is set. If absent or when zero, it applies to the entire Charging Station."""
+    """The EVSE to which the charging limit is set. If absent or when zero, it applies to the entire
+    Charging Station.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -1240,7 +1299,9 @@ class NotifyCustomerInformationRequest(_rt.Model):
     """The NotifyCustomerInformation request payload."""
 
     data: str
-    """(Part of) the requested data. No format specified in which the data is returned. Should be human readable."""
+    """(Part of) the requested data. No format specified in which the data is returned. Should be
+    human readable.
+    """
     seq_no: int
     """Sequence number of this message. First message starts at 0."""
     generated_at: datetime
@@ -1248,7 +1309,9 @@ class NotifyCustomerInformationRequest(_rt.Model):
     request_id: int
     """The Id of the request."""
     tbc: bool | None = None
-    """“to be continued” indicator. Indicates whether another part of the monitoringData follows in an upcoming notifyMonitoringReportRequest message. Default value when omitted is false."""
+    """“to be continued” indicator. Indicates whether another part of the monitoringData follows in
+    an upcoming notifyMonitoringReportRequest message. Default value when omitted is false.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -1268,9 +1331,7 @@ class NotifyDERAlarmRequest(_rt.Model):
     """Time of start or end of alarm."""
     grid_event_fault: GridEventFaultEnumType | None = None
     alarm_ended: bool | None = None
-    """True when error condition has ended.
-    Absent or false when alarm has started.
-    """
+    """True when error condition has ended. Absent or false when alarm has started."""
     extra_info: str | None = None
     """Optional info provided by EV."""
     custom_data: CustomDataType | None = None
@@ -1288,8 +1349,8 @@ class NotifyDERStartStopRequest(_rt.Model):
     """The NotifyDERStartStop request payload."""
 
     control_id: str
-    """Id of the started or stopped DER control.
-    Corresponds to the _controlId_ of the SetDERControlRequest.
+    """Id of the started or stopped DER control. Corresponds to the controlId of the
+    SetDERControlRequest.
     """
     started: bool
     """True if DER control has started. False if it has ended."""
@@ -1312,10 +1373,12 @@ class NotifyDisplayMessagesRequest(_rt.Model):
     """The NotifyDisplayMessages request payload."""
 
     request_id: int
-    """The id of the &lt;&lt;getdisplaymessagesrequest,GetDisplayMessagesRequest&gt;&gt; that requested this message."""
+    """The id of the GetDisplayMessagesRequest that requested this message."""
     message_info: list[MessageInfoType] | None = None
     tbc: bool | None = None
-    """"to be continued" indicator. Indicates whether another part of the report follows in an upcoming NotifyDisplayMessagesRequest message. Default value when omitted is false."""
+    """"to be continued" indicator. Indicates whether another part of the report follows in an
+    upcoming NotifyDisplayMessagesRequest message. Default value when omitted is false.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -1334,12 +1397,12 @@ class NotifyEVChargingNeedsRequest(_rt.Model):
     """Defines the EVSE and connector to which the EV is connected. EvseId may not be 0."""
     charging_needs: ChargingNeedsType
     max_schedule_tuples: int | None = None
-    """Contains the maximum elements the EV supports for: +
-    - ISO 15118-2: schedule tuples in SASchedule (both Pmax and Tariff). +
-    - ISO 15118-20: PowerScheduleEntry, PriceRule and PriceLevelScheduleEntries.
+    """Contains the maximum elements the EV supports for:
+    * ISO 15118-2: schedule tuples in SASchedule (both Pmax and Tariff).
+    * ISO 15118-20: PowerScheduleEntry, PriceRule and PriceLevelScheduleEntries.
     """
     timestamp: datetime | None = None
-    """*(2.1)* Time when EV charging needs were received. +
+    """(2.1) Time when EV charging needs were received.
     Field can be added when charging station was offline when charging needs were received.
     """
     custom_data: CustomDataType | None = None
@@ -1362,12 +1425,14 @@ class NotifyEVChargingScheduleRequest(_rt.Model):
     """Periods contained in the charging profile are relative to this point in time."""
     charging_schedule: ChargingScheduleType
     evse_id: int
-    """The charging schedule contained in this notification applies to an EVSE. EvseId must be &gt; 0."""
+    """The charging schedule contained in this notification applies to an EVSE. EvseId must be >
+    0.
+    """
     selected_charging_schedule_id: int | None = None
-    """*(2.1)* Id  of the _chargingSchedule_ that EV selected from the provided ChargingProfile."""
+    """(2.1) Id of the chargingSchedule that EV selected from the provided ChargingProfile."""
     power_tolerance_acceptance: bool | None = None
-    """*(2.1)* True when power tolerance is accepted by EV.
-    This value is taken from EVPowerProfile.PowerToleranceAcceptance in the ISO 15118-20 PowerDeliverReq message..
+    """(2.1) True when power tolerance is accepted by EV. This value is taken from
+    EVPowerProfile.PowerToleranceAcceptance in the ISO 15118-20 PowerDeliverReq message..
     """
     custom_data: CustomDataType | None = None
 
@@ -1391,7 +1456,9 @@ class NotifyEventRequest(_rt.Model):
     """Sequence number of this message. First message starts at 0."""
     event_data: list[EventDataType]
     tbc: bool | None = None
-    """“to be continued” indicator. Indicates whether another part of the report follows in an upcoming notifyEventRequest message. Default value when omitted is false."""
+    """“to be continued” indicator. Indicates whether another part of the report follows in an
+    upcoming notifyEventRequest message. Default value when omitted is false.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -1414,7 +1481,9 @@ class NotifyMonitoringReportRequest(_rt.Model):
     """Timestamp of the moment this message was generated at the Charging Station."""
     monitor: list[MonitoringDataType] | None = None
     tbc: bool | None = None
-    """“to be continued” indicator. Indicates whether another part of the monitoringData follows in an upcoming notifyMonitoringReportRequest message. Default value when omitted is false."""
+    """“to be continued” indicator. Indicates whether another part of the monitoringData follows in
+    an upcoming notifyMonitoringReportRequest message. Default value when omitted is false.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -1446,7 +1515,9 @@ class NotifyPriorityChargingRequest(_rt.Model):
     transaction_id: str
     """The transaction for which priority charging is requested."""
     activated: bool
-    """True if priority charging was activated. False if it has stopped using the priority charging profile."""
+    """True if priority charging was activated. False if it has stopped using the priority charging
+    profile.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -1465,14 +1536,16 @@ class NotifyReportRequest(_rt.Model):
     """The NotifyReport request payload."""
 
     request_id: int
-    """The id of the GetReportRequest  or GetBaseReportRequest that requested this report"""
+    """The id of the GetReportRequest or GetBaseReportRequest that requested this report"""
     generated_at: datetime
     """Timestamp of the moment this message was generated at the Charging Station."""
     seq_no: int
     """Sequence number of this message. First message starts at 0."""
     report_data: list[ReportDataType] | None = None
     tbc: bool | None = None
-    """“to be continued” indicator. Indicates whether another part of the report follows in an upcoming notifyReportRequest message. Default value when omitted is false."""
+    """“to be continued” indicator. Indicates whether another part of the report follows in an
+    upcoming notifyReportRequest message. Default value when omitted is false.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -1488,14 +1561,18 @@ class NotifySettlementRequest(_rt.Model):
     """The NotifySettlement request payload."""
 
     psp_ref: str
-    """The payment reference received from the payment terminal and is used as the value for _idToken_."""
+    """The payment reference received from the payment terminal and is used as the value for
+    idToken.
+    """
     status: PaymentStatusEnumType
     settlement_amount: float
     """The amount that was settled, or attempted to be settled (in case of failure)."""
     settlement_time: datetime
     """The time when the settlement was done."""
     transaction_id: str | None = None
-    """The _transactionId_ that the settlement belongs to. Can be empty if the payment transaction is canceled prior to the start of the OCPP transaction."""
+    """The transactionId that the settlement belongs to. Can be empty if the payment transaction is
+    canceled prior to the start of the OCPP transaction.
+    """
     status_info: str | None = None
     """Additional information from payment terminal/payment process."""
     receipt_id: str | None = None
@@ -1512,7 +1589,9 @@ class NotifySettlementResponse(_rt.Model):
     """The NotifySettlement response payload."""
 
     receipt_url: str | None = None
-    """The receipt URL if receipt generated by CSMS. The Charging Station can QR encode it and show it to the EV Driver."""
+    """The receipt URL if receipt generated by CSMS. The Charging Station can QR encode it and show
+    it to the EV Driver.
+    """
     receipt_id: str | None = None
     """The receipt id if the receipt is generated by CSMS."""
     custom_data: CustomDataType | None = None
@@ -1525,7 +1604,9 @@ class NotifyWebPaymentStartedRequest(_rt.Model):
     evse_id: int
     """EVSE id for which transaction is requested."""
     timeout: int
-    """Timeout value in seconds after which no result of web payment process (e.g. QR code scanning) is to be expected anymore."""
+    """Timeout value in seconds after which no result of web payment process (e.g. QR code scanning)
+    is to be expected anymore.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -1558,26 +1639,21 @@ class PublishFirmwareRequest(_rt.Model):
     """The PublishFirmware request payload."""
 
     location: str
-    """This contains a string containing a URI pointing to a
-    location from which to retrieve the firmware.
+    """This contains a string containing a URI pointing to a location from which to retrieve the
+    firmware.
     """
     checksum: str
     """The MD5 checksum over the entire firmware file as a hexadecimal string of length 32."""
     request_id: int
     """The Id of the request."""
     retries: int | None = None
-    """This specifies how many times Charging Station must retry
-    to download the firmware before giving up. If this field is not
-    present, it is left to Charging Station to decide how many times it wants to retry.
-    If the value is 0, it means: no retries.
+    """This specifies how many times Charging Station must retry to download the firmware before
+    giving up. If this field is not present, it is left to Charging Station to decide how many
+    times it wants to retry. If the value is 0, it means: no retries.
     """
     retry_interval: int | None = None
-    """The interval in seconds
-    after which a retry may be
-    attempted. If this field is not
-    present, it is left to Charging
-    Station to decide how long to wait
-    between attempts.
+    """The interval in seconds after which a retry may be attempted. If this field is not present,
+    it is left to Charging Station to decide how long to wait between attempts.
     """
     custom_data: CustomDataType | None = None
 
@@ -1597,12 +1673,12 @@ class PublishFirmwareStatusNotificationRequest(_rt.Model):
 
     status: PublishFirmwareStatusEnumType
     location: list[str] | None = None
-    """Required if status is Published. Can be multiple URI’s, if the Local Controller supports e.g. HTTP, HTTPS, and FTP."""
+    """Required if status is Published. Can be multiple URI’s, if the Local Controller supports e.g.
+    HTTP, HTTPS, and FTP.
+    """
     request_id: int | None = None
-    """The request id that was
-    provided in the
-    PublishFirmwareRequest which
-    triggered this action.
+    """The request id that was provided in the PublishFirmwareRequest which triggered this
+    action.
     """
     status_info: StatusInfoType | None = None
     custom_data: CustomDataType | None = None
@@ -1639,14 +1715,23 @@ class ReportChargingProfilesRequest(_rt.Model):
     """The ReportChargingProfiles request payload."""
 
     request_id: int
-    """Id used to match the &lt;&lt;getchargingprofilesrequest, GetChargingProfilesRequest&gt;&gt; message with the resulting ReportChargingProfilesRequest messages. When the CSMS provided a requestId in the &lt;&lt;getchargingprofilesrequest, GetChargingProfilesRequest&gt;&gt;, this field SHALL contain the same value."""
+    """Id used to match the GetChargingProfilesRequest message with the resulting
+    ReportChargingProfilesRequest messages. When the CSMS provided a requestId in the
+    GetChargingProfilesRequest, this field SHALL contain the same value.
+    """
     charging_limit_source: str
-    """Source that has installed this charging profile. Values defined in Appendix as ChargingLimitSourceEnumStringType."""
+    """Source that has installed this charging profile. Values defined in Appendix as
+    ChargingLimitSourceEnumStringType.
+    """
     charging_profile: list[ChargingProfileType]
     evse_id: int
-    """The evse to which the charging profile applies. If evseId = 0, the message contains an overall limit for the Charging Station."""
+    """The evse to which the charging profile applies. If evseId = 0, the message contains an
+    overall limit for the Charging Station.
+    """
     tbc: bool | None = None
-    """To Be Continued. Default value when omitted: false. false indicates that there are no further messages as part of this report."""
+    """To Be Continued. Default value when omitted: false. false indicates that there are no further
+    messages as part of this report.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -1672,7 +1757,7 @@ class ReportDERControlRequest(_rt.Model):
     gradient: list[GradientGetType] | None = None
     limit_max_discharge: list[LimitMaxDischargeGetType] | None = None
     tbc: bool | None = None
-    """To Be Continued. Default value when omitted: false. +
+    """To Be Continued. Default value when omitted: false.
     False indicates that there are no further messages as part of this report.
     """
     custom_data: CustomDataType | None = None
@@ -1713,9 +1798,12 @@ class RequestStartTransactionRequest(_rt.Model):
 
     id_token: IdTokenType
     remote_start_id: int
-    """Id given by the server to this start request. The Charging Station will return this in the &lt;&lt;transactioneventrequest, TransactionEventRequest&gt;&gt;, letting the server know which transaction was started for this request. Use to start a transaction."""
+    """Id given by the server to this start request. The Charging Station will return this in the
+    TransactionEventRequest, letting the server know which transaction was started for this
+    request. Use to start a transaction.
+    """
     evse_id: int | None = None
-    """Number of the EVSE on which to start the transaction. EvseId SHALL be &gt; 0"""
+    """Number of the EVSE on which to start the transaction. EvseId SHALL be > 0"""
     group_id_token: IdTokenType | None = None
     charging_profile: ChargingProfileType | None = None
     custom_data: CustomDataType | None = None
@@ -1728,7 +1816,10 @@ class RequestStartTransactionResponse(_rt.Model):
     status: RequestStartStopStatusEnumType
     status_info: StatusInfoType | None = None
     transaction_id: str | None = None
-    """When the transaction was already started by the Charging Station before the RequestStartTransactionRequest was received, for example: cable plugged in first. This contains the transactionId of the already started transaction."""
+    """When the transaction was already started by the Charging Station before the
+    RequestStartTransactionRequest was received, for example: cable plugged in first. This
+    contains the transactionId of the already started transaction.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -1777,7 +1868,9 @@ class ReserveNowRequest(_rt.Model):
     """Date and time at which the reservation expires."""
     id_token: IdTokenType
     connector_type: str | None = None
-    """This field specifies the connector type. Values defined in Appendix as ConnectorEnumStringType."""
+    """This field specifies the connector type. Values defined in Appendix as
+    ConnectorEnumStringType.
+    """
     evse_id: int | None = None
     """This contains ID of the evse to be reserved."""
     group_id_token: IdTokenType | None = None
@@ -1799,7 +1892,9 @@ class ResetRequest(_rt.Model):
 
     type: ResetEnumType
     evse_id: int | None = None
-    """This contains the ID of a specific EVSE that needs to be reset, instead of the entire Charging Station."""
+    """This contains the ID of a specific EVSE that needs to be reset, instead of the entire
+    Charging Station.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -1837,7 +1932,9 @@ class SendLocalListRequest(_rt.Model):
     """The SendLocalList request payload."""
 
     version_number: int
-    """In case of a full update this is the version number of the full list. In case of a differential update it is the version number of the list after the update has been applied."""
+    """In case of a full update this is the version number of the full list. In case of a
+    differential update it is the version number of the list after the update has been applied.
+    """
     update_type: UpdateEnumType
     local_authorization_list: list[AuthorizationData] | None = None
     custom_data: CustomDataType | None = None
@@ -1857,7 +1954,10 @@ class SetChargingProfileRequest(_rt.Model):
     """The SetChargingProfile request payload."""
 
     evse_id: int
-    """For TxDefaultProfile an evseId=0 applies the profile to each individual evse. For ChargingStationMaxProfile and ChargingStationExternalConstraints an evseId=0 contains an overal limit for the whole Charging Station."""
+    """For TxDefaultProfile an evseId=0 applies the profile to each individual evse. For
+    ChargingStationMaxProfile and ChargingStationExternalConstraints an evseId=0 contains an
+    overal limit for the whole Charging Station.
+    """
     charging_profile: ChargingProfileType
     custom_data: CustomDataType | None = None
 
@@ -1907,7 +2007,7 @@ class SetDefaultTariffRequest(_rt.Model):
     """The SetDefaultTariff request payload."""
 
     evse_id: int
-    """EVSE that tariff applies to. When _evseId_ = 0, then tarriff applies to all EVSEs."""
+    """EVSE that tariff applies to. When evseId = 0, then tarriff applies to all EVSEs."""
     tariff: TariffType
     custom_data: CustomDataType | None = None
 
@@ -1960,29 +2060,34 @@ class SetMonitoringLevelRequest(_rt.Model):
     """The SetMonitoringLevel request payload."""
 
     severity: int
-    """The Charging Station SHALL only report events with a severity number lower than or equal to this severity.
-    The severity range is 0-9, with 0 as the highest and 9 as the lowest severity level.
+    """The Charging Station SHALL only report events with a severity number lower than or equal to
+    this severity. The severity range is 0-9, with 0 as the highest and 9 as the lowest severity
+    level.
 
-    The severity levels have the following meaning: +
-    *0-Danger* +
-    Indicates lives are potentially in danger. Urgent attention is needed and action should be taken immediately. +
-    *1-Hardware Failure* +
-    Indicates that the Charging Station is unable to continue regular operations due to Hardware issues. Action is required. +
-    *2-System Failure* +
-    Indicates that the Charging Station is unable to continue regular operations due to software or minor hardware issues. Action is required. +
-    *3-Critical* +
-    Indicates a critical error. Action is required. +
-    *4-Error* +
-    Indicates a non-urgent error. Action is required. +
-    *5-Alert* +
-    Indicates an alert event. Default severity for any type of monitoring event.  +
-    *6-Warning* +
-    Indicates a warning event. Action may be required. +
-    *7-Notice* +
-    Indicates an unusual event. No immediate action is required. +
-    *8-Informational* +
-    Indicates a regular operational event. May be used for reporting, measuring throughput, etc. No action is required. +
-    *9-Debug* +
+    The severity levels have the following meaning:
+    0-Danger
+    Indicates lives are potentially in danger. Urgent attention is needed and action should be
+    taken immediately.
+    1-Hardware Failure
+    Indicates that the Charging Station is unable to continue regular operations due to Hardware
+    issues. Action is required.
+    2-System Failure
+    Indicates that the Charging Station is unable to continue regular operations due to software
+    or minor hardware issues. Action is required.
+    3-Critical
+    Indicates a critical error. Action is required.
+    4-Error
+    Indicates a non-urgent error. Action is required.
+    5-Alert
+    Indicates an alert event. Default severity for any type of monitoring event.
+    6-Warning
+    Indicates a warning event. Action may be required.
+    7-Notice
+    Indicates an unusual event. No immediate action is required.
+    8-Informational
+    Indicates a regular operational event. May be used for reporting, measuring throughput, etc.
+    No action is required.
+    9-Debug
     Indicates information useful to developers for debugging, not useful during operations.
     """
     custom_data: CustomDataType | None = None
@@ -2053,11 +2158,13 @@ class SignCertificateRequest(_rt.Model):
     """The SignCertificate request payload."""
 
     csr: str
-    """The Charging Station SHALL send the public key in form of a Certificate Signing Request (CSR) as described in RFC 2986 [22] and then PEM encoded, using the &lt;&lt;signcertificaterequest,SignCertificateRequest&gt;&gt; message."""
+    """The Charging Station SHALL send the public key in form of a Certificate Signing Request (CSR)
+    as described in RFC 2986 [22] and then PEM encoded, using the SignCertificateRequest message.
+    """
     certificate_type: CertificateSigningUseEnumType | None = None
     hash_root_certificate: CertificateHashDataType | None = None
     request_id: int | None = None
-    """*(2.1)* RequestId to match this message with the CertificateSignedRequest."""
+    """(2.1) RequestId to match this message with the CertificateSignedRequest."""
     custom_data: CustomDataType | None = None
 
 
@@ -2100,16 +2207,20 @@ class TransactionEventRequest(_rt.Model):
     """The date and time at which this transaction event occurred."""
     trigger_reason: TriggerReasonEnumType
     seq_no: int
-    """Incremental sequence number, helps with determining if all messages of a transaction have been received."""
+    """Incremental sequence number, helps with determining if all messages of a transaction have
+    been received.
+    """
     transaction_info: TransactionType
     cost_details: CostDetailsType | None = None
     meter_value: list[MeterValueType] | None = None
     offline: bool | None = None
-    """Indication that this transaction event happened when the Charging Station was offline. Default = false, meaning: the event occurred when the Charging Station was online."""
+    """Indication that this transaction event happened when the Charging Station was offline.
+    Default = false, meaning: the event occurred when the Charging Station was online.
+    """
     number_of_phases_used: int | None = None
-    """If the Charging Station is able to report the number of phases used, then it SHALL provide it.
-    When omitted the CSMS may be able to determine the number of phases used as follows: +
-    1: The numberPhases in the currently used ChargingSchedule. +
+    """If the Charging Station is able to report the number of phases used, then it SHALL provide
+    it. When omitted the CSMS may be able to determine the number of phases used as follows:
+    1: The numberPhases in the currently used ChargingSchedule.
     2: The number of phases provided via device management.
     """
     cable_max_current: int | None = None
@@ -2118,7 +2229,9 @@ class TransactionEventRequest(_rt.Model):
     """This contains the Id of the reservation that terminates as a result of this transaction."""
     preconditioning_status: PreconditioningStatusEnumType | None = None
     evse_sleep: bool | None = None
-    """*(2.1)* True when EVSE electronics are in sleep mode for this transaction. Default value (when absent) is false."""
+    """(2.1) True when EVSE electronics are in sleep mode for this transaction. Default value (when
+    absent) is false.
+    """
     evse: EVSEType | None = None
     id_token: IdTokenType | None = None
     custom_data: CustomDataType | None = None
@@ -2129,9 +2242,19 @@ class TransactionEventResponse(_rt.Model):
     """The TransactionEvent response payload."""
 
     total_cost: float | None = None
-    """When _eventType_ of TransactionEventRequest is Updated, then this value contains the running cost. When _eventType_ of TransactionEventRequest is Ended, then this contains the final total cost of this transaction, including taxes, in the currency configured with the Configuration Variable: Currency. Absence of this value does not imply that the transaction was free. To indicate a free transaction, the CSMS SHALL send a value of 0.00."""
+    """When eventType of TransactionEventRequest is Updated, then this value contains the running
+    cost. When eventType of TransactionEventRequest is Ended, then this contains the final total
+    cost of this transaction, including taxes, in the currency configured with the Configuration
+    Variable: Currency. Absence of this value does not imply that the transaction was free. To
+    indicate a free transaction, the CSMS SHALL send a value of 0.00.
+    """
     charging_priority: int | None = None
-    """Priority from a business point of view. Default priority is 0, The range is from -9 to 9. Higher values indicate a higher priority. The chargingPriority in &lt;&lt;transactioneventresponse,TransactionEventResponse&gt;&gt; is temporarily, so it may not be set in the &lt;&lt;cmn_idtokeninfotype,IdTokenInfoType&gt;&gt; afterwards. Also the chargingPriority in &lt;&lt;transactioneventresponse,TransactionEventResponse&gt;&gt; has a higher priority than the one in &lt;&lt;cmn_idtokeninfotype,IdTokenInfoType&gt;&gt;."""
+    """Priority from a business point of view. Default priority is 0, The range is from -9 to 9.
+    Higher values indicate a higher priority. The chargingPriority in TransactionEventResponse is
+    temporarily, so it may not be set in the IdTokenInfoType afterwards. Also the
+    chargingPriority in TransactionEventResponse has a higher priority than the one in
+    IdTokenInfoType.
+    """
     id_token_info: IdTokenInfoType | None = None
     transaction_limit: TransactionLimitType | None = None
     updated_personal_message: MessageContentType | None = None
@@ -2146,7 +2269,9 @@ class TriggerMessageRequest(_rt.Model):
     requested_message: MessageTriggerEnumType
     evse: EVSEType | None = None
     custom_trigger: str | None = None
-    """*(2.1)* When _requestedMessage_ = `CustomTrigger` this will trigger sending the corresponding message in field _customTrigger_, if supported by Charging Station."""
+    """(2.1) When requestedMessage = `CustomTrigger` this will trigger sending the corresponding
+    message in field customTrigger, if supported by Charging Station.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -2226,11 +2351,14 @@ class UpdateFirmwareRequest(_rt.Model):
     """The Id of this request"""
     firmware: FirmwareType
     retries: int | None = None
-    """This specifies how many times Charging Station must retry to download the firmware before giving up. If this field is not present, it is left to Charging Station to decide how many times it wants to retry.
-    If the value is 0, it means: no retries.
+    """This specifies how many times Charging Station must retry to download the firmware before
+    giving up. If this field is not present, it is left to Charging Station to decide how many
+    times it wants to retry. If the value is 0, it means: no retries.
     """
     retry_interval: int | None = None
-    """The interval in seconds after which a retry may be attempted. If this field is not present, it is left to Charging Station to decide how long to wait between attempts."""
+    """The interval in seconds after which a retry may be attempted. If this field is not present,
+    it is left to Charging Station to decide how long to wait between attempts.
+    """
     custom_data: CustomDataType | None = None
 
 
@@ -2250,9 +2378,7 @@ class UsePriorityChargingRequest(_rt.Model):
     transaction_id: str
     """The transaction for which priority charging is requested."""
     activate: bool
-    """True to request priority charging.
-    False to request stopping priority charging.
-    """
+    """True to request priority charging. False to request stopping priority charging."""
     custom_data: CustomDataType | None = None
 
 

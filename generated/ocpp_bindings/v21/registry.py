@@ -4,12 +4,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from enum import Enum
+from functools import cache
+from importlib.resources import files
 from types import MappingProxyType
 
-from ocpp_bindings._registry import Feature, Profile
-from ocpp_bindings.v21.messages import (
+from .._registry import Feature, Profile
+from .messages import (
     AdjustPeriodicEventStreamRequest,
     AdjustPeriodicEventStreamResponse,
     AFRRSignalRequest,
@@ -193,7 +196,7 @@ from ocpp_bindings.v21.messages import (
     VatNumberValidationResponse,
 )
 
-__all__ = ["FEATURES", "PROFILES", "Action", "Feature", "Profile", "Role"]
+__all__ = ["FEATURES", "PROFILES", "Action", "Feature", "Profile", "Role", "description"]
 
 
 class Role(str, Enum):
@@ -1349,3 +1352,17 @@ PROFILES: Mapping[str, Profile[Role]] = MappingProxyType(
     }
 )
 """Profile (functional block) name -> the profile and its features."""
+
+
+@cache
+def _descriptions() -> dict[str, dict[str, str]]:
+    text = files(__package__).joinpath("descriptions.json").read_text(encoding="utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+def description(type_name: str, field: str | None = None) -> str:
+    """The schema's description text of a type (or of its ``field``, by JSON name) as the OCA
+    wrote it, AsciiDoc markup included ("" when the schema has none); the docstrings carry the
+    same text rendered as plain prose. KeyError for an unknown type or field."""
+    entry = _descriptions()[type_name]
+    return entry["description"] if field is None else entry[f"/{field}"]

@@ -11,11 +11,13 @@ action's method.
 from __future__ import annotations
 
 import pytest
+
+# isort: split
 from ocpp_bindings.v21 import examples
 from ocpp_bindings.v21.handlers import SecurityChargingStationHandler, SecurityCSMSHandler
 from ocpp_bindings.v21.registry import FEATURES
 
-from ocpp_bindings_tests._support import Invalid, check_example, check_invalid, invalid_cases
+from .._support import Invalid, check_example, check_invalid, invalid_cases
 
 VERSION = "2.1"
 MESSAGES = [
