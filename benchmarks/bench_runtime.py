@@ -23,12 +23,15 @@ from payloads import CASES, Case
 from peers import (
     fastjsonschema_validator,
     jsonschema_decoder,
+    pydantic_flavour_class,
     pydantic_model,
     schema_path,
 )
 from timing import per_call_us, print_table
 
 OURS = "ocpp_bindings"
+OURS_PYDANTIC = "ocpp_bindings, pydantic flavour"
+PLAIN_PYDANTIC = "pydantic v2 (datamodel-codegen)"
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,9 @@ class Tools:
     js_decode: Callable[[str], Any]
     fast_validate: Callable[[Any], Any]
     model: Any
-    """The pydantic model class."""
+    """The plain pydantic model class."""
+    strict_model: Any
+    """The class of ocppgen's pydantic flavour."""
 
     @classmethod
     def for_case(cls, case: Case) -> Tools:
@@ -51,6 +56,7 @@ class Tools:
             jsonschema_decoder(path),
             fastjsonschema_validator(path),
             pydantic_model(path, case.version),
+            pydantic_flavour_class(case.module, case.cls),
         )
 
 
@@ -59,8 +65,9 @@ def decoders(tools: Tools, text: str) -> dict[str, Callable[[], object]]:
     return {
         "json.loads only (floor)": lambda: json.loads(text),
         OURS: lambda: tools.cls.from_json(text),
+        OURS_PYDANTIC: lambda: tools.strict_model.from_json(text),
         "fastjsonschema": lambda: tools.fast_validate(json.loads(text)),
-        "pydantic v2 (datamodel-codegen)": lambda: tools.model.model_validate_json(text),
+        PLAIN_PYDANTIC: lambda: tools.model.model_validate_json(text),
         "jsonschema, cached validator": lambda: tools.js_decode(text),
     }
 
@@ -68,14 +75,16 @@ def decoders(tools: Tools, text: str) -> dict[str, Callable[[], object]]:
 def encoders(tools: Tools, text: str) -> dict[str, Callable[[], object]]:
     """Each tool's object -> JSON text, for one payload."""
     obj = tools.cls.from_json(text)
+    strict = tools.strict_model.from_json(text)
     model = tools.model.model_validate_json(text)
     data: Any = json.loads(text)
     compact = {"separators": (",", ":"), "ensure_ascii": False}
     return {
         "json.dumps only (floor)": lambda: json.dumps(data, **compact),
         OURS: obj.to_json,
+        OURS_PYDANTIC: strict.to_json,
         "fastjsonschema": lambda: json.dumps(tools.fast_validate(data), **compact),
-        "pydantic v2 (datamodel-codegen)": lambda: model.model_dump_json(
+        PLAIN_PYDANTIC: lambda: model.model_dump_json(
             by_alias=True, exclude_none=True, warnings=False
         ),
         # jsonschema validates the text it would send (Decimal-read where multipleOf needs it).
@@ -105,6 +114,7 @@ def print_targets(decode: dict[str, float], encode: dict[str, float]) -> None:
         ("decode / json.loads", decode[OURS] / decode["json.loads only (floor)"], "<=", 2.5),
         ("jsonschema / decode", decode["jsonschema, cached validator"] / decode[OURS], ">=", 40),
         ("encode / json.dumps", encode[OURS] / encode["json.dumps only (floor)"], "<=", 2.5),
+        ("strict / plain pydantic", decode[OURS_PYDANTIC] / decode[PLAIN_PYDANTIC], "<=", 1.3),
     ]
     print(f"\nTargets ({CASES[0].label}):")
     for name, ratio, sense, bound in checks:

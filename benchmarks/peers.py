@@ -4,7 +4,10 @@
   ``json.loads``, then ``validate``; dicts for the handler), date-time format checked.
 - fastjsonschema: the schema compiled once to Python code; validates dicts.
 - pydantic v2: models written by datamodel-code-generator from the same schema file
-  (into ``build/bench/pydantic``), ``model_validate_json`` / ``model_dump_json``.
+  (into ``build/bench/pydantic``), ``model_validate_json`` / ``model_dump_json``: plain, that is
+  pydantic's lax mode (``"5"`` is an integer, a date is a date-time).
+- ocppgen's own pydantic flavour (``--style pydantic``, as strict as the schemas), generated
+  into ``build/bench/flavours`` as the package ``ocpp_pydantic``: ``from_json`` / ``to_json``.
 """
 
 from __future__ import annotations
@@ -75,6 +78,21 @@ def pydantic_model(path: Path, version: str) -> Any:
         if hasattr(module, name):
             return getattr(module, name)
     raise LookupError(f"no root model in {out}")
+
+
+def pydantic_flavour_class(module: str, name: str) -> Any:
+    """A message class of ocppgen's pydantic flavour (generated first when stale)."""
+    from generator import pipeline
+    from generator.config import Settings
+    from generator.layout import Layout
+
+    out = BUILD / "flavours"
+    settings = Settings(ROOT / "schemas", out, (), Layout("ocpp_pydantic"), style="pydantic")
+    if pipeline.check(settings):
+        pipeline.generate(settings)
+    if str(out) not in sys.path:
+        sys.path.insert(0, str(out))
+    return getattr(importlib.import_module(f"ocpp_pydantic.{module}"), name)
 
 
 def _import(path: Path, name: str) -> ModuleType:

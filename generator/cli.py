@@ -69,16 +69,41 @@ TemplatesOption = Annotated[
 ]
 
 
+class Style(str, Enum):
+    """The flavour of the generated models."""
+
+    dataclasses = "dataclasses"
+    pydantic = "pydantic"
+
+
+StyleOption = Annotated[
+    Optional[Style],  # noqa: UP045
+    typer.Option(
+        "--style",
+        help="dataclasses (standard library only) or pydantic (pydantic v2 models written by "
+        "datamodel-code-generator, same names and validation). "
+        "Default: [tool.ocppgen] style, else dataclasses.",
+    ),
+]
+
+
 def _settings(
     schemas: Path | None,
     out: Path | None,
     versions: list[str] | None,
     package: str | None = None,
     templates: Path | None = None,
+    style: Style | None = None,
 ) -> Settings:
     try:
         return resolve_settings(
-            schemas, out, versions, Path.cwd(), package=package, templates=templates
+            schemas,
+            out,
+            versions,
+            Path.cwd(),
+            package=package,
+            templates=templates,
+            style=style.value if style else None,
         )
     except GeneratorError as exc:
         _fail(exc)
@@ -96,13 +121,14 @@ def generate(
     version: VersionOption = None,
     package: PackageOption = None,
     templates: TemplatesOption = None,
+    style: StyleOption = None,
 ) -> None:
     """Regenerate the bindings package and its tests: only changed files are rewritten.
 
     On any error (bad schema, broken template override, invalid package name) nothing is
     written and the error is one line naming the file and place; exit 2.
     """
-    settings = _settings(schemas, out, version, package, templates)
+    settings = _settings(schemas, out, version, package, templates, style)
     try:
         written = pipeline.generate(settings)
     except GeneratorError as exc:
@@ -120,13 +146,14 @@ def check(
     version: VersionOption = None,
     package: PackageOption = None,
     templates: TemplatesOption = None,
+    style: StyleOption = None,
 ) -> None:
     """Exit 1 when the package on disk differs from what generate would write; never writes.
 
     Lists stale (hand-edited included), missing and extra files; an edited template override
     makes the package stale too. Exit 2 on bad input.
     """
-    settings = _settings(schemas, out, version, package, templates)
+    settings = _settings(schemas, out, version, package, templates, style)
     try:
         found = pipeline.check(settings)
     except GeneratorError as exc:

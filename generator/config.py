@@ -10,9 +10,12 @@ from generator.errors import GeneratorError
 from generator.layout import DEFAULT_PACKAGE, Layout, check_package_name
 from generator.resources import bundled_schemas_dir
 
+STYLES = ("dataclasses", "pydantic")
+"""The flavours of the generated models: standard-library dataclasses, or pydantic v2."""
+
 PATH_KEYS = ("schemas", "out", "templates")
 """``[tool.ocppgen]`` keys holding a folder, relative to the pyproject.toml's folder."""
-TEXT_KEYS = ("package",)
+TEXT_KEYS = ("package", "style")
 KNOWN_KEYS = frozenset(PATH_KEYS + TEXT_KEYS)
 
 
@@ -26,6 +29,8 @@ class Settings:
     layout: Layout = field(default_factory=Layout)
     templates: Path | None = None
     """A folder of template overrides (same relative path as the bundled template)."""
+    style: str = STYLES[0]
+    """``dataclasses`` (standard library only) or ``pydantic`` (pydantic v2 models)."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ class ProjectDefaults:
     out: Path | None = None
     templates: Path | None = None
     package: str | None = None
+    style: str | None = None
     source: str = "[tool.ocppgen]"
 
 
@@ -68,7 +74,12 @@ def project_defaults(start: Path) -> ProjectDefaults:
         if key in section and not isinstance(section[key], str):
             raise GeneratorError(f"[tool.ocppgen] {key} must be a string", str(pyproject))
     folders = {key: pyproject.parent / section[key] for key in PATH_KEYS if key in section}
-    return ProjectDefaults(**folders, package=section.get("package"), source=str(pyproject))
+    return ProjectDefaults(
+        **folders,
+        package=section.get("package"),
+        style=section.get("style"),
+        source=str(pyproject),
+    )
 
 
 def resolve_settings(
@@ -79,6 +90,7 @@ def resolve_settings(
     *,
     package: str | None = None,
     templates: Path | None = None,
+    style: str | None = None,
 ) -> Settings:
     """Combine CLI options, project defaults and built-in defaults."""
     defaults = project_defaults(cwd)
@@ -93,5 +105,12 @@ def resolve_settings(
         raise GeneratorError("schemas folder not found", str(schemas))
     if templates is not None and not templates.is_dir():
         raise GeneratorError("templates folder not found", str(templates))
+    if style is None and defaults.style is not None:
+        style = defaults.style
+        if style not in STYLES:
+            known = ", ".join(STYLES)
+            raise GeneratorError(
+                f"[tool.ocppgen] style {style!r} is not one of {known}", defaults.source
+            )
     layout = Layout(package or DEFAULT_PACKAGE)
-    return Settings(schemas, out, tuple(versions or ()), layout, templates)
+    return Settings(schemas, out, tuple(versions or ()), layout, templates, style or STYLES[0])

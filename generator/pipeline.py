@@ -67,7 +67,8 @@ def generate_files(settings: Settings) -> dict[str, str]:
     versions = select_versions(settings.schemas, settings.versions)
     layout = settings.layout
     inputs = input_digests(settings.schemas, versions, settings.templates)
-    rendered = render_package(_build(settings.schemas, versions), layout, settings.templates)
+    specs = _build(settings.schemas, versions)
+    rendered = render_package(specs, layout, settings.templates, settings.style)
     previous = read_manifest(settings.out / layout.manifest_path)
     on_disk = files_on_disk(settings.out, layout.roots)
 
@@ -89,7 +90,7 @@ def generate_files(settings: Settings) -> dict[str, str]:
 
 def options(settings: Settings) -> dict[str, str]:
     """The settings besides the inputs that shape the output (recorded in the manifest)."""
-    return {"package": settings.layout.package}
+    return {"package": settings.layout.package, "style": settings.style}
 
 
 def _format(

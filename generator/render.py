@@ -10,11 +10,14 @@ from typing import Any
 import jinja2
 
 from generator import __version__, ir, pyexpr, templating
+from generator.canonical import multiple_of_type, multiples_of
+from generator.config import STYLES
 from generator.docs import wrap_docstring
 from generator.examples import INVALID_LABELS, ExampleBuilder
 from generator.formatting import LINE_LENGTH
 from generator.layout import Layout
 from generator.naming import dunder_all_key, isort_key, snake_case
+from generator.pydantic_models import base_class_name, models_source
 
 RUNTIME_SOURCE = "ocppgen runtime (templates/_runtime.py.j2)"
 
@@ -113,7 +116,9 @@ def docstring(text: str, indent: int) -> str:
     return '"""' + joined.lstrip() + "\n" + pad + '"""'
 
 
-def environment(layout: Layout | None = None, overrides: Path | None = None) -> jinja2.Environment:
+def environment(
+    layout: Layout | None = None, overrides: Path | None = None, style: str = STYLES[0]
+) -> jinja2.Environment:
     """The Jinja environment with the filters and globals the templates use."""
     layout = layout or Layout()
     env = templating.environment(overrides)
@@ -127,11 +132,13 @@ def environment(layout: Layout | None = None, overrides: Path | None = None) -> 
         absent=pyexpr.absent_value,
         sort_imports=lambda names: sorted(names, key=isort_key),
         sort_all=lambda names: sorted(names, key=dunder_all_key),
+        multiple_of_type=multiple_of_type,
     )
     env.globals.update(
         generator_version=__version__,
         package=layout.package,
         tests_package=layout.tests_package,
+        style=style,
     )
     return env
 
@@ -146,22 +153,26 @@ class RenderedPackage:
 
 
 def render_package(
-    specs: tuple[ir.Spec, ...], layout: Layout | None = None, overrides: Path | None = None
+    specs: tuple[ir.Spec, ...],
+    layout: Layout | None = None,
+    overrides: Path | None = None,
+    style: str = STYLES[0],
 ) -> RenderedPackage:
     """All files of the package and its tests, by path relative to the output folder.
 
-    The Python sources come out as the templates write them; :mod:`generator.formatting`
-    puts them through black.
+    The Python sources come out as the templates (and, for the pydantic style,
+    datamodel-code-generator) write them; :mod:`generator.formatting` puts them through black.
     """
-    return _Renderer(layout or Layout(), overrides).package(specs)
+    return _Renderer(layout or Layout(), overrides, style).package(specs)
 
 
 class _Renderer:
     """Renders the templates of one run into a :class:`RenderedPackage`."""
 
-    def __init__(self, layout: Layout, overrides: Path | None) -> None:
+    def __init__(self, layout: Layout, overrides: Path | None, style: str) -> None:
         self.layout = layout
-        self.env = environment(layout, overrides)
+        self.style = style
+        self.env = environment(layout, overrides, style)
         self.out = RenderedPackage()
 
     def add(self, path: str, template: str, source: str, **context: Any) -> None:
@@ -183,6 +194,14 @@ class _Renderer:
         self.add(f"{base}/_runtime.py", "_runtime.py.j2", RUNTIME_SOURCE)
         self.add(f"{base}/_registry.py", "_registry.py.j2", RUNTIME_SOURCE)
         self.add(f"{base}/_dispatch.py", "_dispatch.py.j2", RUNTIME_SOURCE)
+        if self.style == "pydantic":
+            multiples = multiples_of(specs)
+            self.add(
+                f"{base}/_pydantic.py",
+                "pydantic/_pydantic.py.j2",
+                RUNTIME_SOURCE,
+                multiples=multiples,
+            )
         self.out.files[f"{base}/py.typed"] = ""
         tests_doc = (
             f'"""Generated tests of the {self.layout.package} package, one module per profile."""\n'
@@ -274,6 +293,9 @@ class _Renderer:
             handler_doc=handler_doc,
         )
         self.add(f"{base}/dispatch.py", "dispatch.py.j2", source, spec=spec)
+        if self.style == "pydantic":
+            self.pydantic_models(spec, source)
+            return
         self.add(f"{base}/enums.py", "enums.py.j2", source, spec=spec)
         self.add(
             f"{base}/datatypes.py",
@@ -291,6 +313,45 @@ class _Renderer:
             module_doc=f"Request and response payloads of every {spec.title} action.",
             view=object_module_view(messages, local=False),
         )
+
+    def pydantic_models(self, spec: ir.Spec, source: str) -> None:
+        """``models.py`` by datamodel-code-generator, its base, and the dataclass layout's
+        ``enums`` / ``datatypes`` / ``messages`` naming the same classes."""
+        base = f"{self.layout.package_dir}/{spec.package}"
+        doc = f'"""Every enum, data type and message of {spec.title}, as pydantic v2 models."""\n'
+        header = self.header(f"{source}, models by datamodel-code-generator") + doc
+        self.out.files[f"{base}/models.py"] = models_source(spec, self.layout.package, header)
+        self.out.templates[f"{base}/models.py"] = "datamodel-code-generator"
+        self.add(
+            f"{base}/base.py",
+            "pydantic/base.py.j2",
+            source,
+            spec=spec,
+            base_class=base_class_name(spec),
+            multiples=multiples_of((spec,)),
+        )
+        modules = (
+            ("enums", f"The enums of {spec.title}.", [e.name for e in spec.enums]),
+            (
+                "datatypes",
+                f"Data types shared by the {spec.title} messages.",
+                [o.name for o in spec.datatypes],
+            ),
+            (
+                "messages",
+                f"Request and response payloads of every {spec.title} action.",
+                [m.type.name for m in spec.messages],
+            ),
+        )
+        for module, module_doc, names in modules:
+            self.add(
+                f"{base}/{module}.py",
+                "pydantic/reexport.py.j2",
+                source,
+                spec=spec,
+                module_doc=module_doc,
+                names=names,
+            )
 
 
 def _descriptions(spec: ir.Spec) -> dict[str, dict[str, str]]:

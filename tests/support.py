@@ -33,10 +33,26 @@ class MessageCase:
     kind: str
     schema_file: Path
     class_name: str
+    flavour: str = "dataclasses"
 
     @property
     def id(self) -> str:
-        return f"{self.version}-{self.class_name}"
+        prefix = "" if self.flavour == "dataclasses" else f"{self.flavour}-"
+        return f"{prefix}{self.version}-{self.class_name}"
+
+    @property
+    def bindings(self) -> str:
+        """The import name of the package holding the class (one per flavour)."""
+        if self.flavour == "dataclasses":
+            return "ocpp_bindings"
+        from flavours import pydantic_bindings
+
+        return pydantic_bindings()
+
+    @property
+    def validation_error(self) -> type[Exception]:
+        """The ValidationError class of the case's package."""
+        return importlib.import_module(f"{self.bindings}._runtime").ValidationError  # type: ignore[no-any-return]
 
     @functools.cached_property
     def schema(self) -> dict[str, Any]:
@@ -44,7 +60,7 @@ class MessageCase:
 
     @property
     def cls(self) -> Any:
-        module = importlib.import_module(f"ocpp_bindings.{self.package}.messages")
+        module = importlib.import_module(f"{self.bindings}.{self.package}.messages")
         return getattr(module, self.class_name)
 
 
@@ -55,8 +71,8 @@ def load_schema(path: Path) -> dict[str, Any]:
 
 
 @functools.cache
-def message_cases() -> tuple[MessageCase, ...]:
-    """Every request and response schema of every version."""
+def message_cases(flavour: str = "dataclasses") -> tuple[MessageCase, ...]:
+    """Every request and response schema of every version, in one flavour of the bindings."""
     cases = []
     for spec in build_specs(Settings(SCHEMAS, GENERATED, ())):
         for message in spec.messages:
@@ -68,6 +84,7 @@ def message_cases() -> tuple[MessageCase, ...]:
                     message.kind,
                     Path(message.schema_file),
                     message.type.name,
+                    flavour,
                 )
             )
     return tuple(cases)

@@ -1,0 +1,294 @@
+"""The pydantic flavour (``ocppgen generate --style pydantic``): names, strictness, dispatch.
+
+Its agreement with jsonschema (and its error codes and paths, equal to the dataclass
+flavour's) is proven with the dataclass flavour's in ``test_properties``.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import enum
+import importlib
+import json
+import os
+import re
+import subprocess
+import sys
+from typing import Any
+
+import pydantic
+import pytest
+from flavours import FLAVOURS, pydantic_bindings
+from support import ROOT, SCHEMAS
+from test_cli import _snapshot, run
+
+VERSIONS = {"1.6": "v16", "2.0.1": "v201", "2.1": "v21"}
+MODULES = ("enums", "datatypes", "messages")
+
+
+def _module(version: str, name: str, package: str | None = None) -> Any:
+    package = package or pydantic_bindings()
+    return importlib.import_module(f"{package}.{VERSIONS[version]}.{name}")
+
+
+def _transaction_event() -> dict[str, Any]:
+    return {
+        "eventType": "Updated",
+        "timestamp": "2026-11-23T10:15:00.250+01:00",
+        "triggerReason": "MeterValuePeriodic",
+        "seqNo": 7,
+        "transactionInfo": {"transactionId": "tx-42", "chargingState": "Charging"},
+        "evse": {"id": 1, "connectorId": 1},
+        "meterValue": [
+            {
+                "timestamp": "2026-11-23T09:15:00Z",
+                "sampledValue": [
+                    {
+                        "value": 1234.5,
+                        "measurand": "Energy.Active.Import.Register",
+                        "unitOfMeasure": {"unit": "Wh", "multiplier": 0},
+                        "customData": {"vendorId": "com.acme", "meterSerial": "M-1", "n": None},
+                    }
+                ],
+            }
+        ],
+        "customData": {"vendorId": "com.acme", "firmware": {"build": 7}},
+    }
+
+
+def test_models_are_pydantic_and_round_trip_vendor_custom_data() -> None:
+    messages = _module("2.0.1", "messages")
+    cls = messages.TransactionEventRequest
+    assert issubclass(cls, pydantic.BaseModel)
+    payload = _transaction_event()
+    event = cls.from_dict(payload)
+    assert event.seq_no == 7 and event.transaction_info.transaction_id == "tx-42"
+    assert event.meter_value[0].sampled_value[0].measurand.name == "Energy_Active_Import_Register"
+    assert event.to_dict() == {**payload, "timestamp": "2026-11-23T10:15:00.250+01:00"}
+    assert cls.from_json(event.to_json()) == event
+    dumped = event.model_dump(by_alias=True, exclude_none=True, mode="json")
+    assert dumped["customData"] == {"vendorId": "com.acme", "firmware": {"build": 7}}
+    sampled = dumped["meterValue"][0]["sampledValue"][0]["customData"]
+    assert sampled == {"vendorId": "com.acme", "meterSerial": "M-1"}, "exclude_none drops n"
+    assert cls.model_validate(dumped) == cls.from_dict(dumped)
+
+
+def _code(version: str, class_name: str, payload: Any) -> tuple[str, str]:
+    cls = getattr(_module(version, "messages"), class_name)
+    errors = importlib.import_module(f"{pydantic_bindings()}._runtime")
+    with pytest.raises(errors.ValidationError) as caught:
+        cls.from_dict(payload)
+    return caught.value.ocpp_error_code, caught.value.path
+
+
+def _edited(path: str, value: Any) -> dict[str, Any]:
+    payload = _transaction_event()
+    node: Any = payload
+    *parents, last = [int(k) if k.isdigit() else k for k in path.split(".")]
+    for key in parents:
+        node = node[key]
+    if value is KeyError:
+        del node[last]
+    else:
+        node[last] = value
+    return payload
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "code"),
+    [
+        ("seqNo", "7", "TypeConstraintViolation"),
+        ("seqNo", True, "TypeConstraintViolation"),
+        ("evse.id", 1.5, "TypeConstraintViolation"),
+        ("unexpected", 1, "FormatViolation"),
+        ("triggerReason", "Whenever", "PropertyConstraintViolation"),
+        ("eventType", KeyError, "OccurrenceConstraintViolation"),
+        ("timestamp", "2026-11-23T10:15:00", "TypeConstraintViolation"),
+        ("timestamp", "2026-11-23", "TypeConstraintViolation"),
+        ("timestamp", 1795000000, "TypeConstraintViolation"),
+        ("evse", None, "TypeConstraintViolation"),
+        ("transactionInfo.transactionId", "x" * 37, "PropertyConstraintViolation"),
+        ("meterValue", [], "OccurrenceConstraintViolation"),
+        ("meterValue.0.sampledValue.0.value", float("inf"), "TypeConstraintViolation"),
+    ],
+)
+def test_strict_where_pydantic_is_lax(path: str, value: Any, code: str) -> None:
+    got_code, got_path = _code("2.0.1", "TransactionEventRequest", _edited(path, value))
+    assert got_code == code
+    assert got_path == path.replace(".0", "[0]")
+
+
+def test_draft_04_and_draft_06_integers_and_exact_multiple_of() -> None:
+    v16 = _module("1.6", "messages")
+    with pytest.raises(Exception, match="integer"):
+        v16.ChangeAvailabilityRequest.from_dict({"connectorId": 1.0, "type": "Operative"})
+    evse = _module("2.0.1", "datatypes").EVSEType.from_dict({"id": 1.0})
+    assert evse.id == 1 and type(evse.id) is int
+    limit = {"startPeriod": 0, "limit": 0.3, "numberPhases": 3}
+    schedule = {"chargingRateUnit": "W", "chargingSchedulePeriod": [limit]}
+    assert _module("1.6", "datatypes").ChargingSchedule.from_dict(schedule).to_dict() == schedule
+    code, where = _code(
+        "1.6",
+        "GetCompositeScheduleResponse",
+        {"status": "Accepted", "chargingSchedule": {**schedule, "chargingSchedulePeriod": [
+            {**limit, "limit": 0.35}]}},
+    )  # fmt: skip
+    assert (code, where) == (
+        "PropertyConstraintViolation",
+        "chargingSchedule.chargingSchedulePeriod[0].limit",
+    )
+
+
+def test_same_class_field_and_member_names_as_the_dataclass_flavour() -> None:
+    for version in VERSIONS:
+        for name in MODULES:
+            mine = _module(version, name)
+            theirs = _module(version, name, "ocpp_bindings")
+            public = sorted(
+                n
+                for n, v in vars(theirs).items()
+                if isinstance(v, type) and v.__module__ == theirs.__name__
+            )
+            assert sorted(mine.__all__) == public
+            for cls_name in public:
+                reference, cls = getattr(theirs, cls_name), getattr(mine, cls_name)
+                if issubclass(reference, enum.Enum):
+                    assert [(m.name, m.value) for m in cls] == [
+                        (m.name, m.value) for m in reference
+                    ]
+                else:
+                    fields = {f for f in reference.__dataclass_fields__ if f != "extra"}
+                    assert set(cls.model_fields) == fields, cls_name
+
+
+def test_no_class_has_a_numbered_or_generic_name() -> None:
+    pydantic_bindings()
+    generic = {"Model", "Field", "Item", "RootModel", "BaseModel", "Type", "Enum"}
+    names = []
+    for models in sorted(FLAVOURS.glob("ocpp_pydantic/*/models.py")):
+        tree = ast.parse(models.read_text(encoding="utf-8"))
+        names += [node.name for node in tree.body if isinstance(node, ast.ClassDef)]
+    assert len(names) > 800
+    bad = [n for n in names if re.search(r"\d$", n) and not n.endswith(("15118", "V2X"))]
+    bad += [n for n in names if n in generic or re.fullmatch(r"(Model|Field|Item)\d*", n)]
+    assert not bad, bad
+
+
+def test_depends_on_pydantic_and_the_standard_library_only() -> None:
+    package = pydantic_bindings()
+    allowed = set(sys.stdlib_module_names) | {"pydantic", "pydantic_core", package}
+    for path in sorted((FLAVOURS / package).rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                tops = {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                tops = {node.module.split(".")[0]}
+            else:
+                continue
+            assert tops <= allowed, f"{path.name}: {tops - allowed}"
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_dispatcher_call_result_and_call_error(version: str) -> None:
+    dispatch = _module(version, "dispatch")
+    examples = _module(version, "examples")
+    messages = _module(version, "messages")
+    seen: list[Any] = []
+
+    class Central:
+        async def on_boot_notification(self, request: Any, charging_station_id: str) -> Any:
+            seen.append(request)
+            return messages.BootNotificationResponse.from_dict(
+                examples.response("BootNotification")
+            )
+
+    central = dispatch.Dispatcher(list(dispatch.Role)[1], [Central()])
+    body = examples.request("BootNotification", full=True)
+    frame = json.dumps([2, "u-1", "BootNotification", body])
+    reply = json.loads(asyncio.run(central.handle_frame(frame, charging_station_id="CS-1")))
+    assert reply == [3, "u-1", examples.response("BootNotification")]
+    assert type(seen[0]) is messages.BootNotificationRequest
+    assert seen[0].to_dict() == body
+
+    del body[next(iter(examples.request("BootNotification")))]  # a required property
+    frame = json.dumps([2, "u-2", "BootNotification", body])
+    reply = json.loads(asyncio.run(central.handle_frame(frame, charging_station_id="CS-1")))
+    occurrence = "OccurenceConstraintViolation" if version == "1.6" else "OccurrenceConstraint"
+    assert reply[:2] == [4, "u-2"] and reply[2].startswith(occurrence)
+    assert len(seen) == 1, "an invalid CALL never reaches the handler"
+
+
+def test_readme_dispatcher_example_runs_unchanged() -> None:
+    text = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+    assert blocks
+    package = pydantic_bindings()
+    for block in blocks:
+        exec(compile(block.replace("ocpp_bindings", package), "README.md", "exec"), {})
+
+
+def test_generated_tests_pass_for_the_pydantic_flavour() -> None:
+    package = pydantic_bindings()
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+         "-p", "no:xdist", str(FLAVOURS / f"{package}_tests")],
+        cwd=FLAVOURS, capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONPATH": str(FLAVOURS), "OCPPGEN_SCHEMAS": str(SCHEMAS)},
+    )  # fmt: skip
+    assert tests.returncode == 0, tests.stdout[-3000:]
+    passed = int(re.search(r"(\d+) passed", tests.stdout).group(1))  # type: ignore[union-attr]
+    assert passed > 2000 and " skipped" not in tests.stdout
+
+
+def test_mypy_strict_and_ruff_are_clean_on_the_pydantic_flavour() -> None:
+    package = pydantic_bindings()
+    mypy = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "-p", package,
+         "-p", f"{package}_tests"],
+        cwd=FLAVOURS, env={**os.environ, "MYPYPATH": str(FLAVOURS)},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert mypy.returncode == 0, mypy.stdout[-3000:]
+    ruff = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--config",
+         str(ROOT / "pyproject.toml"), "--ignore", "E501,RUF001,RUF002,RUF003", package,
+         f"{package}_tests"],
+        cwd=FLAVOURS, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert ruff.returncode == 0, ruff.stdout[-3000:]
+
+
+def test_the_manifest_records_the_style(tmp_path: Any) -> None:
+    schemas = tmp_path / "schemas" / "2.0.1"
+    schemas.mkdir(parents=True)
+    for name in ("HeartbeatRequest", "HeartbeatResponse"):
+        (schemas / f"{name}.json").write_bytes((SCHEMAS / "2.0.1" / f"{name}.json").read_bytes())
+    (schemas / "ocppgen.toml").write_text(
+        '[profiles]\nAvailability = { letter = "G" }\n\n[actions]\n'
+        'Heartbeat = { profile = "Availability", initiator = "ChargingStation" }\n'
+    )
+    common = ("--schemas", str(tmp_path / "schemas"), "--out", str(tmp_path / "out"))
+    assert run("generate", *common, "--style", "pydantic", cwd=tmp_path).returncode == 0
+    manifest = json.loads((tmp_path / "out" / "ocpp_bindings" / "manifest.json").read_text())
+    assert manifest["options"]["style"] == "pydantic"
+    assert run("check", *common, "--style", "pydantic", cwd=tmp_path).returncode == 0
+    before = _snapshot(tmp_path / "out")
+    stale = run("check", *common, cwd=tmp_path)
+    assert stale.returncode == 1, "a pydantic package is stale for the dataclass style"
+    assert "stale" in stale.stderr
+    assert _snapshot(tmp_path / "out") == before
+    bad = run("generate", *common, "--style", "attrs", cwd=tmp_path)
+    assert bad.returncode == 2 and "attrs" in bad.stderr
+
+
+def test_null_is_a_value_only_where_the_schema_allows_any_json() -> None:
+    messages = _module("2.0.1", "messages")
+    with_null = {"vendorId": "com.acme", "data": None}
+    assert messages.DataTransferRequest.from_dict(with_null).to_dict() == with_null
+    assert messages.DataTransferRequest.from_json(json.dumps(with_null)).to_dict() == with_null
+    absent = messages.DataTransferRequest.from_dict({"vendorId": "com.acme"})
+    assert absent.to_dict() == {"vendorId": "com.acme"}
+    code, path = _code("2.0.1", "DataTransferRequest", {"vendorId": "x", "messageId": None})
+    assert (code, path) == ("TypeConstraintViolation", "messageId")
