@@ -12,6 +12,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	# `python examples/...` imports the committed bindings: put generated/ on the venv's path
+	$(BIN)/python -c "import site, pathlib; pathlib.Path(site.getsitepackages()[0], 'ocpp_bindings_generated.pth').write_text('$(CURDIR)/generated\n')"
 	touch $(STAMP)
 
 ## Regenerate generated/ocpp_bindings from schemas/ and templates/.
@@ -23,9 +25,10 @@ check: $(STAMP)
 	$(BIN)/ocppgen check
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator generated tests benchmarks
-	$(BIN)/ruff format --check generator tests benchmarks
+	$(BIN)/ruff check generator generated tests benchmarks examples
+	$(BIN)/ruff format --check generator tests benchmarks examples
 	MYPYPATH=generated $(BIN)/mypy generator generated/ocpp_bindings generated/ocpp_bindings_tests tests/typing_example.py
+	MYPYPATH=generated $(BIN)/mypy examples
 
 ## The whole suite: drift check, linters, type checks, tests.
 test: $(STAMP) check lint

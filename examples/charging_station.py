@@ -1,0 +1,393 @@
+"""A charging-station simulator speaking OCPP 1.6, 2.0.1 or 2.1 over a WebSocket.
+
+It boots, sends a heartbeat and its connector status, then runs one charging session
+(authorize, start, meter values at 11 kW, stop) and answers what the CSMS asks meanwhile:
+Reset, ChangeAvailability, GetConfiguration (1.6) / GetVariables (2.x), RemoteStartTransaction
+(1.6) / RequestStartTransaction (2.x) and TriggerMessage.
+
+    python examples/charging_station.py ws://127.0.0.1:9000/CS-001 --version 2.0.1
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from datetime import datetime, timedelta, timezone
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlsplit
+
+from ocpp_bindings import v16, v21, v201
+from ocpp_bindings.v16 import dispatch as dispatch16
+from ocpp_bindings.v21 import dispatch as dispatch21
+from ocpp_bindings.v201 import dispatch as dispatch201
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+from websockets.typing import Subprotocol
+
+DISPATCH: dict[ModuleType, ModuleType] = {v16: dispatch16, v201: dispatch201, v21: dispatch21}
+"""Each version's ``dispatch`` module."""
+
+log = logging.getLogger("station")
+VERSIONS = {"1.6": v16, "2.0.1": v201, "2.1": v21}
+POWER_W = 11_000.0
+"""Charging power: 3 phases x 230 V x 16 A."""
+
+
+class Station16:
+    """What a 1.6 charge point answers (``CoreChargePointHandler`` and friends)."""
+
+    def __init__(self, station: Station) -> None:
+        self.station = station
+
+    def on_reset(self, request: v16.ResetRequest) -> v16.ResetResponse:
+        self.station.received.append("Reset")
+        return v16.ResetResponse(status=v16.ResetStatus.Accepted)
+
+    def on_change_availability(
+        self, request: v16.ChangeAvailabilityRequest
+    ) -> v16.ChangeAvailabilityResponse:
+        self.station.received.append("ChangeAvailability")
+        return v16.ChangeAvailabilityResponse(status=v16.AvailabilityStatus.Accepted)
+
+    def on_get_configuration(
+        self, request: v16.GetConfigurationRequest
+    ) -> v16.GetConfigurationResponse:
+        self.station.received.append("GetConfiguration")
+        known = {"HeartbeatInterval": "300", "MeterValueSampleInterval": "60"}
+        keys = request.key or list(known)
+        return v16.GetConfigurationResponse(
+            configuration_key=[
+                v16.KeyValue(key=key, readonly=False, value=known[key])
+                for key in keys
+                if key in known
+            ],
+            unknown_key=[key for key in keys if key not in known] or None,
+        )
+
+    def on_remote_start_transaction(
+        self, request: v16.RemoteStartTransactionRequest
+    ) -> v16.RemoteStartTransactionResponse:
+        self.station.received.append("RemoteStartTransaction")
+        return v16.RemoteStartTransactionResponse(status=v16.RemoteStartStopStatus.Accepted)
+
+    def on_trigger_message(self, request: v16.TriggerMessageRequest) -> v16.TriggerMessageResponse:
+        self.station.received.append("TriggerMessage")
+        if request.requested_message is v16.MessageTrigger.Heartbeat:
+            self.station.later(self.station.send(v16.HeartbeatRequest()))
+        return v16.TriggerMessageResponse(status=v16.TriggerMessageStatus.Accepted)
+
+
+class Station2:
+    """What a 2.0.1 / 2.1 charging station answers; ``v`` is ``v201`` or ``v21``."""
+
+    def __init__(self, station: Station, v: ModuleType) -> None:
+        self.station = station
+        self.v = v
+
+    def on_reset(self, request: Any) -> Any:
+        self.station.received.append("Reset")
+        return self.v.ResetResponse(status=self.v.ResetStatusEnumType.Accepted)
+
+    def on_change_availability(self, request: Any) -> Any:
+        self.station.received.append("ChangeAvailability")
+        return self.v.ChangeAvailabilityResponse(
+            status=self.v.ChangeAvailabilityStatusEnumType.Accepted
+        )
+
+    def on_get_variables(self, request: Any) -> Any:
+        self.station.received.append("GetVariables")
+        known = {("OCPPCommCtrlr", "HeartbeatInterval"): "300"}
+        results = []
+        for wanted in request.get_variable_data:
+            value = known.get((wanted.component.name, wanted.variable.name))
+            status = self.v.GetVariableStatusEnumType
+            results.append(
+                self.v.GetVariableResultType(
+                    attribute_status=status.Accepted if value else status.UnknownVariable,
+                    attribute_value=value,
+                    component=wanted.component,
+                    variable=wanted.variable,
+                )
+            )
+        return self.v.GetVariablesResponse(get_variable_result=results)
+
+    def on_request_start_transaction(self, request: Any) -> Any:
+        self.station.received.append("RequestStartTransaction")
+        return self.v.RequestStartTransactionResponse(
+            status=self.v.RequestStartStopStatusEnumType.Accepted
+        )
+
+    def on_trigger_message(self, request: Any) -> Any:
+        self.station.received.append("TriggerMessage")
+        if request.requested_message is self.v.MessageTriggerEnumType.Heartbeat:
+            self.station.later(self.station.send(self.v.HeartbeatRequest()))
+        return self.v.TriggerMessageResponse(status=self.v.TriggerMessageStatusEnumType.Accepted)
+
+
+class Station:
+    """One simulated charging station: connect, boot, charge once, answer the CSMS."""
+
+    def __init__(
+        self,
+        url: str,
+        version: str,
+        *,
+        password: str | None = None,
+        id_token: str = "04A2B3C4D5E6F7",
+        samples: int = 3,
+        sample_seconds: float = 0.2,
+    ) -> None:
+        self.url = url
+        self.version = version
+        self.v = VERSIONS[version]
+        self.id = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+        self.password = password
+        self.id_token = id_token
+        self.samples = samples
+        self.sample_seconds = sample_seconds
+        self.sent: list[str] = []
+        """The actions this station started, in order."""
+        self.received: list[str] = []
+        """The CSMS-initiated actions it answered."""
+        self.connection: ClientConnection | None = None
+        station_role = next(iter(DISPATCH[self.v].Role))
+        handlers = Station16(self) if self.v is v16 else Station2(self, self.v)
+        self.dispatcher = DISPATCH[self.v].Dispatcher(
+            station_role, [handlers], transport=self._transmit
+        )
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    async def _transmit(self, text: str) -> None:
+        assert self.connection is not None
+        log.info("%s -> %s", self.id, text)
+        await self.connection.send(text)
+
+    def later(self, coroutine: Any) -> None:
+        """Run ``coroutine`` after the current answer has been sent."""
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def send(self, request: Any) -> Any:
+        """CALL the CSMS and return its typed answer."""
+        self.sent.append(type(request).__name__.removesuffix("Request"))
+        return await self.dispatcher.call(request)
+
+    async def _read(self, connection: ClientConnection) -> None:
+        try:
+            async for frame in connection:
+                log.info("%s <- %s", self.id, frame)
+                reply = await self.dispatcher.handle_frame(frame)
+                if reply is not None:
+                    await self._transmit(reply)
+        except ConnectionClosed:
+            pass
+
+    async def run(self, *, charge: bool = True, stay: float = 0.0) -> None:
+        """Connect, boot and (with ``charge``) run a session; answer the CSMS for ``stay`` s."""
+        url = self.url
+        if self.password is not None:
+            parts = urlsplit(url)
+            url = parts._replace(netloc=f"{self.id}:{self.password}@{parts.netloc}").geturl()
+        subprotocol = Subprotocol(f"ocpp{self.version}")
+        async with connect(url, subprotocols=[subprotocol], open_timeout=5) as connection:
+            self.connection = connection
+            reader = asyncio.get_running_loop().create_task(self._read(connection))
+            try:
+                await self.boot()
+                if charge:
+                    await (self.session16() if self.v is v16 else self.session2())
+                await asyncio.sleep(stay)
+            finally:
+                reader.cancel()
+
+    async def boot(self) -> None:
+        v = self.v
+        if v is v16:
+            boot = v16.BootNotificationRequest(
+                charge_point_vendor="ocppgen", charge_point_model="Simulator-11kW"
+            )
+        else:
+            boot = v.BootNotificationRequest(
+                charging_station=v.ChargingStationType(
+                    model="Simulator-11kW", vendor_name="ocppgen", firmware_version="1.0.0"
+                ),
+                reason=v.BootReasonEnumType.PowerUp,
+            )
+        answer = await self.send(boot)
+        log.info("%s boot %s, heartbeat every %ss", self.id, answer.status.value, answer.interval)
+        await self.send(v.HeartbeatRequest())
+        await self.status("Available")
+
+    async def status(self, status: str) -> None:
+        v = self.v
+        if v is v16:
+            await self.send(
+                v16.StatusNotificationRequest(
+                    connector_id=1,
+                    error_code=v16.ChargePointErrorCode.NoError,
+                    status=v16.ChargePointStatus(status),
+                    timestamp=_now(),
+                )
+            )
+        else:
+            await self.send(
+                v.StatusNotificationRequest(
+                    timestamp=_now(),
+                    connector_status=v.ConnectorStatusEnumType(status),
+                    evse_id=1,
+                    connector_id=1,
+                )
+            )
+
+    def _readings(self) -> list[tuple[datetime, float]]:
+        """(time, energy register in Wh) of every sample, 11 kW for ``sample_seconds`` each."""
+        start = _now()
+        step = timedelta(minutes=5)
+        wh_per_step = POWER_W * step.total_seconds() / 3600
+        return [(start + step * i, 1000.0 + wh_per_step * i) for i in range(self.samples + 1)]
+
+    async def session16(self) -> None:
+        authorized = await self.send(v16.AuthorizeRequest(id_tag=self.id_token))
+        if authorized.id_tag_info.status is not v16.AuthorizationStatus.Accepted:
+            return
+        readings = self._readings()
+        started = await self.send(
+            v16.StartTransactionRequest(
+                connector_id=1,
+                id_tag=self.id_token,
+                meter_start=int(readings[0][1]),
+                timestamp=_now(),
+            )
+        )
+        await self.status("Charging")
+        for when, energy in readings[1:]:
+            await asyncio.sleep(self.sample_seconds)
+            sampled = [
+                v16.SampledValue(
+                    value=f"{energy:.0f}",
+                    measurand=v16.Measurand.Energy_Active_Import_Register,
+                    unit=v16.UnitOfMeasure.Wh,
+                ),
+                v16.SampledValue(
+                    value=f"{POWER_W:.0f}",
+                    measurand=v16.Measurand.Power_Active_Import,
+                    unit=v16.UnitOfMeasure.W,
+                ),
+            ]
+            await self.send(
+                v16.MeterValuesRequest(
+                    connector_id=1,
+                    transaction_id=started.transaction_id,
+                    meter_value=[v16.MeterValue(timestamp=when, sampled_value=sampled)],
+                )
+            )
+        await self.send(
+            v16.StopTransactionRequest(
+                meter_stop=int(readings[-1][1]),
+                timestamp=_now(),
+                transaction_id=started.transaction_id,
+                id_tag=self.id_token,
+                reason=v16.Reason.Local,
+            )
+        )
+        await self.status("Available")
+
+    async def session2(self) -> None:
+        v = self.v
+        token = v.IdTokenType(id_token=self.id_token, type="ISO14443")
+        authorized = await self.send(v.AuthorizeRequest(id_token=token))
+        if authorized.id_token_info.status is not v.AuthorizationStatusEnumType.Accepted:
+            return
+        readings = self._readings()
+        transaction = v.TransactionType(transaction_id=f"{self.id}-1")
+        evse = v.EVSEType(id=1, connector_id=1)
+        await self.send(
+            v.TransactionEventRequest(
+                event_type=v.TransactionEventEnumType.Started,
+                timestamp=_now(),
+                trigger_reason=v.TriggerReasonEnumType.Authorized,
+                seq_no=0,
+                transaction_info=transaction,
+                id_token=token,
+                evse=evse,
+                meter_value=[self._meter_value(*readings[0])],
+            )
+        )
+        await self.status("Occupied")
+        for seq_no, (when, energy) in enumerate(readings[1:], start=1):
+            await asyncio.sleep(self.sample_seconds)
+            await self.send(
+                v.TransactionEventRequest(
+                    event_type=v.TransactionEventEnumType.Updated,
+                    timestamp=_now(),
+                    trigger_reason=v.TriggerReasonEnumType.MeterValuePeriodic,
+                    seq_no=seq_no,
+                    transaction_info=v.TransactionType(
+                        transaction_id=transaction.transaction_id,
+                        charging_state=v.ChargingStateEnumType.Charging,
+                    ),
+                    meter_value=[self._meter_value(when, energy)],
+                )
+            )
+        await self.send(
+            v.TransactionEventRequest(
+                event_type=v.TransactionEventEnumType.Ended,
+                timestamp=_now(),
+                trigger_reason=v.TriggerReasonEnumType.StopAuthorized,
+                seq_no=len(readings),
+                transaction_info=v.TransactionType(
+                    transaction_id=transaction.transaction_id,
+                    stopped_reason=v.ReasonEnumType.Local,
+                ),
+                id_token=token,
+                meter_value=[self._meter_value(*readings[-1])],
+            )
+        )
+        await self.status("Available")
+
+    def _meter_value(self, when: datetime, energy: float) -> Any:
+        v = self.v
+        return v.MeterValueType(
+            timestamp=when,
+            sampled_value=[
+                v.SampledValueType(
+                    value=energy,
+                    measurand=v.MeasurandEnumType.Energy_Active_Import_Register,
+                    unit_of_measure=v.UnitOfMeasureType(unit="Wh"),
+                ),
+                v.SampledValueType(
+                    value=POWER_W,
+                    measurand=v.MeasurandEnumType.Power_Active_Import,
+                    unit_of_measure=v.UnitOfMeasureType(unit="W"),
+                ),
+            ],
+        )
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("url", help="ws://host:port/<station id>")
+    parser.add_argument("--version", choices=list(VERSIONS), default="2.0.1")
+    parser.add_argument("--password", help="HTTP Basic auth password (user: the station id)")
+    parser.add_argument("--stay", type=float, default=2.0, help="seconds to stay connected after")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    station = Station(args.url, args.version, password=args.password)
+    await station.run(stay=args.stay)
+    log.info(
+        "%s done: sent %s; answered %s",
+        station.id,
+        ", ".join(station.sent),
+        ", ".join(station.received) or "nothing",
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
