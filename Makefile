@@ -39,4 +39,5 @@ clean:
 
 ## Speed, side by side with the peer tools (prints medians and ratios; not part of the tests).
 bench: $(STAMP)
-	cd benchmarks && ../$(BIN)/python bench_runtime.py && ../$(BIN)/python bench_generation.py
+	cd benchmarks && ../$(BIN)/python bench_runtime.py && ../$(BIN)/python bench_dispatch.py \
+		&& ../$(BIN)/python bench_generation.py

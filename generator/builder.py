@@ -16,7 +16,7 @@ from generator import ir
 from generator.docs import render_spec_docs
 from generator.errors import GeneratorError, json_pointer
 from generator.loader import LoadedVersion, SchemaFile, draft06_integers
-from generator.naming import clean_doc, enum_member_name, is_reserved_enum_member, snake_case
+from generator.naming import clean_doc, enum_member_name, enum_member_problem, snake_case
 
 ANNOTATIONS = frozenset(
     {"$schema", "$id", "id", "title", "comment", "description", "javaType", "default"}
@@ -312,14 +312,11 @@ class _FileBuilder:
         if not all(isinstance(v, str) for v in values) or len(set(values)) != len(values):
             raise self.error("enum values must be distinct strings", (*parts, "enum"))
         members: dict[str, str] = {}
-        for value in values:
+        for index, value in enumerate(values):
             member = enum_member_name(value)
-            if is_reserved_enum_member(member) or member in members:
-                raise self.error(
-                    f"enum value {value!r} gives member name {member!r}, which is reserved "
-                    "or already taken",
-                    (*parts, "enum"),
-                )
+            problem = enum_member_problem(value, member, members)
+            if problem is not None:
+                raise self.error(problem, (*parts, "enum", index))
             members[member] = value
         source = f"{self.file.shown}#{json_pointer(parts)}"
         description = clean_doc(node.get("description"))

@@ -44,6 +44,34 @@ def is_reserved_enum_member(name: str) -> bool:
     return not name or name == "mro" or (name.startswith("_") and name.endswith("_"))
 
 
+def enum_member_problem(value: str, member: str, taken: dict[str, str]) -> str | None:
+    """Why ``member`` (the name for enum ``value``) cannot be used, or None when it can.
+
+    ``taken`` maps the member names already given to their values.
+    """
+    if not value:
+        return "the empty enum value '' gives no member name"
+    if member in taken:
+        return (
+            f"enum values {taken[member]!r} and {value!r} both give the member name "
+            f"{member!r} (characters that cannot be in a name become '_')"
+        )
+    if member == "mro":
+        return f"enum value {value!r} would give the member name 'mro', which Enum reserves"
+    if is_reserved_enum_member(member):
+        if not re.search(r"[0-9A-Za-z]", value):
+            return (
+                f"enum value {value!r} has no letter or digit: with its characters replaced by "
+                f"'_' it gives the member name {member!r}, and Python's Enum reserves names "
+                "that start and end with '_'"
+            )
+        return (
+            f"enum value {value!r} gives the member name {member!r}, which starts and ends "
+            "with '_': Python's Enum reserves such names"
+        )
+    return None
+
+
 def clean_doc(text: str | None) -> str:
     """Normalise a schema description: no ``\\r``, no trailing blanks, no blank edges."""
     if not text:

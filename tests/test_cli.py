@@ -162,17 +162,32 @@ def test_name_collision_between_files(schemas: Path, tmp_path: Path) -> None:
     )
 
 
-def test_enum_member_name_collision(schemas: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("values", "fragments"),
+    [
+        (["a-b", "a_b"], ("enum/1:", "values 'a-b' and 'a_b' both give the member name 'a_b'")),
+        (["ok", "'''"], ("enum/1:", "value \"'''\" has no letter or digit", "'___'")),
+        (["_x_"], ("enum/0:", "'_x_'", "starts and ends with '_'")),
+        (["mro"], ("enum/0:", "'mro', which Enum reserves")),
+        ([""], ("enum/0:", "the empty enum value")),
+    ],
+)
+def test_enum_member_name_problems_say_what_and_which_value(
+    schemas: Path, tmp_path: Path, values: list[str], fragments: tuple[str, ...]
+) -> None:
     _write(
         schemas / "2.0.1" / "HeartbeatRequest.json",
         {
             "$schema": DRAFT06,
             "type": "object",
-            "definitions": {"ModeEnumType": {"type": "string", "enum": ["a-b", "a_b"]}},
+            "definitions": {"ModeEnumType": {"type": "string", "enum": values}},
             "properties": {"mode": {"$ref": "#/definitions/ModeEnumType"}},
         },
     )
-    _expect_error(schemas, tmp_path, "#/definitions/ModeEnumType/enum", "'a_b'")
+    line = _expect_error(
+        schemas, tmp_path, "HeartbeatRequest.json#/definitions/ModeEnumType/", *fragments
+    )
+    assert "reserved or already taken" not in line
 
 
 def test_field_name_collision(schemas: Path, tmp_path: Path) -> None:

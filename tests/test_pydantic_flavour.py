@@ -292,3 +292,20 @@ def test_null_is_a_value_only_where_the_schema_allows_any_json() -> None:
     assert absent.to_dict() == {"vendorId": "com.acme"}
     code, path = _code("2.0.1", "DataTransferRequest", {"vendorId": "x", "messageId": None})
     assert (code, path) == ("TypeConstraintViolation", "messageId")
+
+
+def test_tolerance_mode_works_the_same(caplog: pytest.LogCaptureFixture) -> None:
+    package = pydantic_bindings()
+    tolerance = importlib.import_module(package).Tolerance.DATE_TIME_WITHOUT_OFFSET
+    messages = _module("2.0.1", "messages")
+    text = json.dumps({"currentTime": "2026-11-23T02:24:56"})
+    with pytest.raises(importlib.import_module(f"{package}._runtime").ValidationError):
+        messages.HeartbeatResponse.from_json(text)
+    with caplog.at_level("WARNING"):
+        response = messages.HeartbeatResponse.from_json(text, tolerate={tolerance})
+        from_dict = messages.HeartbeatResponse.from_dict(json.loads(text), tolerate={tolerance})
+    assert response.current_time.isoformat() == "2026-11-23T02:24:56+00:00" == (
+        from_dict.current_time.isoformat()
+    )
+    # pydantic tells a validator its field's Python name only, not the JSON path
+    assert caplog.text.count("tolerated date-time-without-offset at current_time") == 2

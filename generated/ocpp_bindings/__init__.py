@@ -5,7 +5,17 @@
 One subpackage per OCPP version: ``v16`` (OCPP 1.6), ``v201`` (OCPP 2.0.1), ``v21`` (OCPP 2.1).
 """
 
-from ._runtime import UNSET, ErrorKind, JsonValue, Model, Unset, ValidationError
+from ._runtime import (
+    UNSET,
+    Deviation,
+    ErrorKind,
+    JsonValue,
+    Model,
+    Tolerance,
+    Unset,
+    ValidationError,
+    tolerating,
+)
 
 VERSIONS: dict[str, str] = {
     "1.6": "ocpp_bindings.v16",
@@ -14,4 +24,15 @@ VERSIONS: dict[str, str] = {
 }
 """OCPP version -> the module holding its bindings."""
 
-__all__ = ["UNSET", "VERSIONS", "ErrorKind", "JsonValue", "Model", "Unset", "ValidationError"]
+__all__ = [
+    "UNSET",
+    "VERSIONS",
+    "Deviation",
+    "ErrorKind",
+    "JsonValue",
+    "Model",
+    "Tolerance",
+    "Unset",
+    "ValidationError",
+    "tolerating",
+]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from ._registry import Feature
-from ._runtime import JsonValue, Model, ValidationError, load_json
+from ._runtime import JsonValue, Model, Tolerance, ValidationError, load_json, tolerating
 
 CALL = 2
 CALLRESULT = 3
@@ -27,7 +27,11 @@ CALLERROR = 4
 CALLRESULTERROR = 5
 SEND = 6
 UNKNOWN_ID = "-1"
-"""The unique id used in a CALLERROR when the frame's own id cannot be read."""
+"""The unique id used in a CALLERROR when the frame's own id cannot be read (or is invalid)."""
+MAX_UNIQUE_ID = 36
+"""OCPP-J unique ids are at most 36 characters."""
+MAX_FRAME_BYTES = 1024 * 1024
+"""The default frame size limit (UTF-8 bytes): larger frames are refused unparsed."""
 
 R = TypeVar("R")
 Transport = Callable[[str], Awaitable[None]]
@@ -52,6 +56,10 @@ class ActionNotAllowed(ValueError):
     """This role may not start that action (or a CALL was asked for a SEND message)."""
 
 
+class MessageNotEncodable(ValueError):
+    """An outgoing message cannot be turned into a frame (cyclic, too deep, a huge number...)."""
+
+
 @dataclass(frozen=True)
 class ProtocolSpec(Generic[R]):
     """What differs between OCPP versions: features, roles, frame types, error codes."""
@@ -65,6 +73,7 @@ class ProtocolSpec(Generic[R]):
     not_supported: str
     rpc_error: str
     message_type_error: str
+    format_error: str
 
 
 def encode(frame: list[JsonValue]) -> str:
@@ -93,6 +102,11 @@ class Dispatcher(Generic[R]):
 
     ``handlers`` are objects with ``on_<action>`` methods (sync or async) for actions this
     role receives; the central system's methods also get the charging station's identity.
+    ``max_frame_bytes``: larger frames are answered with the format error, never parsed.
+    ``handler_timeout``: seconds an (async) handler may take before it is cancelled and the
+    CALL answered ``InternalError``; None waits. ``tolerate``: deviations of deployed
+    stations to accept (:class:`Tolerance`; strict by default), each logged once per
+    dispatcher (connection), deviation and path.
     """
 
     def __init__(
@@ -104,12 +118,19 @@ class Dispatcher(Generic[R]):
         transport: Transport | None = None,
         timeout: float = 30.0,
         new_id: Callable[[], str] | None = None,
+        max_frame_bytes: int = MAX_FRAME_BYTES,
+        handler_timeout: float | None = None,
+        tolerate: Iterable[Tolerance] = (),
     ) -> None:
         self.protocol = protocol
         self.role = role
         self.transport = transport
         self.timeout = timeout
         self.new_id = new_id or _uuid4
+        self.max_frame_bytes = max_frame_bytes
+        self.handler_timeout = handler_timeout
+        self.tolerate = frozenset(Tolerance(t) for t in tolerate)
+        self._warned: set[tuple[Tolerance, str, str]] = set()
         self._by_request = {f.request: f for f in protocol.features.values()}
         self._pending: dict[str, _Pending] = {}
         self._handlers: dict[str, Callable[..., Any]] = {}
@@ -143,6 +164,9 @@ class Dispatcher(Generic[R]):
         """Process one received frame; returns the frame to send back, or None."""
         if self.is_central and charging_station_id is None:
             raise ValueError("a central-system dispatcher needs the charging_station_id")
+        if self._oversize(text):
+            description = f"Frame larger than {self.max_frame_bytes} bytes"
+            return error_frame(UNKNOWN_ID, self.protocol.format_error, description)
         try:
             frame = load_json(text)
         except ValidationError:
@@ -150,6 +174,9 @@ class Dispatcher(Generic[R]):
         if not isinstance(frame, list) or len(frame) < 3 or not isinstance(frame[1], str):
             return error_frame(UNKNOWN_ID, self.protocol.rpc_error, "Not an OCPP-J frame")
         message_type, unique_id = frame[0], frame[1]
+        if len(unique_id) > MAX_UNIQUE_ID:
+            description = f"Unique id longer than {MAX_UNIQUE_ID} characters"
+            return error_frame(UNKNOWN_ID, self.protocol.rpc_error, description)
         if type(message_type) is not int:
             return error_frame(unique_id, self.protocol.rpc_error, "Not an OCPP-J frame")
         if message_type in (SEND, CALLRESULTERROR) and not self.protocol.has_send:
@@ -168,6 +195,33 @@ class Dispatcher(Generic[R]):
             return None
         return self._unsupported_type(unique_id, message_type)
 
+    def _oversize(self, text: str | bytes) -> bool:
+        """Is the frame over the limit? Counts UTF-8 bytes only when characters cannot tell."""
+        size = len(text)
+        if size <= self.max_frame_bytes // 4 or not isinstance(text, str):
+            return size > self.max_frame_bytes
+        return size > self.max_frame_bytes or len(text.encode("utf-8", "surrogatepass")) > (
+            self.max_frame_bytes
+        )
+
+    def _parse(self, cls: type[Model], payload: object, action: str) -> Model:
+        """Validate a payload; with tolerances, log each accepted deviation once."""
+        if not self.tolerate:
+            return cls.from_dict(payload)
+        message, found = tolerating(self.tolerate, lambda: cls.from_dict(payload))
+        for deviation in found:
+            key = (deviation.tolerance, action, deviation.path)
+            if key not in self._warned:
+                self._warned.add(key)
+                logger.warning(
+                    "tolerated %s in %s at %s: %r (logged once per connection)",
+                    deviation.tolerance.value,
+                    action,
+                    deviation.path,
+                    deviation.value[:60],
+                )
+        return message
+
     def _unsupported_type(self, unique_id: str, message_type: int) -> str:
         description = f"Message type {message_type} is not supported"
         return error_frame(unique_id, self.protocol.message_type_error, description)
@@ -184,7 +238,11 @@ class Dispatcher(Generic[R]):
 
     async def _run(self, handler: Callable[..., Any], request: Model, station: str | None) -> Any:
         result = handler(request, station) if self.is_central else handler(request)
-        return await result if inspect.isawaitable(result) else result
+        if not inspect.isawaitable(result):
+            return result
+        if self.handler_timeout is None:
+            return await result
+        return await asyncio.wait_for(result, self.handler_timeout)
 
     async def _on_call(
         self, unique_id: str, action: str, payload: object, station: str | None
@@ -194,23 +252,26 @@ class Dispatcher(Generic[R]):
             return error_frame(unique_id, route, f"Action {action[:60]} is not handled here")
         feature, handler = route
         try:
-            request = feature.request.from_dict(payload)
+            request = self._parse(feature.request, payload, action)
         except ValidationError as exc:
             return error_frame(unique_id, exc.ocpp_error_code, str(exc))
         try:
             response = await self._run(handler, request, station)
+        except asyncio.TimeoutError:
+            logger.error("handler for %s took longer than %ss", action, self.handler_timeout)
+            return error_frame(unique_id, self.protocol.internal_error, "Internal error")
         except Exception:
             logger.exception("handler for %s failed", action)
             return error_frame(unique_id, self.protocol.internal_error, "Internal error")
         assert feature.response is not None
-        try:
+        try:  # every failure of the reply path (validation, encoding) is ours: InternalError
             if not isinstance(response, feature.response):
                 raise TypeError(f"returned {type(response).__name__}")
             response.validate()
-        except (ValidationError, TypeError):
+            return encode([CALLRESULT, unique_id, response.to_dict()])
+        except Exception:
             logger.exception("invalid response from the handler for %s", action)
             return error_frame(unique_id, self.protocol.internal_error, "Internal error")
-        return encode([CALLRESULT, unique_id, response.to_dict()])
 
     async def _on_send(self, action: str, payload: object, station: str | None) -> None:
         route = self._route(action, "SEND")
@@ -219,7 +280,7 @@ class Dispatcher(Generic[R]):
             return
         feature, handler = route
         try:
-            await self._run(handler, feature.request.from_dict(payload), station)
+            await self._run(handler, self._parse(feature.request, payload, action), station)
         except Exception:
             logger.exception("SEND %s failed", action)
 
@@ -229,7 +290,8 @@ class Dispatcher(Generic[R]):
             return None
         assert pending.feature.response is not None
         try:
-            pending.future.set_result(pending.feature.response.from_dict(frame[2]))
+            response = self._parse(pending.feature.response, frame[2], pending.feature.action)
+            pending.future.set_result(response)
         except ValidationError as exc:
             pending.future.set_exception(exc)
             if self.protocol.has_send:
@@ -255,8 +317,22 @@ class Dispatcher(Generic[R]):
             raise ActionNotAllowed(f"{feature.action} is a {feature.kind} message")
         if self.role not in feature.initiated_by:
             raise ActionNotAllowed(f"{self.role} may not start {feature.action}")
-        request.validate()
         return feature
+
+    def _frame(
+        self, message_type: int, unique_id: str, feature: Feature[Any], request: Model
+    ) -> str:
+        """The frame of an outgoing message, validated; MessageNotEncodable when it cannot be
+        encoded (ValidationError when it does not match its schema)."""
+        try:
+            request.validate()
+            return encode([message_type, unique_id, feature.action, request.to_dict()])
+        except ValidationError:
+            raise
+        except Exception as exc:
+            raise MessageNotEncodable(
+                f"{feature.action} cannot be encoded: {type(exc).__name__}: {str(exc)[:120]}"
+            ) from None
 
     async def _transmit(self, frame: str) -> None:
         if self.transport is None:
@@ -267,10 +343,13 @@ class Dispatcher(Generic[R]):
         """Send a CALL and wait for its typed response; raises CallError or CallTimeout."""
         feature = self._outgoing(request, "CALL")
         unique_id = self.new_id()
+        if unique_id in self._pending:
+            raise ValueError(f"unique id {unique_id!r} is already waiting for its answer")
+        frame = self._frame(CALL, unique_id, feature, request)
         future: asyncio.Future[Model] = asyncio.get_running_loop().create_future()
         self._pending[unique_id] = _Pending(feature, future)
         try:
-            await self._transmit(encode([CALL, unique_id, feature.action, request.to_dict()]))
+            await self._transmit(frame)
             return await asyncio.wait_for(future, self.timeout if timeout is None else timeout)
         except asyncio.TimeoutError:
             raise CallTimeout(f"no answer to {feature.action} ({unique_id})") from None
@@ -280,4 +359,4 @@ class Dispatcher(Generic[R]):
     async def send(self, request: Model) -> None:
         """Send a SEND message (OCPP 2.1), which gets no answer."""
         feature = self._outgoing(request, "SEND")
-        await self._transmit(encode([SEND, self.new_id(), feature.action, request.to_dict()]))
+        await self._transmit(self._frame(SEND, self.new_id(), feature, request))

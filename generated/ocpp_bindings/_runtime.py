@@ -16,10 +16,12 @@ table walk above decides and gives the exact error. Property tests hold the two 
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import datetime, timedelta, timezone
@@ -263,6 +265,66 @@ _RFC3339 = re.compile(
 )
 
 
+class Tolerance(str, Enum):
+    """A known deviation of deployed charging stations from the schemas.
+
+    Strict is the default everywhere; a deviation is accepted only where it is named in a
+    ``tolerate`` argument, and each acceptance is reported (see :func:`tolerating`).
+    """
+
+    DATE_TIME_WITHOUT_OFFSET = "date-time-without-offset"
+    """A date-time without an offset (``2026-11-23T02:24:56``), read as UTC."""
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """One accepted deviation: which, where (a field path) and the value as received."""
+
+    tolerance: Tolerance
+    path: str
+    value: str
+
+
+@dataclass
+class _Tolerating:
+    allowed: frozenset[Tolerance]
+    found: list[Deviation]
+
+
+_TOLERATING: ContextVar[_Tolerating | None] = ContextVar("ocpp_tolerating", default=None)
+tolerance_logger = logging.getLogger(f"{__name__.rpartition('.')[0]}.tolerance")
+
+
+def tolerating(tolerate: Iterable[Tolerance], parse: Callable[[], T]) -> tuple[T, list[Deviation]]:
+    """Run ``parse`` accepting the ``tolerate`` deviations; its result and what was accepted.
+
+    Only parsing that failed strictly consults the tolerances: the strict path is unchanged.
+    """
+    state = _Tolerating(frozenset(Tolerance(t) for t in tolerate), [])
+    token = _TOLERATING.set(state)
+    try:
+        return parse(), state.found
+    finally:
+        _TOLERATING.reset(token)
+
+
+_NO_OFFSET = re.compile(
+    r"[0-9]{4}-(0[1-9]|1[0-2])-[0-9]{2}[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?"
+)
+
+
+def _tolerated_date_time(value: str, path: Path) -> datetime | None:
+    """``value`` read as UTC when it only lacks its offset and that is tolerated, else None."""
+    state = _TOLERATING.get()
+    if state is None or Tolerance.DATE_TIME_WITHOUT_OFFSET not in state.allowed:
+        return None
+    if _NO_OFFSET.fullmatch(value) is None:
+        return None
+    parsed = _DATE_TIME.parse(value + "Z", path)
+    state.found.append(Deviation(Tolerance.DATE_TIME_WITHOUT_OFFSET, render_path(path), value))
+    return parsed
+
+
 class DateTime(Parser[datetime]):
     """An RFC 3339 date-time with an offset; parsed to a timezone-aware ``datetime``.
 
@@ -276,6 +338,9 @@ class DateTime(Parser[datetime]):
             raise _wrong_type("date-time string", value, path)
         match = _RFC3339.fullmatch(value)
         if match is None:
+            tolerated = _tolerated_date_time(value, path)
+            if tolerated is not None:
+                return tolerated
             raise fail(f"not an RFC 3339 date-time: {value[:40]!r}", path, ErrorKind.TYPE)
         year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
         if zulu:
@@ -325,11 +390,21 @@ class EnumOf(Parser[E]):
         return value.value if isinstance(value, Enum) else value  # type: ignore[no-any-return]
 
 
+@dataclass(frozen=True)
+class _Leave:
+    """On :class:`AnyJson`'s stack: the items of the container ``key`` (its id) are done."""
+
+    key: int
+
+
 class AnyJson(Parser[JsonValue]):
     """Any JSON value, kept as it is; only JSON types (finite numbers, str keys) pass."""
 
     def parse(self, value: object, path: Path) -> JsonValue:
+        # Depth-first without recursion (any depth); ``inside`` holds the containers on the
+        # current path, so a list or dict that contains itself is an error, not a hang.
         pending: list[tuple[object, Path]] = [(value, path)]
+        inside: set[int] = set()
         while pending:
             item, where = pending.pop()
             if item is None or isinstance(item, (bool, int, str)):
@@ -337,9 +412,16 @@ class AnyJson(Parser[JsonValue]):
             if isinstance(item, float):
                 if not math.isfinite(item):
                     raise fail("not a finite number", where, ErrorKind.TYPE)
-            elif isinstance(item, list):
-                pending.extend((element, (where, i)) for i, element in enumerate(item))
-            elif isinstance(item, dict):
+            elif isinstance(item, _Leave):
+                inside.discard(item.key)
+            elif isinstance(item, (list, dict)):
+                if id(item) in inside:
+                    raise fail("the value contains itself", where, ErrorKind.TYPE)
+                inside.add(id(item))
+                pending.append((_Leave(id(item)), where))
+                if isinstance(item, list):
+                    pending.extend((element, (where, i)) for i, element in enumerate(item))
+                    continue
                 for key, element in item.items():
                     if not isinstance(key, str):
                         raise fail("object keys must be strings", where, ErrorKind.TYPE)
@@ -815,21 +897,37 @@ class Model:
     _table: ClassVar[FieldTable]
 
     @classmethod
-    def from_dict(cls: type[M], data: object) -> M:
-        """Validate a decoded JSON payload and build the whole object tree."""
+    def from_dict(cls: type[M], data: object, *, tolerate: Iterable[Tolerance] = ()) -> M:
+        """Validate a decoded JSON payload and build the whole object tree.
+
+        ``tolerate``: deviations to accept (strict by default); each accepted one is logged
+        as a warning on the ``<package>.tolerance`` logger.
+        """
         table = cls._table
         try:
             return (table._fast_parse or table.compiled_parse())(data)  # type: ignore[return-value]
         except Exception:  # the exact parser below decides and explains
             pass
         try:
-            return table.parse(data, None)  # type: ignore[return-value]
+            if not tolerate:
+                return table.parse(data, None)  # type: ignore[return-value]
+            result, found = tolerating(tolerate, lambda: table.parse(data, None))
         except ValidationError as exc:
             raise _with_dialect(exc, table.dialect) from None
+        for deviation in found:
+            tolerance_logger.warning(
+                "%s: tolerated %s at %s: %r",
+                cls.__name__,
+                deviation.tolerance.value,
+                deviation.path,
+                deviation.value,
+            )
+        return result  # type: ignore[return-value]
 
     @classmethod
-    def from_json(cls: type[M], text: str | bytes) -> M:
-        """Parse and validate JSON text (``str`` or UTF-8 ``bytes``)."""
+    def from_json(cls: type[M], text: str | bytes, *, tolerate: Iterable[Tolerance] = ()) -> M:
+        """Parse and validate JSON text (``str`` or UTF-8 ``bytes``); ``tolerate`` as in
+        :meth:`from_dict`."""
         table = cls._table
         if text.__class__ is str:  # the common case, in one step
             try:
@@ -841,7 +939,7 @@ class Model:
             data = load_json(text)
         except ValidationError as exc:
             raise _with_dialect(exc, table.dialect) from None
-        return cls.from_dict(data)
+        return cls.from_dict(data, tolerate=tolerate)
 
     def to_dict(self) -> dict[str, JsonValue]:
         """The JSON payload: camelCase names, unset optional fields left out."""

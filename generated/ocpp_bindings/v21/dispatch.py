@@ -17,14 +17,17 @@ from .._dispatch import (
     CALLERROR,
     CALLRESULT,
     CALLRESULTERROR,
+    MAX_FRAME_BYTES,
     SEND,
     ActionNotAllowed,
     CallError,
     CallTimeout,
+    MessageNotEncodable,
     ProtocolSpec,
     Transport,
 )
 from .._dispatch import Dispatcher as _Dispatcher
+from .._runtime import Tolerance
 from .errors import ErrorCode
 from .registry import FEATURES, Role
 
@@ -39,7 +42,9 @@ __all__ = [
     "CallError",
     "CallTimeout",
     "Dispatcher",
+    "MessageNotEncodable",
     "Role",
+    "Tolerance",
 ]
 
 PROTOCOL: ProtocolSpec[Role] = ProtocolSpec(
@@ -51,6 +56,7 @@ PROTOCOL: ProtocolSpec[Role] = ProtocolSpec(
     not_implemented=ErrorCode.NotImplemented.value,
     not_supported=ErrorCode.NotSupported.value,
     rpc_error=ErrorCode.RpcFrameworkError.value,
+    format_error=ErrorCode.FormatViolation.value,
     message_type_error=ErrorCode.MessageTypeNotSupported.value,
 )
 """What the dispatcher needs to know of OCPP 2.1."""
@@ -67,7 +73,18 @@ class Dispatcher(_Dispatcher[Role]):
         transport: Transport | None = None,
         timeout: float = 30.0,
         new_id: Callable[[], str] | None = None,
+        max_frame_bytes: int = MAX_FRAME_BYTES,
+        handler_timeout: float | None = None,
+        tolerate: Iterable[Tolerance] = (),
     ) -> None:
         super().__init__(
-            PROTOCOL, role, handlers, transport=transport, timeout=timeout, new_id=new_id
+            PROTOCOL,
+            role,
+            handlers,
+            transport=transport,
+            timeout=timeout,
+            new_id=new_id,
+            max_frame_bytes=max_frame_bytes,
+            handler_timeout=handler_timeout,
+            tolerate=tolerate,
         )
