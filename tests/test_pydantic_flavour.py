@@ -304,8 +304,10 @@ def test_tolerance_mode_works_the_same(caplog: pytest.LogCaptureFixture) -> None
     with caplog.at_level("WARNING"):
         response = messages.HeartbeatResponse.from_json(text, tolerate={tolerance})
         from_dict = messages.HeartbeatResponse.from_dict(json.loads(text), tolerate={tolerance})
-    assert response.current_time.isoformat() == "2026-11-23T02:24:56+00:00" == (
-        from_dict.current_time.isoformat()
+    assert (
+        response.current_time.isoformat()
+        == "2026-11-23T02:24:56+00:00"
+        == (from_dict.current_time.isoformat())
     )
     # pydantic tells a validator its field's Python name only, not the JSON path
     assert caplog.text.count("tolerated date-time-without-offset at current_time") == 2
