@@ -88,8 +88,7 @@ def pydantic_flavour_class(module: str, name: str) -> Any:
 
     out = BUILD / "flavours"
     settings = Settings(ROOT / "schemas", out, (), Layout("ocpp_pydantic"), style="pydantic")
-    if pipeline.check(settings):
-        pipeline.generate(settings)
+    pipeline.generate_if_stale(settings)
     if str(out) not in sys.path:
         sys.path.insert(0, str(out))
     return getattr(importlib.import_module(f"ocpp_pydantic.{module}"), name)

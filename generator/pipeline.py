@@ -127,6 +127,15 @@ def generate(settings: Settings) -> Written:
     return Written(files, write_package(settings.out, files, settings.layout.roots))
 
 
+def generate_if_stale(settings: Settings) -> bool:
+    """Generate only when :func:`check` finds drift (cheap when the manifest answers);
+    True when it generated."""
+    if not check(settings):
+        return False
+    generate(settings)
+    return True
+
+
 def check(settings: Settings) -> Drift:
     """How ``settings.out`` differs from what generate would write; never writes.
 

@@ -28,8 +28,7 @@ def pydantic_bindings() -> str:
     FLAVOURS.mkdir(parents=True, exist_ok=True)
     with (FLAVOURS / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if pipeline.check(PYDANTIC):
-            pipeline.generate(PYDANTIC)
+        pipeline.generate_if_stale(PYDANTIC)
     if str(FLAVOURS) not in sys.path:
         sys.path.insert(0, str(FLAVOURS))
     return PYDANTIC_PACKAGE

@@ -125,21 +125,38 @@ def _ocpp_call(version: str, action: str, payload: dict[str, Any]) -> Any:
     return _ocpp_message(getattr(THEIRS[version].call, action), payload)
 
 
-def _ocpp_station_class(version: str, actions: list[str]) -> type[OcppChargePoint]:
-    """An ``ocpp`` charge point answering ``actions`` (``@on`` handlers) with our examples."""
-    examples = EXAMPLES[version]
+def _ocpp_class(
+    version: str,
+    actions: list[str],
+    name: str,
+    payload: Callable[[str], dict[str, Any]],
+    record: Callable[[Any, str, dict[str, Any]], None],
+) -> type[OcppChargePoint]:
+    """An ``ocpp`` charge point class answering ``actions`` (``@on`` handlers) with
+    ``payload(action)``; ``record(self, action, request)`` notes each request."""
     result = THEIRS[version].call_result
 
     def handler(action: str) -> Callable[..., Any]:
         async def answer(self: Any, **request: Any) -> Any:
-            self.received.append((action, request))
-            return _ocpp_message(getattr(result, action), examples.response(action, full=True))
+            record(self, action, request)
+            return _ocpp_message(getattr(result, action), payload(action))
 
         answer.__name__ = f"on_{camel_to_snake_case(action)}"  # ocpp routes by method name
         return on(action)(answer)
 
     methods = {f"on_{camel_to_snake_case(a)}": handler(a) for a in actions}
-    return type(f"OcppStation{version.replace('.', '')}", (THEIRS[version].ChargePoint,), methods)
+    return type(f"{name}{version.replace('.', '')}", (THEIRS[version].ChargePoint,), methods)
+
+
+def _ocpp_station_class(version: str, actions: list[str]) -> type[OcppChargePoint]:
+    """An ``ocpp`` charge point answering ``actions`` with our full examples."""
+    return _ocpp_class(
+        version,
+        actions,
+        "OcppStation",
+        lambda action: EXAMPLES[version].response(action, full=True),
+        lambda self, action, request: self.received.append((action, request)),
+    )
 
 
 class _Server:
@@ -220,24 +237,23 @@ def test_our_csms_serves_the_ocpp_package_charge_point_both_ways(version: str) -
 
 def _ocpp_central_class(version: str, actions: list[str]) -> type[OcppChargePoint]:
     """An ``ocpp`` central system's view of one station, answering ``actions``."""
-    result = THEIRS[version].call_result
 
-    def handler(action: str) -> Callable[..., Any]:
-        async def answer(self: Any, **request: Any) -> Any:
-            self.received.append(action)
-            payload = EXAMPLES[version].response(action, full=False)
-            if action == "BootNotification":
-                payload = {**payload, "status": "Accepted", "interval": 300}
-            if action in ("Authorize", "StartTransaction", "TransactionEvent"):
-                key = "idTagInfo" if version == "1.6" else "idTokenInfo"
-                payload = {**payload, key: {"status": "Accepted"}}
-            return _ocpp_message(getattr(result, action), payload)
+    def payload(action: str) -> dict[str, Any]:
+        answer = EXAMPLES[version].response(action, full=False)
+        if action == "BootNotification":
+            answer = {**answer, "status": "Accepted", "interval": 300}
+        if action in ("Authorize", "StartTransaction", "TransactionEvent"):
+            key = "idTagInfo" if version == "1.6" else "idTokenInfo"
+            answer = {**answer, key: {"status": "Accepted"}}
+        return answer
 
-        answer.__name__ = f"on_{camel_to_snake_case(action)}"  # ocpp routes by method name
-        return on(action)(answer)
-
-    methods = {f"on_{camel_to_snake_case(a)}": handler(a) for a in actions}
-    return type(f"OcppCentral{version.replace('.', '')}", (THEIRS[version].ChargePoint,), methods)
+    return _ocpp_class(
+        version,
+        actions,
+        "OcppCentral",
+        payload,
+        lambda self, action, request: self.received.append(action),
+    )
 
 
 SIMULATOR_SENDS = {
