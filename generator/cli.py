@@ -68,6 +68,16 @@ TemplatesOption = Annotated[
     ),
 ]
 
+ExtensionOption = Annotated[
+    Optional[list[Path]],  # noqa: UP045
+    typer.Option(
+        "--extension",
+        help="Vendor extension folder with an ocppgen-extension.toml (repeatable): generates "
+        "one package per extension beside the bindings. Default: [tool.ocppgen] extensions.",
+        file_okay=False,
+    ),
+]
+
 
 def _settings(
     schemas: Path | None,
@@ -75,10 +85,17 @@ def _settings(
     versions: list[str] | None,
     package: str | None = None,
     templates: Path | None = None,
+    extensions: list[Path] | None = None,
 ) -> Settings:
     try:
         return resolve_settings(
-            schemas, out, versions, Path.cwd(), package=package, templates=templates
+            schemas,
+            out,
+            versions,
+            Path.cwd(),
+            package=package,
+            templates=templates,
+            extensions=extensions,
         )
     except GeneratorError as exc:
         _fail(exc)
@@ -96,13 +113,14 @@ def generate(
     version: VersionOption = None,
     package: PackageOption = None,
     templates: TemplatesOption = None,
+    extension: ExtensionOption = None,
 ) -> None:
     """Regenerate the bindings package and its tests: only changed files are rewritten.
 
     On any error (bad schema, broken template override, invalid package name) nothing is
     written and the error is one line naming the file and place; exit 2.
     """
-    settings = _settings(schemas, out, version, package, templates)
+    settings = _settings(schemas, out, version, package, templates, extension)
     try:
         written = pipeline.generate(settings)
     except GeneratorError as exc:
@@ -120,13 +138,14 @@ def check(
     version: VersionOption = None,
     package: PackageOption = None,
     templates: TemplatesOption = None,
+    extension: ExtensionOption = None,
 ) -> None:
     """Exit 1 when the package on disk differs from what generate would write; never writes.
 
     Lists stale (hand-edited included), missing and extra files; an edited template override
     makes the package stale too. Exit 2 on bad input.
     """
-    settings = _settings(schemas, out, version, package, templates)
+    settings = _settings(schemas, out, version, package, templates, extension)
     try:
         found = pipeline.check(settings)
     except GeneratorError as exc:

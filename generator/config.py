@@ -13,7 +13,9 @@ from generator.resources import bundled_schemas_dir
 PATH_KEYS = ("schemas", "out", "templates")
 """``[tool.ocppgen]`` keys holding a folder, relative to the pyproject.toml's folder."""
 TEXT_KEYS = ("package",)
-KNOWN_KEYS = frozenset(PATH_KEYS + TEXT_KEYS)
+LIST_KEYS = ("extensions",)
+"""``[tool.ocppgen]`` keys holding a list of folders."""
+KNOWN_KEYS = frozenset(PATH_KEYS + TEXT_KEYS + LIST_KEYS)
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class Settings:
     layout: Layout = field(default_factory=Layout)
     templates: Path | None = None
     """A folder of template overrides (same relative path as the bundled template)."""
+    extensions: tuple[Path, ...] = ()
+    """Vendor extension folders (each with an ``ocppgen-extension.toml``)."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class ProjectDefaults:
     out: Path | None = None
     templates: Path | None = None
     package: str | None = None
+    extensions: tuple[Path, ...] | None = None
     source: str = "[tool.ocppgen]"
 
 
@@ -68,7 +73,16 @@ def project_defaults(start: Path) -> ProjectDefaults:
         if key in section and not isinstance(section[key], str):
             raise GeneratorError(f"[tool.ocppgen] {key} must be a string", str(pyproject))
     folders = {key: pyproject.parent / section[key] for key in PATH_KEYS if key in section}
-    return ProjectDefaults(**folders, package=section.get("package"), source=str(pyproject))
+    extensions = section.get("extensions")
+    if extensions is not None:
+        if not isinstance(extensions, list) or not all(isinstance(e, str) for e in extensions):
+            raise GeneratorError(
+                "[tool.ocppgen] extensions must be a list of folders", str(pyproject)
+            )
+        extensions = tuple(pyproject.parent / e for e in extensions)
+    return ProjectDefaults(
+        **folders, package=section.get("package"), extensions=extensions, source=str(pyproject)
+    )
 
 
 def resolve_settings(
@@ -79,6 +93,7 @@ def resolve_settings(
     *,
     package: str | None = None,
     templates: Path | None = None,
+    extensions: list[Path] | None = None,
 ) -> Settings:
     """Combine CLI options, project defaults and built-in defaults."""
     defaults = project_defaults(cwd)
@@ -93,5 +108,9 @@ def resolve_settings(
         raise GeneratorError("schemas folder not found", str(schemas))
     if templates is not None and not templates.is_dir():
         raise GeneratorError("templates folder not found", str(templates))
+    chosen = tuple(extensions) if extensions else defaults.extensions or ()
+    for folder in chosen:
+        if not folder.is_dir():
+            raise GeneratorError("extension folder not found", str(folder))
     layout = Layout(package or DEFAULT_PACKAGE)
-    return Settings(schemas, out, tuple(versions or ()), layout, templates)
+    return Settings(schemas, out, tuple(versions or ()), layout, templates, chosen)

@@ -8,9 +8,10 @@ import json
 from typing import Any
 
 import pytest
-from examples import minimal
 from ocpp_bindings import Model, ValidationError
 from support import message_cases
+
+from examples import minimal
 
 VERSIONS = {"1.6": "v16", "2.0.1": "v201", "2.1": "v21"}
 SCHEMAS = {(c.version, c.class_name): c.schema for c in message_cases()}

@@ -7,9 +7,10 @@ import json
 from typing import Any
 
 import pytest
-from examples import maximal, minimal
 from ocpp_bindings import Model, ValidationError
 from support import MessageCase, is_valid, message_cases, same_json
+
+from examples import maximal, minimal
 
 CASES = message_cases()
 

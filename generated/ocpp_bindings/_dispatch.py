@@ -15,11 +15,12 @@ import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from ._registry import Feature
 from ._runtime import JsonValue, Model, ValidationError, load_json
+from ._vendor import DATA_TRANSFER, VendorDataError, VendorRouter, extension_of, with_extensions
 
 CALL = 2
 CALLRESULT = 3
@@ -93,6 +94,8 @@ class Dispatcher(Generic[R]):
 
     ``handlers`` are objects with ``on_<action>`` methods (sync or async) for actions this
     role receives; the central system's methods also get the charging station's identity.
+    ``extensions`` are generated extension version modules (``acme_ocpp.v201``): their custom
+    actions are routed like standard ones, their DataTransfer messages to ``on_<message>``.
     """
 
     def __init__(
@@ -104,7 +107,11 @@ class Dispatcher(Generic[R]):
         transport: Transport | None = None,
         timeout: float = 30.0,
         new_id: Callable[[], str] | None = None,
+        extensions: Iterable[object] = (),
     ) -> None:
+        self._vendor = _vendor_router(protocol, extensions)
+        if self._vendor is not None:
+            protocol = replace(protocol, features=self._vendor.features)
         self.protocol = protocol
         self.role = role
         self.transport = transport
@@ -123,7 +130,7 @@ class Dispatcher(Generic[R]):
 
     def add_handler(self, handler: object) -> None:
         """Register every ``on_<action>`` method of ``handler`` for actions this role receives."""
-        found = 0
+        found = self._vendor.add_handler(handler) if self._vendor is not None else 0
         for feature in self.protocol.features.values():
             method = getattr(handler, feature.handler, None)
             if method is None or not feature.received_by(self.role):
@@ -178,6 +185,8 @@ class Dispatcher(Generic[R]):
         if feature is None:
             return self.protocol.not_implemented
         handler = self._handlers.get(action)
+        if self._vendor is not None and action == DATA_TRANSFER:
+            handler = self._vendor.route(handler)
         if feature.kind != kind or not feature.received_by(self.role) or handler is None:
             return self.protocol.not_supported
         return feature, handler
@@ -199,6 +208,8 @@ class Dispatcher(Generic[R]):
             return error_frame(unique_id, exc.ocpp_error_code, str(exc))
         try:
             response = await self._run(handler, request, station)
+        except VendorDataError as exc:
+            return error_frame(unique_id, exc.ocpp_error_code, str(exc))
         except Exception:
             logger.exception("handler for %s failed", action)
             return error_frame(unique_id, self.protocol.internal_error, "Internal error")
@@ -281,3 +292,11 @@ class Dispatcher(Generic[R]):
         """Send a SEND message (OCPP 2.1), which gets no answer."""
         feature = self._outgoing(request, "SEND")
         await self._transmit(encode([SEND, self.new_id(), feature.action, request.to_dict()]))
+
+
+def _vendor_router(protocol: ProtocolSpec[Any], modules: Iterable[object]) -> VendorRouter | None:
+    """The router of the given extension modules (None without extensions)."""
+    extensions = [extension_of(module, protocol.version) for module in modules]
+    if not extensions:
+        return None
+    return VendorRouter(extensions, with_extensions(protocol.features, extensions))

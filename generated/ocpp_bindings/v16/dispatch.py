@@ -53,7 +53,10 @@ PROTOCOL: ProtocolSpec[Role] = ProtocolSpec(
 
 
 class Dispatcher(_Dispatcher[Role]):
-    """An OCPP 1.6 OCPP-J dispatcher for one side (``role``) of one connection."""
+    """An OCPP 1.6 OCPP-J dispatcher for one side (``role``) of one connection.
+
+    ``extensions``: generated vendor extension modules for OCPP 1.6 (``acme_ocpp.v16``).
+    """
 
     def __init__(
         self,
@@ -63,7 +66,14 @@ class Dispatcher(_Dispatcher[Role]):
         transport: Transport | None = None,
         timeout: float = 30.0,
         new_id: Callable[[], str] | None = None,
+        extensions: Iterable[object] = (),
     ) -> None:
         super().__init__(
-            PROTOCOL, role, handlers, transport=transport, timeout=timeout, new_id=new_id
+            PROTOCOL,
+            role,
+            handlers,
+            transport=transport,
+            timeout=timeout,
+            new_id=new_id,
+            extensions=extensions,
         )
