@@ -35,6 +35,13 @@ def build_extension(extension: Extension, standard: ir.Spec) -> ir.ExtensionSpec
         for side, relative in (("Request", action.request), ("Response", action.response)):
             if relative is not None:
                 roots.append((extension.schemas[relative], action.name + side))
+    for entry in actions:
+        if entry.name in {a.name for a in standard.actions}:
+            raise GeneratorError(
+                f"custom action {entry.name} collides with the {standard.title} action of that name",
+                extension.source,
+                entry.where + "/name",
+            )
     metadata = Metadata(extension.source, extension.type_names, (), {}, {})
     loaded = LoadedVersion(VERSIONS[version], tuple(f for f, _ in roots), metadata, "")
     payloads = build_payloads(loaded, tuple(roots))
@@ -111,12 +118,6 @@ def _action(
     standard: ir.Spec,
     handlers: dict[str, str],
 ) -> ir.Action:
-    if entry.name in {a.name for a in standard.actions}:
-        raise GeneratorError(
-            f"custom action {entry.name} collides with the {standard.title} action of that name",
-            extension.source,
-            entry.where + "/name",
-        )
     handler = _claim_handler(
         extension, handlers, entry.name, f"the custom action {entry.name}", entry.where
     )

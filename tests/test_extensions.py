@@ -278,3 +278,161 @@ def test_custom_data_survives_json_with_a_second_vendors_properties(acme: Module
     with pytest.raises(ValueError, match=r"org\.other"):
         acme.write_meter_value_custom_data(foreign, fields)
     assert isinstance(foreign.custom_data, CustomDataType)
+
+
+# -- init, diff, and bad input ------------------------------------------------------------------
+
+
+def test_init_then_generate_gives_an_importable_package_keyed_by_vendor_and_message(
+    tmp_path: Path,
+) -> None:
+    made = run("extension", "init", "zap", "--dir", "zap", "--version", "2.0.1", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert (tmp_path / "zap" / "README.md").is_file()
+    again = run("extension", "init", "zap", "--dir", "zap", cwd=tmp_path)
+    assert again.returncode == 1 and "exists" in again.stderr
+    assert run("extension", "init", "zap", "--dir", "zap", "--force", cwd=tmp_path).returncode == 0
+    result = run(
+        "generate",
+        "--schemas",
+        str(SCHEMAS),
+        "--version",
+        "2.0.1",
+        "--extension",
+        "zap",
+        "--out",
+        "out",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    code = (
+        "import zap_ocpp.v201 as z\n"
+        "print(sorted(z.DATA_TRANSFER), sorted(z.FEATURES), sorted(z.CUSTOM_DATA))"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path / "out",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert shown.stdout.strip() == (
+        "[('com.zap', 'GetStatus')] ['ZapSelfTest'] ['MeterValueType']"
+    ), shown.stderr
+
+
+def test_diff_compares_two_versions_of_an_extension(tmp_path: Path) -> None:
+    new = tmp_path / "acme"
+    subprocess.run(["cp", "-r", str(ACME), str(new)], check=True)
+    schema = new / "schemas" / "SetDisplayBrightnessRequest.json"
+    schema.write_text(schema.read_text().replace('"maximum": 100', '"maximum": 90'))
+    result = run("diff", str(ACME), str(new), "--fail-on", "breaking", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "SetDisplayBrightnessRequest" in result.stdout
+    assert "percent constraint changed: maximum: 100 -> 90 (breaking)" in result.stdout
+
+
+SMALL = ["HeartbeatRequest", "HeartbeatResponse", "DataTransferRequest", "DataTransferResponse"]
+DT_SCHEMA = {
+    "$schema": "http://json-schema.org/draft-06/schema#",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {"level": {"type": "integer"}},
+}
+GOOD_MANIFEST = """package = "zap_ocpp"
+vendor_id = "com.zap"
+versions = ["2.0.1"]
+
+[[data_transfer]]
+message_id = "Ping"
+request = "ping.json"
+"""
+
+
+def _extension(folder: Path, manifest: str = GOOD_MANIFEST, schema: object = DT_SCHEMA) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "ocppgen-extension.toml").write_text(manifest)
+    (folder / "ping.json").write_text(json.dumps(schema))
+    return folder
+
+
+def _small_schemas(root: Path) -> Path:
+    from test_cli import SMALL_METADATA
+
+    (root / "2.0.1").mkdir(parents=True)
+    for name in SMALL:
+        (root / "2.0.1" / f"{name}.json").write_bytes(
+            (SCHEMAS / "2.0.1" / f"{name}.json").read_bytes()
+        )
+    (root / "2.0.1" / "ocppgen.toml").write_text(SMALL_METADATA)
+    return root
+
+
+BAD = {
+    "missing manifest": ("", None, "ocppgen-extension.toml: no ocppgen-extension.toml"),
+    "malformed manifest": ("package = [", None, "ocppgen-extension.toml: malformed manifest"),
+    "unknown version": (
+        GOOD_MANIFEST.replace('["2.0.1"]', '["2.0.1", "3.0"]'),
+        None,
+        "ocppgen-extension.toml#/versions/1: unknown OCPP version '3.0'",
+    ),
+    "schema fails its meta-schema": (
+        GOOD_MANIFEST,
+        {**DT_SCHEMA, "properties": {"level": {"type": "integer", "minimum": "0"}}},
+        "ping.json#/properties/level/minimum: invalid schema",
+    ),
+    "duplicate vendorId and messageId": (
+        GOOD_MANIFEST
+        + '\n[[data_transfer]]\nmessage_id = "Ping"\nname = "Pong"\nrequest = "ping.json"\n',
+        None,
+        "ocppgen-extension.toml#/data_transfer/1: duplicate DataTransfer",
+    ),
+    "custom action colliding with a standard one": (
+        GOOD_MANIFEST
+        + '\n[[action]]\nname = "Heartbeat"\ninitiator = "CSMS"\nrequest = "ping.json"\nresponse = "ping.json"\n',
+        None,
+        "ocppgen-extension.toml#/action/0/name: custom action Heartbeat collides",
+    ),
+    "class name colliding with a standard one": (
+        GOOD_MANIFEST.replace('message_id = "Ping"', 'message_id = "Ping"\nname = "Heartbeat"'),
+        None,
+        "ping.json#: class name 'HeartbeatRequest' collides with the OCPP 2.0.1 class",
+    ),
+    "package name not an identifier": (
+        GOOD_MANIFEST.replace("zap_ocpp", "zap-ocpp"),
+        None,
+        "ocppgen-extension.toml#/package: package name 'zap-ocpp'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_extension_input_is_one_line_exit_2_nothing_written(case: str, tmp_path: Path) -> None:
+    manifest, schema, expected = BAD[case]
+    folder = _extension(tmp_path / "ext", manifest, schema or DT_SCHEMA)
+    if not manifest:
+        (folder / "ocppgen-extension.toml").unlink()
+    _expect_failure(tmp_path, [folder], expected)
+
+
+def test_extensions_colliding_with_each_other_are_refused(tmp_path: Path) -> None:
+    first = _extension(tmp_path / "one")
+    second = _extension(tmp_path / "two", GOOD_MANIFEST.replace("zap_ocpp", "zip_ocpp"))
+    _expect_failure(tmp_path, [first, second], "is also generated by the extension zap_ocpp")
+
+
+def _expect_failure(tmp_path: Path, folders: list[Path], expected: str) -> None:
+    from test_cli import _snapshot
+
+    schemas = _small_schemas(tmp_path / "schemas")
+    out = tmp_path / "out"
+    (out / "ocpp_bindings").mkdir(parents=True)
+    (out / "ocpp_bindings" / "keep.py").write_text("previous generation\n")
+    before = _snapshot(out)
+    args = [arg for folder in folders for arg in ("--extension", str(folder))]
+    result = run("generate", "--schemas", str(schemas), "--out", str(out), *args, cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ocppgen: error: "), result.stderr
+    assert expected in lines[0], lines[0]
+    assert _snapshot(out) == before
