@@ -38,7 +38,8 @@ def build_extension(extension: Extension, standard: ir.Spec) -> ir.ExtensionSpec
     for entry in actions:
         if entry.name in {a.name for a in standard.actions}:
             raise GeneratorError(
-                f"custom action {entry.name} collides with the {standard.title} action of that name",
+                f"custom action {entry.name} collides with the {standard.title} action "
+                "of that name",
                 extension.source,
                 entry.where + "/name",
             )

@@ -389,7 +389,8 @@ BAD = {
     ),
     "custom action colliding with a standard one": (
         GOOD_MANIFEST
-        + '\n[[action]]\nname = "Heartbeat"\ninitiator = "CSMS"\nrequest = "ping.json"\nresponse = "ping.json"\n',
+        + '\n[[action]]\nname = "Heartbeat"\ninitiator = "CSMS"\n'
+        + 'request = "ping.json"\nresponse = "ping.json"\n',
         None,
         "ocppgen-extension.toml#/action/0/name: custom action Heartbeat collides",
     ),
@@ -436,3 +437,56 @@ def _expect_failure(tmp_path: Path, folders: list[Path], expected: str) -> None:
     assert len(lines) == 1 and lines[0].startswith("ocppgen: error: "), result.stderr
     assert expected in lines[0], lines[0]
     assert _snapshot(out) == before
+
+
+# -- property-based agreement with jsonschema for the vendor payload classes ---------------------
+
+VENDOR_PAYLOADS = {
+    "DiagnosticsSnapshotRequest": "DiagnosticsSnapshotRequest.json",
+    "DiagnosticsSnapshotResponse": "DiagnosticsSnapshotResponse.json",
+    "SetDisplayBrightnessRequest": "SetDisplayBrightnessRequest.json",
+    "MeterValueCustomData": "MeterValueCustomData.json",
+    "AcmeSelfTestRequest": "AcmeSelfTestRequest.json",
+    "AcmeSelfTestResponse": "AcmeSelfTestResponse.json",
+}
+
+
+@pytest.mark.xdist_group("acme")
+@pytest.mark.parametrize("name", sorted(VENDOR_PAYLOADS))
+def test_vendor_payloads_agree_with_jsonschema(acme: ModuleType, name: str) -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+    from hypothesis_jsonschema import from_schema
+    from ocpp_bindings import ValidationError
+    from support import is_valid, load_schema, same_json
+    from test_properties import (
+        PROPERTY_SETTINGS,
+        _get,
+        _inlined,
+        _locations,
+        _mutated_value,
+        _replace,
+    )
+
+    cls = getattr(acme, name)
+    path = ACME / "schemas" / VENDOR_PAYLOADS[name]
+
+    def accepts(payload: Any) -> bool:
+        try:
+            cls.from_dict(payload)
+        except ValidationError:
+            return False
+        return True
+
+    @PROPERTY_SETTINGS
+    @given(from_schema(_inlined(load_schema(path))), st.data())
+    def check(payload: Any, data: st.DataObject) -> None:
+        expected = is_valid(path, payload)
+        assert accepts(payload) == expected, payload
+        if expected:
+            same_json(cls.from_dict(payload).to_dict(), payload)
+        where = data.draw(st.sampled_from(_locations(payload)), label="path")
+        mutated = _replace(payload, where, data.draw(_mutated_value(_get(payload, where))))
+        assert accepts(mutated) == is_valid(path, mutated), f"disagree on {mutated!r}"
+
+    check()
