@@ -40,6 +40,7 @@ def starter_files(name: str, versions: tuple[str, ...]) -> dict[str, str]:
         f"# The {title} vendor extension: edit, then `ocppgen generate --extension <this folder>`.",
         f'package = "{package}"',
         f'vendor_id = "com.{name}"',
+        f'name = "{title}"  # prefix of the handler protocols',
         f"versions = {json.dumps(list(versions))}",
         "",
         "# A DataTransfer message (vendorId, messageId) with typed request and response data.",

@@ -316,6 +316,11 @@ def test_init_then_generate_gives_an_importable_package_keyed_by_vendor_and_mess
         text=True,
         check=False,
     )
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.ocppgen]\nschemas = "{SCHEMAS}"\nextensions = ["zap"]\nout = "out"\n'
+    )
+    assert run("check", "--version", "2.0.1", cwd=tmp_path).returncode == 0
+    assert run("check", "--version", "2.0.1", "--extension", "zap", cwd=tmp_path).returncode == 0
     assert shown.stdout.strip() == (
         "[('com.zap', 'GetStatus')] ['ZapSelfTest'] ['MeterValueType']"
     ), shown.stderr
