@@ -83,10 +83,7 @@ def build_spec(loaded: LoadedVersion) -> ir.Spec:
         raise GeneratorError(
             f"[type_names] entry {unused[0]!r} matches no inline type", loaded.metadata.source
         )
-    message_names = {m.type.name: m for m in messages.values()}
-    for name in sorted(set(message_names) & (set(named.objects) | set(named.enums))):
-        clash = named.objects.get(name) or named.enums[name]
-        raise _collision(name, clash.source, message_names[name].schema_file)
+    _check_roots(named, {m.type.name: m.schema_file for m in messages.values()})
     actions = _pair_actions(loaded, messages)
     spec = ir.Spec(
         version=loaded.info.folder,
@@ -104,6 +101,41 @@ def build_spec(loaded: LoadedVersion) -> ir.Spec:
         actions=actions,
     )
     return render_spec_docs(spec)
+
+
+def _check_roots(named: _NamedTypes, roots: dict[str, str]) -> None:
+    """Root classes (name -> schema file) must not share a name with a named type."""
+    for name in sorted(set(roots) & (set(named.objects) | set(named.enums))):
+        clash = named.objects.get(name) or named.enums[name]
+        raise _collision(name, clash.source, roots[name])
+
+
+@dataclass(frozen=True)
+class Payloads:
+    """Root object types built under given names, and the named types they use."""
+
+    roots: tuple[ir.ObjectDef, ...]
+    enums: tuple[ir.EnumDef, ...]
+    datatypes: tuple[ir.ObjectDef, ...]
+
+
+def build_payloads(loaded: LoadedVersion, roots: tuple[tuple[SchemaFile, str], ...]) -> Payloads:
+    """Build each schema file's root object as a class called as given (vendor payloads).
+
+    Same rules as :func:`build_spec`: definitions are named types shared by shape, inline
+    types are named by ``loaded.metadata.type_names``, anything unsupported is an error.
+    """
+    named = _NamedTypes()
+    built = []
+    for schema_file, name in roots:
+        builder = _FileBuilder(loaded, schema_file, named, set())
+        built.append(builder.build_root(name))
+    _check_roots(named, {obj.name: obj.source.partition("#")[0] for obj in built})
+    return Payloads(
+        tuple(built),
+        tuple(named.enums[name] for name in sorted(named.enums)),
+        tuple(named.objects[name] for name in sorted(named.objects)),
+    )
 
 
 def _pair_actions(
@@ -190,16 +222,20 @@ class _FileBuilder:
 
     def build_message(self) -> ir.Message:
         action, kind = self._classify()
-        document = self.file.document
-        for name in document.get("definitions", {}):
-            self._definition(name)
-        if document.get("type") != "object":
-            raise self.error("a message schema must have type object", ())
         suffix = "Request" if kind == "request" else "Response"
-        message_type = self._object(document, (), "", action + suffix)
+        message_type = self.build_root(action + suffix)
         summary = f"The {action} {kind} payload."
         doc = f"{summary}\n\n{message_type.doc}" if message_type.doc else summary
         return ir.Message(action, kind, replace(message_type, doc=doc), self.file.shown)
+
+    def build_root(self, name: str) -> ir.ObjectDef:
+        """The file's definitions, and its root object as the class ``name``."""
+        document = self.file.document
+        for definition in document.get("definitions", {}):
+            self._definition(definition)
+        if document.get("type") != "object":
+            raise self.error("a message schema must have type object", ())
+        return self._object(document, (), "", name)
 
     def _classify(self) -> tuple[str, ir.MessageKind]:
         stem = self.file.stem

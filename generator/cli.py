@@ -14,6 +14,7 @@ from generator.errors import GeneratorError
 
 if TYPE_CHECKING:
     from generator import ir
+    from generator.schemadiff import SchemaSet
 
 app = typer.Typer(
     help="Generate typed, validated Python bindings from the OCA's OCPP JSON schemas.",
@@ -68,6 +69,16 @@ TemplatesOption = Annotated[
     ),
 ]
 
+ExtensionOption = Annotated[
+    Optional[list[Path]],  # noqa: UP045
+    typer.Option(
+        "--extension",
+        help="Vendor extension folder with an ocppgen-extension.toml (repeatable): generates "
+        "one package per extension beside the bindings. Default: [tool.ocppgen] extensions.",
+        file_okay=False,
+    ),
+]
+
 
 class Style(str, Enum):
     """The flavour of the generated models."""
@@ -94,6 +105,7 @@ def _settings(
     package: str | None = None,
     templates: Path | None = None,
     style: Style | None = None,
+    extensions: list[Path] | None = None,
 ) -> Settings:
     try:
         return resolve_settings(
@@ -104,6 +116,7 @@ def _settings(
             package=package,
             templates=templates,
             style=style.value if style else None,
+            extensions=extensions,
         )
     except GeneratorError as exc:
         _fail(exc)
@@ -122,13 +135,14 @@ def generate(
     package: PackageOption = None,
     templates: TemplatesOption = None,
     style: StyleOption = None,
+    extension: ExtensionOption = None,
 ) -> None:
     """Regenerate the bindings package and its tests: only changed files are rewritten.
 
     On any error (bad schema, broken template override, invalid package name) nothing is
     written and the error is one line naming the file and place; exit 2.
     """
-    settings = _settings(schemas, out, version, package, templates, style)
+    settings = _settings(schemas, out, version, package, templates, style, extension)
     try:
         written = pipeline.generate(settings)
     except GeneratorError as exc:
@@ -147,13 +161,14 @@ def check(
     package: PackageOption = None,
     templates: TemplatesOption = None,
     style: StyleOption = None,
+    extension: ExtensionOption = None,
 ) -> None:
     """Exit 1 when the package on disk differs from what generate would write; never writes.
 
     Lists stale (hand-edited included), missing and extra files; an edited template override
     makes the package stale too. Exit 2 on bad input.
     """
-    settings = _settings(schemas, out, version, package, templates, style)
+    settings = _settings(schemas, out, version, package, templates, style, extension)
     try:
         found = pipeline.check(settings)
     except GeneratorError as exc:
@@ -190,8 +205,12 @@ class FailOn(str, Enum):
 
 @app.command()
 def diff(
-    old: Annotated[Path, typer.Argument(help="Old schema set: a folder or a zip.")],
-    new: Annotated[Path, typer.Argument(help="New schema set: a folder or a zip.")],
+    old: Annotated[
+        Path, typer.Argument(help="Old schema set: a folder or a zip, or an extension folder.")
+    ],
+    new: Annotated[
+        Path, typer.Argument(help="New schema set: a folder or a zip, or an extension folder.")
+    ],
     output_format: Annotated[
         DiffFormat, typer.Option("--format", help="text, markdown or json.")
     ] = DiffFormat.text,
@@ -205,13 +224,17 @@ def diff(
     ] = FailOn.never,
 ) -> None:
     """Print a semantic changelog between two schema sets (exit 2 on bad input)."""
+    from generator.extension_diff import describe_extension, is_extension
     from generator.schemadiff import compare, describe, render
     from generator.schemaset import read_schema_source
 
+    def described(source: Path) -> SchemaSet:
+        if is_extension(source):
+            return describe_extension(source)
+        return describe(read_schema_source(source))
+
     try:
-        log = compare(
-            describe(read_schema_source(old)), describe(read_schema_source(new)), str(old), str(new)
-        )
+        log = compare(described(old), described(new), str(old), str(new))
     except GeneratorError as exc:
         _fail(exc)
     typer.echo(render(log, output_format.value), nl=False)
@@ -397,3 +420,33 @@ def feature_table(spec: ir.Spec) -> str:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         lines.append("  ".join([*cells, row[3]]).rstrip())
     return "\n".join(lines)
+
+
+extension_app = typer.Typer(help="Start and inspect vendor extensions.", no_args_is_help=True)
+app.add_typer(extension_app, name="extension")
+
+
+@extension_app.command("init")
+def extension_init(
+    name: Annotated[str, typer.Argument(help="Vendor name (a Python identifier, e.g. acme).")],
+    folder: Annotated[Path, typer.Option("--dir", help="The extension folder to create.")],
+    version: VersionOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing folder.")] = False,
+) -> None:
+    """Write a starter extension: manifest with one example of each kind, schemas, README.
+
+    Exit 1 when DIR exists (unless --force); exit 2 for a bad name or version.
+    """
+    from generator.extension_init import starter_files, write_starter
+
+    try:
+        files = starter_files(name, tuple(version or ()))
+        write_starter(folder, files, force)
+    except GeneratorError as exc:
+        _fail(exc)
+    except FileExistsError:
+        typer.echo(f"ocppgen: {folder} exists; nothing written (use --force)", err=True)
+        raise typer.Exit(code=1) from None
+    for path in files:
+        typer.echo(f"wrote {folder / path}")
+    typer.echo(f"generate with: ocppgen generate --extension {folder}")

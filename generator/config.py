@@ -16,7 +16,9 @@ STYLES = ("dataclasses", "pydantic")
 PATH_KEYS = ("schemas", "out", "templates")
 """``[tool.ocppgen]`` keys holding a folder, relative to the pyproject.toml's folder."""
 TEXT_KEYS = ("package", "style")
-KNOWN_KEYS = frozenset(PATH_KEYS + TEXT_KEYS)
+LIST_KEYS = ("extensions",)
+"""``[tool.ocppgen]`` keys holding a list of folders."""
+KNOWN_KEYS = frozenset(PATH_KEYS + TEXT_KEYS + LIST_KEYS)
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class Settings:
     """A folder of template overrides (same relative path as the bundled template)."""
     style: str = STYLES[0]
     """``dataclasses`` (standard library only) or ``pydantic`` (pydantic v2 models)."""
+    extensions: tuple[Path, ...] = ()
+    """Vendor extension folders (each with an ``ocppgen-extension.toml``)."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class ProjectDefaults:
     templates: Path | None = None
     package: str | None = None
     style: str | None = None
+    extensions: tuple[Path, ...] | None = None
     source: str = "[tool.ocppgen]"
 
 
@@ -74,10 +79,18 @@ def project_defaults(start: Path) -> ProjectDefaults:
         if key in section and not isinstance(section[key], str):
             raise GeneratorError(f"[tool.ocppgen] {key} must be a string", str(pyproject))
     folders = {key: pyproject.parent / section[key] for key in PATH_KEYS if key in section}
+    extensions = section.get("extensions")
+    if extensions is not None:
+        if not isinstance(extensions, list) or not all(isinstance(e, str) for e in extensions):
+            raise GeneratorError(
+                "[tool.ocppgen] extensions must be a list of folders", str(pyproject)
+            )
+        extensions = tuple(pyproject.parent / e for e in extensions)
     return ProjectDefaults(
         **folders,
         package=section.get("package"),
         style=section.get("style"),
+        extensions=extensions,
         source=str(pyproject),
     )
 
@@ -91,6 +104,7 @@ def resolve_settings(
     package: str | None = None,
     templates: Path | None = None,
     style: str | None = None,
+    extensions: list[Path] | None = None,
 ) -> Settings:
     """Combine CLI options, project defaults and built-in defaults."""
     defaults = project_defaults(cwd)
@@ -112,5 +126,23 @@ def resolve_settings(
             raise GeneratorError(
                 f"[tool.ocppgen] style {style!r} is not one of {known}", defaults.source
             )
+    chosen = tuple(extensions) if extensions else defaults.extensions or ()
+    for folder in chosen:
+        if not folder.is_dir():
+            raise GeneratorError("extension folder not found", str(folder))
+    if chosen and style == "pydantic":
+        raise GeneratorError(
+            "vendor extensions are generated for the dataclasses style only; "
+            "drop --style pydantic or the extensions",
+            str(chosen[0]),
+        )
     layout = Layout(package or DEFAULT_PACKAGE)
-    return Settings(schemas, out, tuple(versions or ()), layout, templates, style or STYLES[0])
+    return Settings(
+        schemas,
+        out,
+        tuple(versions or ()),
+        layout,
+        templates,
+        style=style or STYLES[0],
+        extensions=chosen,
+    )

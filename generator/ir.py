@@ -231,3 +231,68 @@ class Spec:
             if action.response is not None:
                 out.append(action.response)
         return tuple(out)
+
+
+VendorData: TypeAlias = Literal["object", "json_text", "string"]
+"""How a vendor payload travels in DataTransfer ``data``: a JSON value (2.x), JSON text in the
+1.6 string, or a plain 1.6 string (no schema)."""
+
+
+@dataclass(frozen=True)
+class VendorMessage:
+    """A vendor DataTransfer message: its key and the types of its request and response data."""
+
+    vendor_id: str
+    message_id: str
+    name: str
+    handler_name: str
+    data: VendorData
+    request: ObjectDef | None
+    """``None`` for a plain string."""
+    response: ObjectDef | None
+    """``None`` for a plain string, or when the vendor answers without data."""
+    has_response: bool
+    source: str
+    """The manifest entry (file#pointer)."""
+
+
+@dataclass(frozen=True)
+class CustomDataExtension:
+    """The vendor's typed properties in the ``customData`` of a standard type or message."""
+
+    target: str
+    type: ObjectDef
+    read_name: str
+    write_name: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ExtensionSpec:
+    """Everything one vendor extension generates for one OCPP version.
+
+    ``spec`` holds the version's facts, the vendor's named types (``enums``, ``datatypes``)
+    and custom actions (``actions``, profile ``name``); ``standard`` is the version's own spec.
+    """
+
+    name: str
+    package: str
+    vendor_id: str
+    spec: Spec
+    standard: Spec
+    data_transfers: tuple[VendorMessage, ...]
+    custom_data: tuple[CustomDataExtension, ...]
+    schemas: dict[str, object]
+    """Root class name -> the schema document it was built from (for the generated tests)."""
+    source: str
+    """The extension's manifest file."""
+
+    @property
+    def payloads(self) -> tuple[ObjectDef, ...]:
+        """Every root payload class: DataTransfer data, customData and custom action messages."""
+        out: list[ObjectDef] = []
+        for message in self.data_transfers:
+            out += [t for t in (message.request, message.response) if t is not None]
+        out += [c.type for c in self.custom_data]
+        out += [m.type for m in self.spec.messages]
+        return tuple(out)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
+from generator.extension import manifest_files, read_package_name
 from generator.resources import template_names, templates_dir
 
 FORMAT = 2
@@ -71,7 +72,10 @@ class Manifest:
 
 
 def input_digests(
-    schemas: Path, versions: tuple[str, ...], overrides: Path | None = None
+    schemas: Path,
+    versions: tuple[str, ...],
+    overrides: Path | None = None,
+    extensions: tuple[Path, ...] = (),
 ) -> dict[str, str]:
     """Digest of every file a generation reads: schemas, metadata, templates (bundled and
     overrides), generator code.
@@ -90,6 +94,11 @@ def input_digests(
     if overrides is not None:
         for name in template_names(overrides):
             digests[f"overrides/{name}"] = sha256((overrides / name).read_bytes())
+    for folder in extensions:
+        label = read_package_name(folder) or folder.name
+        for path in manifest_files(folder):
+            relative = path.relative_to(folder).as_posix()
+            digests[f"extensions/{label}/{relative}"] = sha256(path.read_bytes())
     code = hashlib.sha256()
     for path in sorted(_GENERATOR_CODE.glob("*.py")):
         code.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")

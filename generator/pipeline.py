@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from generator.config import Settings
 from generator.errors import GeneratorError
+from generator.layout import Layout
 from generator.manifest import (
     Manifest,
     Output,
@@ -62,15 +63,12 @@ def generate_files(settings: Settings) -> dict[str, str]:
     untouched, are taken from disk instead of going through black again: the result is the
     same as a full run, only faster.
     """
-    from generator.render import render_package
-
     versions = select_versions(settings.schemas, settings.versions)
     layout = settings.layout
-    inputs = input_digests(settings.schemas, versions, settings.templates)
-    specs = _build(settings.schemas, versions)
-    rendered = render_package(specs, layout, settings.templates, settings.style)
+    inputs = _inputs(settings, versions)
+    rendered = _render(settings, versions)
     previous = read_manifest(settings.out / layout.manifest_path)
-    on_disk = files_on_disk(settings.out, layout.roots)
+    on_disk = files_on_disk(settings.out, roots(settings))
 
     unformatted = {path: sha256(text) for path, text in rendered.files.items()}
 
@@ -88,9 +86,60 @@ def generate_files(settings: Settings) -> dict[str, str]:
     return {path: files[path] for path in sorted(files)}
 
 
+def _render(settings: Settings, versions: tuple[str, ...]) -> RenderedPackage:
+    """The bindings and every extension, rendered (not yet formatted)."""
+    from generator.extension import load_extension
+    from generator.extension_render import render_extension
+    from generator.extension_spec import build_extensions
+    from generator.render import render_package
+
+    specs = _build(settings.schemas, versions)
+    extensions = [load_extension(folder) for folder in settings.extensions]
+    built = build_extensions(extensions, specs)
+    rendered = render_package(specs, settings.layout, settings.templates, settings.style)
+    for extension_specs in built:
+        for package in (extension_specs[0].package, f"{extension_specs[0].package}_tests"):
+            if package in (settings.layout.package, settings.layout.tests_package):
+                raise GeneratorError(
+                    f"the extension package {package} is the bindings package",
+                    extension_specs[0].source,
+                    "/package",
+                )
+        more = render_extension(extension_specs, settings.layout, settings.templates)
+        rendered.files.update(more.files)
+        rendered.templates.update(more.templates)
+    return rendered
+
+
+def _inputs(settings: Settings, versions: tuple[str, ...]) -> dict[str, str]:
+    return input_digests(settings.schemas, versions, settings.templates, settings.extensions)
+
+
+def _extension_packages(settings: Settings) -> list[str]:
+    from generator.extension import read_package_name
+
+    return [read_package_name(folder) or folder.name for folder in settings.extensions]
+
+
+def roots(settings: Settings) -> tuple[str, ...]:
+    """The folders under the output folder that generate owns: the bindings, the extensions
+    asked for, and those the manifest on disk lists (so that a dropped extension goes)."""
+    previous = read_manifest(settings.out / settings.layout.manifest_path)
+    packages = _extension_packages(settings)
+    if previous is not None:
+        packages += previous.options.get("extensions", "").split()
+    found = list(settings.layout.roots)
+    for package in dict.fromkeys(packages):
+        found += Layout(package).roots
+    return tuple(found)
+
+
 def options(settings: Settings) -> dict[str, str]:
     """The settings besides the inputs that shape the output (recorded in the manifest)."""
-    return {"package": settings.layout.package, "style": settings.style}
+    found = {"package": settings.layout.package, "style": settings.style}
+    if settings.extensions:
+        found["extensions"] = " ".join(_extension_packages(settings))
+    return found
 
 
 def _format(
@@ -124,7 +173,7 @@ class Written:
 def generate(settings: Settings) -> Written:
     """Generate and write the package; only changed files are rewritten."""
     files = generate_files(settings)
-    return Written(files, write_package(settings.out, files, settings.layout.roots))
+    return Written(files, write_package(settings.out, files, roots(settings)))
 
 
 def generate_if_stale(settings: Settings) -> bool:
@@ -146,11 +195,12 @@ def check(settings: Settings) -> Drift:
     versions = select_versions(settings.schemas, settings.versions)
     layout = settings.layout
     previous = read_manifest(settings.out / layout.manifest_path)
-    inputs = input_digests(settings.schemas, versions, settings.templates)
-    current = Manifest(versions, inputs, options(settings))
+    current = Manifest(versions, _inputs(settings, versions), options(settings))
     if previous is not None and previous.same_inputs(current):
         expected = {path: output.sha256 for path, output in previous.outputs.items()}
         expected[layout.manifest_path] = sha256(previous.to_json())
-        return drift(settings.out, expected, layout.roots)
+        return drift(settings.out, expected, roots(settings))
     files = generate_files(settings)
-    return drift(settings.out, {path: sha256(text) for path, text in files.items()}, layout.roots)
+    return drift(
+        settings.out, {path: sha256(text) for path, text in files.items()}, roots(settings)
+    )

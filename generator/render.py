@@ -32,9 +32,18 @@ class ObjectModuleView:
     runtime_names: tuple[str, ...]
     uses_datetime: bool
     uses_field: bool
+    runtime_parent: str = ".."
+    """Where ``_runtime`` is imported from: the package itself, or (extensions) its name."""
+
+    @property
+    def runtime_module(self) -> str:
+        """The runtime module, for ``from ... import``."""
+        return self.runtime_parent + ("_runtime" if self.runtime_parent == ".." else "._runtime")
 
 
-def object_module_view(objects: tuple[ir.ObjectDef, ...], local: bool) -> ObjectModuleView:
+def object_module_view(
+    objects: tuple[ir.ObjectDef, ...], local: bool, runtime_parent: str = ".."
+) -> ObjectModuleView:
     """Collect the names a module of ``objects`` imports; ``local`` when datatypes are its own."""
     enums: set[str] = set()
     datatypes: set[str] = set()
@@ -57,6 +66,7 @@ def object_module_view(objects: tuple[ir.ObjectDef, ...], local: bool) -> Object
         runtime_names=tuple(sorted(runtime, key=isort_key)),
         uses_datetime=ir.DateTimeType in innermost,
         uses_field=uses_extra,
+        runtime_parent=runtime_parent,
     )
 
 
@@ -202,6 +212,8 @@ class _Renderer:
                 RUNTIME_SOURCE,
                 multiples=multiples,
             )
+        else:
+            self.add(f"{base}/_vendor.py", "_vendor.py.j2", RUNTIME_SOURCE)
         self.out.files[f"{base}/py.typed"] = ""
         tests_doc = (
             f'"""Generated tests of the {self.layout.package} package, one module per profile."""\n'
@@ -371,34 +383,40 @@ def _invalid_cases(
     spec: ir.Spec, builder: ExampleBuilder, actions: tuple[ir.Action, ...]
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """The typical mistakes of a profile's messages, as the generated tests read them."""
-    codes = spec.error_codes
-    code_of = {
-        "FORMAT": codes.format,
-        "OCCURRENCE": codes.occurrence,
-        "TYPE": codes.type,
-        "PROPERTY": codes.property,
-    }
     cases: list[dict[str, Any]] = []
     not_applicable = []
     for action in actions:
         for message in (action.request, action.response):
             if message is None:
                 continue
-            found = builder.invalid_cases(message.type)
-            cases += [
-                {
-                    "action": action.name,
-                    "side": message.kind,
-                    "label": case.label,
-                    "keys": list(case.keys),
-                    "edit": case.edit,
-                    "value": case.value,
-                    "code": code_of[case.kind],
-                    "path": case.path,
-                }
-                for case in found
-            ]
-            missing = [label for label in INVALID_LABELS if label not in {c.label for c in found}]
+            found, missing = invalid_cases(spec.error_codes, builder, message.type)
+            cases += [{"action": action.name, "side": message.kind, **case} for case in found]
             if missing:
                 not_applicable.append(f"{action.name} {message.kind}: {', '.join(missing)}")
     return cases, not_applicable
+
+
+def invalid_cases(
+    codes: ir.ErrorCodes, builder: ExampleBuilder, obj: ir.ObjectDef
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The typical mistakes that apply to one payload class (as data), and those that do not."""
+    code_of = {
+        "FORMAT": codes.format,
+        "OCCURRENCE": codes.occurrence,
+        "TYPE": codes.type,
+        "PROPERTY": codes.property,
+    }
+    found = builder.invalid_cases(obj)
+    cases = [
+        {
+            "label": case.label,
+            "keys": list(case.keys),
+            "edit": case.edit,
+            "value": case.value,
+            "code": code_of[case.kind],
+            "path": case.path,
+        }
+        for case in found
+    ]
+    missing = [label for label in INVALID_LABELS if label not in {c.label for c in found}]
+    return cases, missing

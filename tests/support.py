@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import importlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -133,6 +133,28 @@ def reference_validator(path: Path) -> Validator:
 def is_valid(path: Path, payload: object) -> bool:
     """Does the reference validator accept ``payload`` for the schema at ``path``?"""
     return reference_validator(path).is_valid(payload)  # type: ignore[no-any-return]
+
+
+def assert_reported_place(path: Path, payload: object, error_path: str) -> None:
+    """A rejection's path is where the reference validator reports an error, or under it.
+
+    jsonschema reports a missing or unexpected property at the object holding it, the bindings
+    at the property itself; so the path must equal a reported place or lie below one.
+    """
+    places = [_render(e.absolute_path) for e in reference_validator(path).iter_errors(payload)]
+    assert places, f"the reference validator accepts what the bindings reject at {error_path!r}"
+    above = [
+        p for p in places if p in ("", error_path) or error_path.startswith((p + ".", p + "["))
+    ]
+    assert above, f"rejected at {error_path!r}, the reference validator reports {places}"
+
+
+def _render(keys: Iterable[str | int]) -> str:
+    """jsonschema's path ``deque(['a', 0, 'b'])`` as a ValidationError path ``a[0].b``."""
+    out = ""
+    for key in keys:
+        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else key)
+    return out
 
 
 def same_json(left: object, right: object, path: str = "") -> None:

@@ -18,8 +18,11 @@ import dataclasses
 import json
 import re
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
+import ocpp.exceptions
+import ocpp.messages
 import ocpp.v16
 import ocpp.v21
 import ocpp.v201
@@ -30,11 +33,12 @@ from csms import Csms
 from ocpp.charge_point import ChargePoint as OcppChargePoint
 from ocpp.charge_point import camel_to_snake_case, snake_to_camel_case
 from ocpp.routing import on
-from ocpp_bindings import v16, v21, v201
+from ocpp_bindings import ValidationError, v16, v21, v201
 from ocpp_bindings.v16 import examples as examples16
 from ocpp_bindings.v21 import examples as examples21
 from ocpp_bindings.v201 import examples as examples201
-from support import same_json
+from ocpp_bindings.v201.dispatch import CallError, CallTimeout
+from support import SCHEMAS, is_valid, same_json
 
 LIMIT = 20.0
 """Seconds one scenario may take (the machine is shared; a hang fails the test)."""
@@ -454,3 +458,122 @@ def test_ocpp_package_mangles_battery_swap_keys_and_we_follow_the_schema() -> No
     assert type(our_answer).__name__ == "OccurrenceConstraintViolationError"
     assert "batteryData[0].soC: required property is missing" in str(our_answer)
     v21.BatterySwapRequest.from_dict(payload)  # the schema's names parse with our bindings
+
+
+# --- more places where the ocpp package and the schemas disagree ------------------------------
+
+
+def _ocpp_accepts(version: str, action: str, payload: dict[str, Any]) -> bool:
+    """Does the ``ocpp`` package's own validation accept this request payload?"""
+    message = ocpp.messages.Call("v-1", action, payload)
+    try:
+        asyncio.run(ocpp.messages.validate_payload(message, version))
+    except ocpp.exceptions.OCPPError:
+        return False
+    return True
+
+
+def _request_schema(version: str, action: str) -> Path:
+    return SCHEMAS / version / (f"{action}.json" if version == "1.6" else f"{action}Request.json")
+
+
+async def _answer(server: _Server, version: str, frame: list[Any]) -> Any:
+    """Our CSMS's reply to one raw frame sent over a real connection."""
+    async with websockets.connect(
+        server.url(f"RAW-{version}"), subprotocols=[f"ocpp{version}"]
+    ) as connection:
+        await connection.send(json.dumps(frame))
+        return json.loads(await connection.recv())
+
+
+@pytest.mark.parametrize("version", ["2.0.1", "2.1"])
+def test_ocpp_package_validates_2x_as_draft_4_and_we_follow_the_schema(version: str) -> None:
+    """The 2.x schemas are draft-06, where ``1.0`` is an integer. The ``ocpp`` package validates
+    them as draft 4 and rejects ``"evseId": 1.0``; the schema and our CSMS accept it."""
+    payload = {"timestamp": "2026-11-23T10:00:00Z", "connectorStatus": "Available",
+               "evseId": 1.0, "connectorId": 1}  # fmt: skip
+    assert is_valid(_request_schema(version, "StatusNotification"), payload)
+    assert not _ocpp_accepts(version, "StatusNotification", payload)
+
+    async def scenario() -> Any:
+        async with _Server() as server:
+            return await _answer(server, version, [2, "d-1", "StatusNotification", payload])
+
+    assert _run(scenario) == [3, "d-1", {}]
+
+
+@pytest.mark.parametrize("version", OURS)
+def test_ocpp_package_skips_date_time_format_and_we_follow_the_schema(version: str) -> None:
+    """``format: date-time`` is part of the schemas; the ``ocpp`` package does not check
+    formats and accepts ``"timestamp": "yesterday"``; the schema and our CSMS refuse it."""
+    action = "SecurityEventNotification"
+    payload = {"type": "StartupOfTheDevice", "timestamp": "yesterday"}
+    assert not is_valid(_request_schema(version, action), payload)
+    assert _ocpp_accepts(version, action, payload)
+
+    async def scenario() -> Any:
+        async with _Server() as server:
+            return await _answer(server, version, [2, "d-2", action, payload])
+
+    reply = _run(scenario)
+    assert reply[:3] == [4, "d-2", "TypeConstraintViolation"] and "timestamp" in reply[3]
+
+
+def test_ocpp_package_error_codes_differ_from_ours() -> None:
+    """For the same invalid payloads the ``ocpp`` package's validation raises other codes than
+    our bindings: a missing required property is ProtocolError there (ours: Occurrence...), a
+    string over maxLength TypeConstraintViolation and a value outside an enum FormatViolation
+    (ours: PropertyConstraintViolation, as OCPP-J defines them)."""
+    cases = [
+        ("2.0.1", "Authorize", {}, ocpp.exceptions.ProtocolError),
+        ("1.6", "Authorize", {"idTag": "X" * 21}, ocpp.exceptions.TypeConstraintViolationError),
+        ("2.0.1", "Authorize", {"idToken": {"idToken": "A", "type": "Badge"}},
+         ocpp.exceptions.FormatViolationError),
+    ]  # fmt: skip
+    ours = []
+    for version, action, payload, theirs in cases:
+        with pytest.raises(theirs):
+            asyncio.run(
+                ocpp.messages.validate_payload(ocpp.messages.Call("c", action, payload), version)
+            )
+        try:
+            getattr(OURS[version], f"{action}Request").from_dict(payload)
+        except ValidationError as error:
+            ours.append(error.ocpp_error_code)
+    assert ours == [
+        "OccurrenceConstraintViolation",
+        "PropertyConstraintViolation",
+        "PropertyConstraintViolation",
+    ]
+
+
+@pytest.mark.parametrize("version", ["2.0.1", "2.1"])
+def test_ocpp_package_answers_an_unhandled_action_against_the_spec(version: str) -> None:
+    """OCPP-J: NotSupported is "the action is recognized but not supported by the receiver"
+    (what our dispatcher answers). The ``ocpp`` charge point without a handler answers
+    NotImplemented in 2.0.1, and nothing at all in 2.1 (its version check knows 1.6 and 2.0.x
+    only), so our call times out."""
+
+    async def scenario() -> Any:
+        async with _Server() as server:
+            connection = await websockets.connect(
+                server.url("BARE"), subprotocols=[f"ocpp{version}"]
+            )
+            station = _ocpp_station_class(version, [])("BARE", connection)
+            runner = asyncio.create_task(station.start())
+            await _wait_for_session(server.csms, "BARE")
+            dispatcher = server.csms.sessions["BARE"].dispatcher
+            try:
+                await dispatcher.call(OURS[version].ClearCacheRequest(), timeout=1.0)
+            except (CallError, CallTimeout) as outcome:
+                return outcome
+            finally:
+                runner.cancel()
+                await connection.close()
+            return None
+
+    outcome = _run(scenario)
+    if version == "2.0.1":
+        assert isinstance(outcome, CallError) and outcome.code == "NotImplemented"
+    else:
+        assert isinstance(outcome, CallTimeout)

@@ -15,11 +15,12 @@ import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from ._registry import Feature
 from ._runtime import JsonValue, Model, Tolerance, ValidationError, load_json, tolerating
+from ._vendor import DATA_TRANSFER, VendorDataError, VendorRouter, extension_of, with_extensions
 
 CALL = 2
 CALLRESULT = 3
@@ -34,6 +35,7 @@ MAX_FRAME_BYTES = 1024 * 1024
 """The default frame size limit (UTF-8 bytes): larger frames are refused unparsed."""
 
 R = TypeVar("R")
+T = TypeVar("T")
 Transport = Callable[[str], Awaitable[None]]
 logger = logging.getLogger("ocpp_bindings.dispatch")
 
@@ -107,6 +109,8 @@ class Dispatcher(Generic[R]):
     CALL answered ``InternalError``; None waits. ``tolerate``: deviations of deployed
     stations to accept (:class:`Tolerance`; strict by default), each logged once per
     dispatcher (connection), deviation and path.
+    ``extensions`` are generated extension version modules (``acme_ocpp.v201``): their custom
+    actions are routed like standard ones, their DataTransfer messages to ``on_<message>``.
     """
 
     def __init__(
@@ -121,7 +125,11 @@ class Dispatcher(Generic[R]):
         max_frame_bytes: int = MAX_FRAME_BYTES,
         handler_timeout: float | None = None,
         tolerate: Iterable[Tolerance] = (),
+        extensions: Iterable[object] = (),
     ) -> None:
+        self._vendor = _vendor_router(protocol, extensions)
+        if self._vendor is not None:
+            protocol = replace(protocol, features=self._vendor.features)
         self.protocol = protocol
         self.role = role
         self.transport = transport
@@ -144,7 +152,7 @@ class Dispatcher(Generic[R]):
 
     def add_handler(self, handler: object) -> None:
         """Register every ``on_<action>`` method of ``handler`` for actions this role receives."""
-        found = 0
+        found = self._vendor.add_handler(handler) if self._vendor is not None else 0
         for feature in self.protocol.features.values():
             method = getattr(handler, feature.handler, None)
             if method is None or not feature.received_by(self.role):
@@ -206,9 +214,13 @@ class Dispatcher(Generic[R]):
 
     def _parse(self, cls: type[Model], payload: object, action: str) -> Model:
         """Validate a payload; with tolerances, log each accepted deviation once."""
+        return self._tolerant(action, lambda: cls.from_dict(payload))
+
+    def _tolerant(self, action: str, parse: Callable[[], T]) -> T:
+        """Run ``parse`` under the dispatcher's tolerances, logging each deviation once."""
         if not self.tolerate:
-            return cls.from_dict(payload)
-        message, found = tolerating(self.tolerate, lambda: cls.from_dict(payload))
+            return parse()
+        message, found = tolerating(self.tolerate, parse)
         for deviation in found:
             key = (deviation.tolerance, action, deviation.path)
             if key not in self._warned:
@@ -232,6 +244,8 @@ class Dispatcher(Generic[R]):
         if feature is None:
             return self.protocol.not_implemented
         handler = self._handlers.get(action)
+        if self._vendor is not None and action == DATA_TRANSFER:
+            handler = self._vendor.route(handler, lambda parse: self._tolerant(action, parse))
         if feature.kind != kind or not feature.received_by(self.role) or handler is None:
             return self.protocol.not_supported
         return feature, handler
@@ -260,6 +274,8 @@ class Dispatcher(Generic[R]):
         except asyncio.TimeoutError:
             logger.error("handler for %s took longer than %ss", action, self.handler_timeout)
             return error_frame(unique_id, self.protocol.internal_error, "Internal error")
+        except VendorDataError as exc:
+            return error_frame(unique_id, exc.ocpp_error_code, str(exc))
         except Exception:
             logger.exception("handler for %s failed", action)
             return error_frame(unique_id, self.protocol.internal_error, "Internal error")
@@ -360,3 +376,11 @@ class Dispatcher(Generic[R]):
         """Send a SEND message (OCPP 2.1), which gets no answer."""
         feature = self._outgoing(request, "SEND")
         await self._transmit(self._frame(SEND, self.new_id(), feature, request))
+
+
+def _vendor_router(protocol: ProtocolSpec[Any], modules: Iterable[object]) -> VendorRouter | None:
+    """The router of the given extension modules (None without extensions)."""
+    extensions = [extension_of(module, protocol.version) for module in modules]
+    if not extensions:
+        return None
+    return VendorRouter(extensions, with_extensions(protocol.features, extensions))

@@ -59,7 +59,10 @@ PROTOCOL: ProtocolSpec[Role] = ProtocolSpec(
 
 
 class Dispatcher(_Dispatcher[Role]):
-    """An OCPP 2.0.1 OCPP-J dispatcher for one side (``role``) of one connection."""
+    """An OCPP 2.0.1 OCPP-J dispatcher for one side (``role``) of one connection.
+
+    ``extensions``: generated vendor extension modules for OCPP 2.0.1 (``acme_ocpp.v201``).
+    """
 
     def __init__(
         self,
@@ -72,6 +75,7 @@ class Dispatcher(_Dispatcher[Role]):
         max_frame_bytes: int = MAX_FRAME_BYTES,
         handler_timeout: float | None = None,
         tolerate: Iterable[Tolerance] = (),
+        extensions: Iterable[object] = (),
     ) -> None:
         super().__init__(
             PROTOCOL,
@@ -83,4 +87,5 @@ class Dispatcher(_Dispatcher[Role]):
             max_frame_bytes=max_frame_bytes,
             handler_timeout=handler_timeout,
             tolerate=tolerate,
+            extensions=extensions,
         )

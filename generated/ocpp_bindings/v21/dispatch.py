@@ -63,7 +63,10 @@ PROTOCOL: ProtocolSpec[Role] = ProtocolSpec(
 
 
 class Dispatcher(_Dispatcher[Role]):
-    """An OCPP 2.1 OCPP-J dispatcher for one side (``role``) of one connection."""
+    """An OCPP 2.1 OCPP-J dispatcher for one side (``role``) of one connection.
+
+    ``extensions``: generated vendor extension modules for OCPP 2.1 (``acme_ocpp.v21``).
+    """
 
     def __init__(
         self,
@@ -76,6 +79,7 @@ class Dispatcher(_Dispatcher[Role]):
         max_frame_bytes: int = MAX_FRAME_BYTES,
         handler_timeout: float | None = None,
         tolerate: Iterable[Tolerance] = (),
+        extensions: Iterable[object] = (),
     ) -> None:
         super().__init__(
             PROTOCOL,
@@ -87,4 +91,5 @@ class Dispatcher(_Dispatcher[Role]):
             max_frame_bytes=max_frame_bytes,
             handler_timeout=handler_timeout,
             tolerate=tolerate,
+            extensions=extensions,
         )
