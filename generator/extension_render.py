@@ -15,12 +15,13 @@ from generator.examples import ExampleBuilder
 from generator.layout import Layout
 from generator.naming import dunder_all_key, snake_case
 from generator.render import (
+    HandlerProtocolView,
     RenderedPackage,
-    _json,
-    _Renderer,
+    Renderer,
     handler_doc,
     handler_protocols,
     invalid_cases,
+    json_data_file,
     object_module_view,
 )
 
@@ -79,7 +80,7 @@ def render_extension(
     """Every file of one extension package and its tests (``specs``: one per version)."""
     first = specs[0]
     own = Layout(first.package)
-    renderer = _Renderer(layout, overrides, "dataclasses")  # extensions: dataclasses only
+    renderer = Renderer(layout, overrides, "dataclasses")  # extensions: dataclasses only
     source = f"{first.name} extension ({first.vendor_id})"
     renderer.add(
         f"{own.package_dir}/__init__.py",
@@ -98,7 +99,7 @@ def render_extension(
     return renderer.out
 
 
-def _version(renderer: _Renderer, ext: ir.ExtensionSpec, own: Layout, source: str) -> None:
+def _version(renderer: Renderer, ext: ir.ExtensionSpec, own: Layout, source: str) -> None:
     base = f"{own.package_dir}/{ext.spec.package}"
     tests = f"{own.tests_dir}/{ext.spec.package}"
     spec = ext.spec
@@ -171,18 +172,12 @@ def _version(renderer: _Renderer, ext: ir.ExtensionSpec, own: Layout, source: st
     doc = f'"""Generated tests of the {ext.name} extension for {spec.title}."""\n'
     renderer.add_text(f"{tests}/__init__.py", renderer.header(source) + doc)
     add(f"{tests}/test_extension.py", f"{TEMPLATES}/test_extension.py.j2", source, ext=ext)
-    renderer.out.files[f"{tests}/cases.json"] = _json(_cases(ext, messages, protocols))
+    renderer.out.files[f"{tests}/cases.json"] = json_data_file(_cases(ext, messages, protocols))
 
 
-@dataclass(frozen=True)
-class _Protocol:
-    name: str
-    doc: str
-    central: bool
-    actions: tuple[ir.Action, ...]
-
-
-def _protocols(ext: ir.ExtensionSpec, messages: tuple[MessageView, ...]) -> tuple[_Protocol, ...]:
+def _protocols(
+    ext: ir.ExtensionSpec, messages: tuple[MessageView, ...]
+) -> tuple[HandlerProtocolView, ...]:
     """One Protocol per side: the vendor messages (both sides) and the actions it receives."""
     received = {p.central: p.actions for p in handler_protocols(ext.spec)}
     out = []
@@ -191,7 +186,8 @@ def _protocols(ext: ir.ExtensionSpec, messages: tuple[MessageView, ...]) -> tupl
         actions = received.get(central, ())
         if messages or actions:
             doc = f"The {ext.name} messages and actions that the {role} receives."
-            out.append(_Protocol(f"{ext.name}{role}Handler", doc, central, actions))
+            name = f"{ext.name}{role}Handler"
+            out.append(HandlerProtocolView(name, doc, central, actions, ext.name))
     return tuple(out)
 
 
@@ -205,7 +201,9 @@ def _status_enum(standard: ir.Spec) -> str:
 
 
 def _cases(
-    ext: ir.ExtensionSpec, messages: tuple[MessageView, ...], protocols: tuple[_Protocol, ...]
+    ext: ir.ExtensionSpec,
+    messages: tuple[MessageView, ...],
+    protocols: tuple[HandlerProtocolView, ...],
 ) -> dict[str, Any]:
     """The data the generated test module reads."""
     builder = ExampleBuilder(ext.spec)

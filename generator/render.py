@@ -173,10 +173,10 @@ def render_package(
     The Python sources come out as the templates (and, for the pydantic style,
     datamodel-code-generator) write them; :mod:`generator.formatting` puts them through black.
     """
-    return _Renderer(layout or Layout(), overrides, style).package(specs)
+    return Renderer(layout or Layout(), overrides, style).package(specs)
 
 
-class _Renderer:
+class Renderer:
     """Renders the templates of one run into a :class:`RenderedPackage`."""
 
     def __init__(self, layout: Layout, overrides: Path | None, style: str) -> None:
@@ -244,7 +244,7 @@ class _Renderer:
         base = f"{self.layout.package_dir}/{spec.package}"
         tests = f"{self.layout.tests_dir}/{spec.package}"
         doc = f'"""Generated tests of the {spec.title} bindings, one module per profile."""\n'
-        self.out.files[f"{base}/examples.json"] = _json(examples)
+        self.out.files[f"{base}/examples.json"] = json_data_file(examples)
         self.add(f"{base}/examples.py", "examples.py.j2", source, spec=spec)
         self.add_text(f"{tests}/__init__.py", self.header(source) + doc)
         protocols = handler_protocols(spec)
@@ -265,7 +265,7 @@ class _Renderer:
                 not_applicable=not_applicable,
                 protocols=[p for p in protocols if p.profile == profile.name],
             )
-        self.out.files[f"{tests}/invalid_payloads.json"] = _json(invalid_payloads)
+        self.out.files[f"{tests}/invalid_payloads.json"] = json_data_file(invalid_payloads)
 
     def version(self, spec: ir.Spec) -> None:
         # Only __init__ names the schema set's digest: other files change only when their
@@ -294,7 +294,7 @@ class _Renderer:
         )
         self.add(f"{base}/errors.py", "errors.py.j2", source, spec=spec)
         self.add(f"{base}/registry.py", "registry.py.j2", source, spec=spec)
-        self.out.files[f"{base}/descriptions.json"] = _json(_descriptions(spec))
+        self.out.files[f"{base}/descriptions.json"] = json_data_file(_descriptions(spec))
         self.add(
             f"{base}/handlers.py",
             "handlers.py.j2",
@@ -375,7 +375,8 @@ def _descriptions(spec: ir.Spec) -> dict[str, dict[str, str]]:
     return dict(sorted(found.items()))
 
 
-def _json(data: object) -> str:
+def json_data_file(data: object) -> str:
+    """``data`` as the text of a generated JSON data file (stable, readable, UTF-8)."""
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
