@@ -26,8 +26,10 @@ def _schema(name: str, description: str, properties: dict[str, object], required
     return json.dumps(document, indent=2) + "\n"
 
 
-def starter_files(name: str, versions: tuple[str, ...]) -> dict[str, str]:
-    """Relative path -> text of a starter extension called ``name``."""
+def starter_files(
+    name: str, versions: tuple[str, ...], folder: str = "<this folder>"
+) -> dict[str, str]:
+    """Relative path -> text of a starter extension called ``name``, written to ``folder``."""
     check_package_name(name, "NAME")
     for version in versions:
         if version not in VERSIONS:
@@ -104,11 +106,13 @@ def starter_files(name: str, versions: tuple[str, ...]) -> dict[str, str]:
         f"# {title} vendor extension\n\n"
         f"`{MANIFEST}` names the package (`{package}`), the vendor id and the OCPP versions, and\n"
         "lists the DataTransfer messages, customData extensions and custom actions; `schemas/`\n"
-        "holds their draft-06 JSON schemas. Generate the typed package beside the bindings:\n\n"
+        "holds their draft-06 JSON schemas. Generate the typed package beside the bindings\n"
+        "(into the same `--out` folder as your bindings, `./generated` by default):\n\n"
         "```sh\n"
-        f"ocppgen generate --extension {name} --out generated\n"
+        f"ocppgen generate --extension {folder}\n"
         "```\n\n"
-        f"then pass `{package}.v201` (per version) to `Dispatcher(..., extensions=[...])`.\n"
+        f"then pass `{package}.{VERSIONS[versions[0]].package}` (one module per version) to\n"
+        "`Dispatcher(..., extensions=[...])`.\n"
         'See the section "Vendor extensions" of the ocppgen README.\n'
     )
     return dict(sorted(files.items()))

@@ -27,6 +27,10 @@ class Drift:
         return bool(self.stale or self.missing or self.extra)
 
 
+CACHES = frozenset({"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis"})
+"""Folders that tools write into a package or its tests (pytest's rootdir cache...): not ours."""
+
+
 def files_on_disk(out_dir: Path, roots: tuple[str, ...] = DEFAULT_ROOTS) -> dict[str, Path]:
     """Files under the generated ``roots`` of ``out_dir`` (caches aside), by relative path."""
     found: dict[str, Path] = {}
@@ -36,7 +40,7 @@ def files_on_disk(out_dir: Path, roots: tuple[str, ...] = DEFAULT_ROOTS) -> dict
             found.update(
                 (path.relative_to(out_dir).as_posix(), path)
                 for path in sorted(target.rglob("*"))
-                if path.is_file() and "__pycache__" not in path.parts
+                if path.is_file() and CACHES.isdisjoint(path.parts)
             )
     return found
 
@@ -113,6 +117,9 @@ def replace_files(contents: dict[Path, bytes]) -> None:
 
 
 def _remove_empty_folders(package: Path) -> None:
+    """Remove the folders left empty under ``package``, and ``package`` itself if empty."""
     for folder in sorted((p for p in package.rglob("*") if p.is_dir()), reverse=True):
         if not any(folder.iterdir()):
             folder.rmdir()
+    if not any(package.iterdir()):
+        package.rmdir()

@@ -322,7 +322,9 @@ def test_init_then_generate_gives_an_importable_package_keyed_by_vendor_and_mess
 ) -> None:
     made = run("extension", "init", "zap", "--dir", "zap", "--version", "2.0.1", cwd=tmp_path)
     assert made.returncode == 0, made.stderr
-    assert (tmp_path / "zap" / "README.md").is_file()
+    starter_readme = (tmp_path / "zap" / "README.md").read_text()
+    assert "ocppgen generate --extension zap\n" in starter_readme
+    assert "`zap_ocpp.v201`" in starter_readme
     again = run("extension", "init", "zap", "--dir", "zap", cwd=tmp_path)
     assert again.returncode == 1 and "exists" in again.stderr
     assert run("extension", "init", "zap", "--dir", "zap", "--force", cwd=tmp_path).returncode == 0
@@ -473,6 +475,24 @@ def test_an_extension_is_generated_for_the_versions_generated(tmp_path: Path) ->
     only_16 = _extension(tmp_path / "ext16", GOOD_MANIFEST.replace('["2.0.1"]', '["1.6"]'))
     expected = "#/versions: none of the extension's versions (1.6) is among the versions generated"
     _expect_failure(tmp_path / "16", [only_16], expected)
+
+
+def test_tool_caches_are_not_drift_and_a_dropped_extension_leaves_no_folder(
+    tmp_path: Path,
+) -> None:
+    schemas = _small_schemas(tmp_path / "schemas")
+    folder = _extension(tmp_path / "ext")
+    out = tmp_path / "out"
+    plain = ("--schemas", str(schemas), "--out", str(out))
+    assert run("generate", *plain, "--extension", str(folder), cwd=tmp_path).returncode == 0
+    cache = out / "zap_ocpp_tests" / ".pytest_cache" / "v" / "cache"
+    cache.mkdir(parents=True)
+    (cache / "nodeids").write_text("[]")
+    checked = run("check", *plain, "--extension", str(folder), cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert run("generate", *plain, cwd=tmp_path).returncode == 0
+    assert not (out / "zap_ocpp").exists()
+    assert sorted(p.name for p in (out / "zap_ocpp_tests").rglob("*") if p.is_file()) == ["nodeids"]
 
 
 def test_extensions_with_the_pydantic_style_are_refused(tmp_path: Path) -> None:
