@@ -127,7 +127,16 @@ def build_payloads(loaded: LoadedVersion, roots: tuple[tuple[SchemaFile, str], .
     """
     named = _NamedTypes()
     built = []
+    first: dict[str, str] = {}
     for schema_file, name in roots:
+        if name in first:
+            raise GeneratorError(
+                f"class name {name!r} is given to two payloads (also to {first[name]}); "
+                "give one another `name` in the manifest",
+                schema_file.shown,
+                "",
+            )
+        first[name] = schema_file.shown
         builder = _FileBuilder(loaded, schema_file, named, set())
         built.append(builder.build_root(name))
     _check_roots(named, {obj.name: obj.source.partition("#")[0] for obj in built})

@@ -119,8 +119,9 @@ def resolve_settings(
         raise GeneratorError("schemas folder not found", str(schemas))
     if templates is not None and not templates.is_dir():
         raise GeneratorError("templates folder not found", str(templates))
+    style_source = "--style"
     if style is None and defaults.style is not None:
-        style = defaults.style
+        style, style_source = defaults.style, defaults.source
         if style not in STYLES:
             known = ", ".join(STYLES)
             raise GeneratorError(
@@ -132,9 +133,8 @@ def resolve_settings(
             raise GeneratorError("extension folder not found", str(folder))
     if chosen and style == "pydantic":
         raise GeneratorError(
-            "vendor extensions are generated for the dataclasses style only; "
-            "drop --style pydantic or the extensions",
-            str(chosen[0]),
+            "vendor extensions are generated for the dataclasses style only, not pydantic",
+            style_source,
         )
     layout = Layout(package or DEFAULT_PACKAGE)
     return Settings(

@@ -188,6 +188,17 @@ class _Reader:
             self.custom_data(entry, index, versions)
             for index, entry in enumerate(self.entries("custom_data"))
         )
+        targets: dict[tuple[str, str], str] = {}
+        for extension in custom:
+            for version in extension.versions:
+                first = targets.setdefault((version, extension.target), extension.where)
+                if first != extension.where:
+                    raise GeneratorError(
+                        f"a second customData extension of {extension.target} for OCPP "
+                        f"{version} (first at {first})",
+                        self.source,
+                        extension.where,
+                    )
         actions = tuple(
             self.action(entry, index, versions)
             for index, entry in enumerate(self.entries("action"))
@@ -221,7 +232,7 @@ class _Reader:
         if not isinstance(raw, list):
             raise self.error("versions must be an array of strings", *parts, "versions")
         for index, version in enumerate(raw):
-            if version not in VERSIONS:
+            if not isinstance(version, str) or version not in VERSIONS:
                 known = ", ".join(VERSIONS)
                 raise self.error(
                     f"unknown OCPP version {version!r} (known: {known})", *parts, "versions", index
@@ -249,6 +260,10 @@ class _Reader:
             from generator.loader import DRAFT_06, parse_schema
 
             path = self.folder / relative
+            if not path.resolve().is_relative_to(self.folder.resolve()):
+                raise self.error(
+                    f"schema {relative!r} is outside the extension folder", *parts, key
+                )
             try:
                 data = path.read_bytes()
             except OSError as exc:
@@ -314,9 +329,9 @@ class _Reader:
         if not name.isidentifier():
             raise self.error(f"name {name!r} is not an identifier", *parts, "name")
         allowed = tuple(v for v in versions if v in CUSTOM_DATA_VERSIONS)
-        if "versions" in entry and "1.6" in entry["versions"]:
-            position = entry["versions"].index("1.6")
-            raise self.error("OCPP 1.6 has no customData", *parts, "versions", position)
+        listed = entry.get("versions")
+        if isinstance(listed, list) and "1.6" in listed:
+            raise self.error("OCPP 1.6 has no customData", *parts, "versions", listed.index("1.6"))
         own_versions = self.versions(entry, allowed, parts)
         if not own_versions:
             raise self.error("customData needs OCPP 2.0.1 or 2.1 among the versions", *parts)

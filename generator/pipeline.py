@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from generator.config import Settings
 from generator.errors import GeneratorError
-from generator.layout import Layout
+from generator.layout import Layout, check_package_name
 from generator.manifest import (
     Manifest,
     Output,
@@ -97,18 +97,27 @@ def _render(settings: Settings, versions: tuple[str, ...]) -> RenderedPackage:
     extensions = [load_extension(folder) for folder in settings.extensions]
     built = build_extensions(extensions, specs)
     rendered = render_package(specs, settings.layout, settings.templates, settings.style)
+    claimed = {root: settings.layout.package for root in settings.layout.roots}
     for extension_specs in built:
-        for package in (extension_specs[0].package, f"{extension_specs[0].package}_tests"):
-            if package in (settings.layout.package, settings.layout.tests_package):
-                raise GeneratorError(
-                    f"the extension package {package} is the bindings package",
-                    extension_specs[0].source,
-                    "/package",
-                )
+        first = extension_specs[0]
+        for root in Layout(first.package).roots:
+            for other, owner in claimed.items():
+                if _overlap(root, other):
+                    raise GeneratorError(
+                        f"the extension package folder {root} overlaps {other} of {owner}",
+                        first.source,
+                        "/package",
+                    )
+        claimed.update({root: first.package for root in Layout(first.package).roots})
         more = render_extension(extension_specs, settings.layout, settings.templates)
         rendered.files.update(more.files)
         rendered.templates.update(more.templates)
     return rendered
+
+
+def _overlap(root: str, other: str) -> bool:
+    """Is one output folder the other, or inside it?"""
+    return root == other or root.startswith(other + "/") or other.startswith(root + "/")
 
 
 def _inputs(settings: Settings, versions: tuple[str, ...]) -> dict[str, str]:
@@ -124,10 +133,12 @@ def _extension_packages(settings: Settings) -> list[str]:
 def roots(settings: Settings) -> tuple[str, ...]:
     """The folders under the output folder that generate owns: the bindings, the extensions
     asked for, and those the manifest on disk lists (so that a dropped extension goes)."""
-    previous = read_manifest(settings.out / settings.layout.manifest_path)
+    manifest = settings.out / settings.layout.manifest_path
+    previous = read_manifest(manifest)
     packages = _extension_packages(settings)
     if previous is not None:
-        packages += previous.options.get("extensions", "").split()
+        for package in str(previous.options.get("extensions", "")).split():
+            packages.append(check_package_name(package, f"{manifest} (options.extensions)"))
     found = list(settings.layout.roots)
     for package in dict.fromkeys(packages):
         found += Layout(package).roots
@@ -173,7 +184,24 @@ class Written:
 def generate(settings: Settings) -> Written:
     """Generate and write the package; only changed files are rewritten."""
     files = generate_files(settings)
+    _refuse_foreign_folders(settings)
     return Written(files, write_package(settings.out, files, roots(settings)))
+
+
+def _refuse_foreign_folders(settings: Settings) -> None:
+    """An extension's package folder that exists but was not generated here is the user's:
+    generate would replace its content, so it stops instead."""
+    previous = read_manifest(settings.out / settings.layout.manifest_path)
+    generated = previous.outputs if previous is not None else {}
+    for package in _extension_packages(settings):
+        for root in Layout(package).roots:
+            ours = any(path.startswith(root + "/") for path in generated)
+            if not ours and files_on_disk(settings.out, (root,)):
+                raise GeneratorError(
+                    f"the folder exists and was not written by ocppgen; move it or choose "
+                    f"another package name for the extension {package}",
+                    str(settings.out / root),
+                )
 
 
 def generate_if_stale(settings: Settings) -> bool:

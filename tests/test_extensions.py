@@ -121,9 +121,6 @@ class Station:
     def __init__(self, acme: ModuleType) -> None:
         self.acme = acme
 
-    async def on_diagnostics_snapshot(self, request: Any) -> Any:
-        raise AssertionError("the CSMS asks, it does not answer")
-
     async def on_acme_self_test(self, request: Any) -> Any:
         return self.acme.AcmeSelfTestResponse(passed=request.depth.value == "Quick")
 
@@ -145,6 +142,9 @@ class Csms:
 
     def on_set_display_brightness(self, request: Any, charging_station_id: str) -> None:
         self.brightness.append(request.percent)
+
+    async def on_acme_self_test(self, request: Any, charging_station_id: str) -> Any:
+        return self.acme.AcmeSelfTestResponse(passed=request.depth.value == "Full")
 
 
 @pytest.mark.xdist_group("acme")
@@ -203,6 +203,12 @@ def test_dispatchers_exchange_vendor_messages_and_custom_actions(acme: ModuleTyp
         await asyncio.sleep(0)
         await pump()
         assert (await self_test).passed is True
+        backend_test = asyncio.ensure_future(
+            station.call(acme.AcmeSelfTestRequest(acme.AcmeSelfTestDepthEnumType.Full), timeout=5)
+        )
+        await asyncio.sleep(0)
+        await pump()
+        assert (await backend_test).passed is True
 
         for vendor, message, status in (
             ("com.acme", "NoSuchMessage", "UnknownMessageId"),
@@ -242,11 +248,61 @@ def test_unknown_data_transfer_reaches_on_data_transfer_and_bad_data_is_a_call_e
         )
     )
     assert bad[:3] == [4, "1", "PropertyConstraintViolation"] and "data.percent" in bad[3]
+    no_data = asyncio.run(answer({"vendorId": "com.acme", "messageId": "SetDisplayBrightness"}))
+    assert no_data == [
+        4,
+        "1",
+        "OccurrenceConstraintViolation",
+        "data: required property is missing",
+        {},
+    ]
     with pytest.raises(ValueError, match=r"not 1\.6"):
         from ocpp_bindings.v16.dispatch import Dispatcher as Dispatcher16
         from ocpp_bindings.v16.dispatch import Role as Role16
 
         Dispatcher16(Role16.CentralSystem, [], extensions=[acme])
+
+
+@pytest.mark.xdist_group("acme")
+def test_a_handlers_own_vendor_data_error_is_an_internal_error(acme: ModuleType) -> None:
+    """Only the received DataTransfer's data blames the caller; a vendor-data error inside a
+    handler (here: reading customData the handler does not like) is the handler's failure."""
+    from ocpp_bindings.v201.dispatch import Dispatcher, Role
+
+    class Meters:
+        def on_meter_values(self, request: Any, charging_station_id: str) -> Any:
+            from ocpp_bindings.v201 import MeterValuesResponse
+
+            acme.custom_data.read_meter_value_custom_data(request.meter_value[0])  # raises
+            return MeterValuesResponse()
+
+    csms = Dispatcher(Role.CSMS, [Meters()], extensions=[acme])
+    meter_value = {
+        "timestamp": "2026-01-02T03:04:05Z",
+        "sampledValue": [{"value": 1}],
+        "customData": {"vendorId": "com.acme", "acmeCoolingMode": "Boiling"},
+    }
+    frame = json.dumps([2, "m-1", "MeterValues", {"evseId": 1, "meterValue": [meter_value]}])
+    reply = json.loads(asyncio.run(csms.handle_frame(frame, "CS-1")) or "null")
+    assert reply[:3] == [4, "m-1", "InternalError"]
+
+
+@pytest.mark.xdist_group("acme")
+def test_a_slow_typed_handler_is_cancelled_by_the_handler_timeout(acme: ModuleType) -> None:
+    from ocpp_bindings.v201.dispatch import Dispatcher, Role
+
+    finished: list[int] = []
+
+    class Slow:
+        async def on_set_display_brightness(self, request: Any, charging_station_id: str) -> None:
+            await asyncio.sleep(5)
+            finished.append(request.percent)
+
+    csms = Dispatcher(Role.CSMS, [Slow()], extensions=[acme], handler_timeout=0.05)
+    brightness = acme.registry.SET_DISPLAY_BRIGHTNESS.pack(acme.SetDisplayBrightnessRequest(40))
+    frame = json.dumps([2, "s-1", "DataTransfer", brightness.to_dict()])
+    reply = json.loads(asyncio.run(csms.handle_frame(frame, "CS-1")) or "null")
+    assert reply[:3] == [4, "s-1", "InternalError"] and finished == []
 
 
 @pytest.mark.xdist_group("acme")
@@ -409,6 +465,12 @@ def _small_schemas(root: Path) -> Path:
     return root
 
 
+CUSTOM_DATA = """
+[[custom_data]]
+target = "DataTransferRequest"
+name = "{name}"
+schema = "ping.json"
+"""
 BAD = {
     "missing manifest": ("", None, "ocppgen-extension.toml: no ocppgen-extension.toml"),
     "malformed manifest": ("package = [", None, "ocppgen-extension.toml: malformed manifest"),
@@ -439,6 +501,26 @@ BAD = {
         GOOD_MANIFEST.replace('message_id = "Ping"', 'message_id = "Ping"\nname = "Heartbeat"'),
         None,
         "ping.json#: class name 'HeartbeatRequest' collides with the OCPP 2.0.1 class",
+    ),
+    "schema outside the extension folder": (
+        GOOD_MANIFEST.replace('request = "ping.json"', 'request = "../ping.json"'),
+        None,
+        "#/data_transfer/0/request: schema '../ping.json' is outside the extension folder",
+    ),
+    "versions not strings": (
+        GOOD_MANIFEST.replace('["2.0.1"]', '[["2.0.1"]]'),
+        None,
+        "#/versions/0: unknown OCPP version ['2.0.1']",
+    ),
+    "one class name for two payloads": (
+        GOOD_MANIFEST + CUSTOM_DATA.format(name="PingRequest"),
+        None,
+        "ping.json#: class name 'PingRequest' is given to two payloads",
+    ),
+    "two customData extensions of one type": (
+        GOOD_MANIFEST + CUSTOM_DATA.format(name="A") + CUSTOM_DATA.format(name="B"),
+        None,
+        "#/custom_data/1: a second customData extension of DataTransferRequest for OCPP 2.0.1",
     ),
     "package name not an identifier": (
         GOOD_MANIFEST.replace("zap_ocpp", "zap-ocpp"),
@@ -493,6 +575,37 @@ def test_tool_caches_are_not_drift_and_a_dropped_extension_leaves_no_folder(
     assert run("generate", *plain, cwd=tmp_path).returncode == 0
     assert not (out / "zap_ocpp").exists()
     assert sorted(p.name for p in (out / "zap_ocpp_tests").rglob("*") if p.is_file()) == ["nodeids"]
+
+
+def test_an_extension_package_inside_the_bindings_package_is_refused(tmp_path: Path) -> None:
+    folder = _extension(tmp_path / "ext")
+    expected = "#/package: the extension package folder zap_ocpp overlaps zap_ocpp/bindings"
+    _expect_failure(tmp_path, [folder], expected, "--package", "zap_ocpp.bindings")
+
+
+def test_generate_never_takes_over_a_folder_it_did_not_write(tmp_path: Path) -> None:
+    schemas = _small_schemas(tmp_path / "schemas")
+    folder = _extension(tmp_path / "ext")
+    out = tmp_path / "out"
+    mine = out / "zap_ocpp" / "app.py"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("# the user's own code\n")
+    plain = ("--schemas", str(schemas), "--out", str(out))
+    result = run("generate", *plain, "--extension", str(folder), cwd=tmp_path)
+    assert result.returncode == 2 and "was not written by ocppgen" in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        "zap_ocpp/app.py"
+    ]
+    mine.unlink()
+    assert run("generate", *plain, "--extension", str(folder), cwd=tmp_path).returncode == 0
+    manifest_path = out / "ocpp_bindings" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["options"]["extensions"] = "zap_ocpp ..elsewhere"
+    manifest_path.write_text(json.dumps(manifest))
+    tampered = run("generate", *plain, cwd=tmp_path)
+    assert tampered.returncode == 2 and "'..elsewhere'" in tampered.stderr, tampered.stderr
+    assert (out / "zap_ocpp" / "v201" / "registry.py").is_file()
 
 
 def test_extensions_with_the_pydantic_style_are_refused(tmp_path: Path) -> None:

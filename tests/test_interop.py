@@ -559,12 +559,17 @@ def test_ocpp_package_answers_an_unhandled_action_against_the_spec(version: str)
             connection = await websockets.connect(
                 server.url("BARE"), subprotocols=[f"ocpp{version}"]
             )
-            station = _ocpp_station_class(version, [])("BARE", connection)
+            station = _ocpp_station_class(version, ["Reset"])("BARE", connection)
+            station.received = []
             runner = asyncio.create_task(station.start())
             await _wait_for_session(server.csms, "BARE")
             dispatcher = server.csms.sessions["BARE"].dispatcher
-            try:
-                await dispatcher.call(OURS[version].ClearCacheRequest(), timeout=1.0)
+            try:  # the session works: a handled action is answered
+                reset = OURS[version].ResetRequest.from_dict(EXAMPLES[version].request("Reset"))
+                assert isinstance(
+                    await dispatcher.call(reset, timeout=8.0), OURS[version].ResetResponse
+                )
+                await dispatcher.call(OURS[version].ClearCacheRequest(), timeout=4.0)
             except (CallError, CallTimeout) as outcome:
                 return outcome
             finally:

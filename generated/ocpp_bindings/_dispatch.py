@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 
 from ._registry import Feature
 from ._runtime import JsonValue, Model, Tolerance, ValidationError, load_json, tolerating
-from ._vendor import DATA_TRANSFER, VendorDataError, VendorRouter, extension_of, with_extensions
+from ._vendor import DATA_TRANSFER, IncomingDataError, VendorRouter, extension_of, with_extensions
 
 CALL = 2
 CALLRESULT = 3
@@ -274,8 +274,8 @@ class Dispatcher(Generic[R]):
         except asyncio.TimeoutError:
             logger.error("handler for %s took longer than %ss", action, self.handler_timeout)
             return error_frame(unique_id, self.protocol.internal_error, "Internal error")
-        except VendorDataError as exc:
-            return error_frame(unique_id, exc.ocpp_error_code, str(exc))
+        except IncomingDataError as exc:
+            return error_frame(unique_id, exc.error.ocpp_error_code, str(exc.error))
         except Exception:
             logger.exception("handler for %s failed", action)
             return error_frame(unique_id, self.protocol.internal_error, "Internal error")

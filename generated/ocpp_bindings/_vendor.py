@@ -32,6 +32,15 @@ class VendorDataError(ValidationError):
     """The ``data`` of a DataTransfer message does not match the vendor's schema."""
 
 
+class IncomingDataError(Exception):
+    """The data of a received DataTransfer request failed: the dispatcher answers a CALLERROR
+    with the error's code (only for this request; handlers' own errors stay InternalError)."""
+
+    def __init__(self, error: ValidationError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 def _data_error(error: ValidationError, prefix: str) -> VendorDataError:
     path = f"{prefix}.{error.path}" if error.path else prefix
     wrapped = VendorDataError(error.message, path, error.kind)
@@ -148,7 +157,7 @@ class VendorMessage(Generic[Q, P, DQ, DP]):
         if (raw.get("vendorId"), raw.get("messageId")) != self.key:
             raise ValueError(f"not a {self.vendor_id} {self.message_id} message")
         if "data" not in raw:
-            error = ValidationError("required property missing", "data", ErrorKind.OCCURRENCE)
+            error = ValidationError("required property is missing", "", ErrorKind.OCCURRENCE)
             raise _data_error(_dialect(error, self.standard.request), "data")
         return self.request.decode(raw["data"])
 
@@ -277,7 +286,10 @@ class VendorRouter:
                 status = standard.unknown_message_id if known else standard.unknown_vendor_id
                 return self.standard.response.from_dict({"status": status.value})
             message = self.messages[key]
-            payload = parse(lambda: message.unpack(request))
+            try:
+                payload = parse(lambda: message.unpack(request))
+            except ValidationError as exc:
+                raise IncomingDataError(exc) from None
             answer = await _awaited(method(payload, *station))
             if isinstance(answer, self.standard.response):
                 return answer
