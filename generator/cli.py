@@ -316,7 +316,8 @@ def scaffold(
     Each handler returns a valid example response; the pytest file drives them through the
     Dispatcher with the example requests. Exit 1 when OUT exists (unless --force).
     """
-    from generator.scaffold import FolderExists, scaffold_files, write_scaffold
+    from generator.scaffold import scaffold_files
+    from generator.writer import FolderExists, write_new_folder
 
     settings = _settings(schemas, Path("."), [version], package, templates)
     try:
@@ -326,7 +327,7 @@ def scaffold(
         files = scaffold_files(
             spec, role.value, tuple(profile or ()), settings.layout, settings.templates
         )
-        write_scaffold(out, files, force)
+        write_new_folder(out, files, force)
     except GeneratorError as exc:
         _fail(exc)
     except FolderExists:
@@ -437,14 +438,15 @@ def extension_init(
 
     Exit 1 when DIR exists (unless --force); exit 2 for a bad name or version.
     """
-    from generator.extension_init import starter_files, write_starter
+    from generator.extension_init import starter_files
+    from generator.writer import FolderExists, write_new_folder
 
     try:
         files = starter_files(name, tuple(version or ()), folder.as_posix())
-        write_starter(folder, files, force)
+        write_new_folder(folder, files, force)
     except GeneratorError as exc:
         _fail(exc)
-    except FileExistsError:
+    except FolderExists:
         typer.echo(f"ocppgen: {folder} exists; nothing written (use --force)", err=True)
         raise typer.Exit(code=1) from None
     for path in files:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from generator.errors import GeneratorError
 from generator.extension import MANIFEST, pascal_name
@@ -116,15 +115,3 @@ def starter_files(
         'See the section "Vendor extensions" of the ocppgen README.\n'
     )
     return dict(sorted(files.items()))
-
-
-def write_starter(folder: Path, files: dict[str, str], force: bool) -> None:
-    """Write the starter; an existing folder is refused unless ``force`` (FileExistsError)."""
-    from generator.writer import replace_files
-
-    if folder.exists() and not force:
-        raise FileExistsError(str(folder))
-    try:
-        replace_files({folder / path: text.encode() for path, text in files.items()})
-    except OSError as exc:
-        raise GeneratorError(f"cannot write: {exc.strerror or exc}", str(folder)) from None

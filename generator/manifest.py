@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
-from generator.extension import manifest_files, read_package_name
+from generator.extension import manifest_files
 from generator.resources import template_names, templates_dir
 
 FORMAT = 2
@@ -75,10 +76,10 @@ def input_digests(
     schemas: Path,
     versions: tuple[str, ...],
     overrides: Path | None = None,
-    extensions: tuple[Path, ...] = (),
+    extensions: Mapping[str, Path] | None = None,
 ) -> dict[str, str]:
     """Digest of every file a generation reads: schemas, metadata, templates (bundled and
-    overrides), generator code.
+    overrides), generator code, and every extension's files (``extensions``: label -> folder).
 
     Keys are relative (``schemas/2.0.1/BootNotificationRequest.json``), so the manifest does
     not depend on where the project or the installed generator lives.
@@ -94,8 +95,7 @@ def input_digests(
     if overrides is not None:
         for name in template_names(overrides):
             digests[f"overrides/{name}"] = sha256((overrides / name).read_bytes())
-    for folder in extensions:
-        label = read_package_name(folder) or folder.name
+    for label, folder in (extensions or {}).items():
         for path in manifest_files(folder):
             relative = path.relative_to(folder).as_posix()
             digests[f"extensions/{label}/{relative}"] = sha256(path.read_bytes())

@@ -6,6 +6,7 @@ Heavy modules (jsonschema, Jinja, black) are imported only when a run needs them
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,12 +64,16 @@ def generate_files(settings: Settings) -> dict[str, str]:
     untouched, are taken from disk instead of going through black again: the result is the
     same as a full run, only faster.
     """
+    return _generate_files(settings, _owned(settings))
+
+
+def _generate_files(settings: Settings, owned: _Owned) -> dict[str, str]:
     versions = select_versions(settings.schemas, settings.versions)
     layout = settings.layout
-    inputs = _inputs(settings, versions)
+    inputs = _inputs(settings, versions, owned)
     rendered = _render(settings, versions)
-    previous = read_manifest(settings.out / layout.manifest_path)
-    on_disk = files_on_disk(settings.out, roots(settings))
+    previous = owned.previous
+    on_disk = files_on_disk(settings.out, owned.roots)
 
     unformatted = {path: sha256(text) for path, text in rendered.files.items()}
 
@@ -81,7 +86,7 @@ def generate_files(settings: Settings) -> dict[str, str]:
 
     formatted = _format(rendered, unchanged, settings.templates)
     outputs = {path: Output(sha256(formatted[path]), unformatted[path]) for path in formatted}
-    manifest = Manifest(versions, inputs, options(settings), outputs)
+    manifest = Manifest(versions, inputs, options(settings, owned.packages), outputs)
     files = {**formatted, layout.manifest_path: manifest.to_json()}
     return {path: files[path] for path in sorted(files)}
 
@@ -97,22 +102,27 @@ def _render(settings: Settings, versions: tuple[str, ...]) -> RenderedPackage:
     extensions = [load_extension(folder) for folder in settings.extensions]
     built = build_extensions(extensions, specs)
     rendered = render_package(specs, settings.layout, settings.templates, settings.style)
-    claimed = {root: settings.layout.package for root in settings.layout.roots}
+    _check_folders(settings.layout, [specs[0] for specs in built])
     for extension_specs in built:
-        first = extension_specs[0]
-        for root in Layout(first.package).roots:
-            for other, owner in claimed.items():
-                if _overlap(root, other):
-                    raise GeneratorError(
-                        f"the extension package folder {root} overlaps {other} of {owner}",
-                        first.source,
-                        "/package",
-                    )
-        claimed.update({root: first.package for root in Layout(first.package).roots})
         more = render_extension(extension_specs, settings.layout, settings.templates)
         rendered.files.update(more.files)
         rendered.templates.update(more.templates)
     return rendered
+
+
+def _check_folders(layout: Layout, extensions: list[ir.ExtensionSpec]) -> None:
+    """No extension's package folder may be, or hold, the bindings' or another extension's."""
+    claimed = {root: layout.package for root in layout.roots}
+    for extension in extensions:
+        roots = Layout(extension.package).roots
+        for root, (other, owner) in itertools.product(roots, claimed.items()):
+            if _overlap(root, other):
+                raise GeneratorError(
+                    f"the extension package folder {root} overlaps {other} of {owner}",
+                    extension.source,
+                    "/package",
+                )
+        claimed.update({root: extension.package for root in roots})
 
 
 def _overlap(root: str, other: str) -> bool:
@@ -120,36 +130,43 @@ def _overlap(root: str, other: str) -> bool:
     return root == other or root.startswith(other + "/") or other.startswith(root + "/")
 
 
-def _inputs(settings: Settings, versions: tuple[str, ...]) -> dict[str, str]:
-    return input_digests(settings.schemas, versions, settings.templates, settings.extensions)
+def _inputs(settings: Settings, versions: tuple[str, ...], owned: _Owned) -> dict[str, str]:
+    extensions = dict(zip(owned.packages, settings.extensions, strict=True))
+    return input_digests(settings.schemas, versions, settings.templates, extensions)
 
 
-def _extension_packages(settings: Settings) -> list[str]:
+@dataclass(frozen=True)
+class _Owned:
+    """Read once per run: the manifest on disk and the folders generate owns."""
+
+    previous: Manifest | None
+    packages: tuple[str, ...]
+    """The extension packages asked for."""
+    roots: tuple[str, ...]
+    """The bindings' folders, the extensions' asked for, and those the manifest on disk lists
+    (so that a dropped extension goes)."""
+
+
+def _owned(settings: Settings) -> _Owned:
     from generator.extension import read_package_name
 
-    return [read_package_name(folder) or folder.name for folder in settings.extensions]
-
-
-def roots(settings: Settings) -> tuple[str, ...]:
-    """The folders under the output folder that generate owns: the bindings, the extensions
-    asked for, and those the manifest on disk lists (so that a dropped extension goes)."""
     manifest = settings.out / settings.layout.manifest_path
     previous = read_manifest(manifest)
-    packages = _extension_packages(settings)
-    if previous is not None:
-        for package in str(previous.options.get("extensions", "")).split():
-            packages.append(check_package_name(package, f"{manifest} (options.extensions)"))
-    found = list(settings.layout.roots)
-    for package in dict.fromkeys(packages):
-        found += Layout(package).roots
-    return tuple(found)
+    packages = tuple(read_package_name(folder) or folder.name for folder in settings.extensions)
+    listed = str(previous.options.get("extensions", "")).split() if previous else []
+    where = f"{manifest} (options.extensions)"
+    every = [*packages, *(check_package_name(package, where) for package in listed)]
+    roots = list(settings.layout.roots)
+    for package in dict.fromkeys(every):
+        roots += Layout(package).roots
+    return _Owned(previous, packages, tuple(roots))
 
 
-def options(settings: Settings) -> dict[str, str]:
+def options(settings: Settings, extension_packages: tuple[str, ...]) -> dict[str, str]:
     """The settings besides the inputs that shape the output (recorded in the manifest)."""
     found = {"package": settings.layout.package, "style": settings.style}
-    if settings.extensions:
-        found["extensions"] = " ".join(_extension_packages(settings))
+    if extension_packages:
+        found["extensions"] = " ".join(extension_packages)
     return found
 
 
@@ -183,17 +200,17 @@ class Written:
 
 def generate(settings: Settings) -> Written:
     """Generate and write the package; only changed files are rewritten."""
-    files = generate_files(settings)
-    _refuse_foreign_folders(settings)
-    return Written(files, write_package(settings.out, files, roots(settings)))
+    owned = _owned(settings)
+    files = _generate_files(settings, owned)
+    _refuse_foreign_folders(settings, owned)
+    return Written(files, write_package(settings.out, files, owned.roots))
 
 
-def _refuse_foreign_folders(settings: Settings) -> None:
+def _refuse_foreign_folders(settings: Settings, owned: _Owned) -> None:
     """An extension's package folder that exists but was not generated here is the user's:
     generate would replace its content, so it stops instead."""
-    previous = read_manifest(settings.out / settings.layout.manifest_path)
-    generated = previous.outputs if previous is not None else {}
-    for package in _extension_packages(settings):
+    generated = owned.previous.outputs if owned.previous is not None else {}
+    for package in owned.packages:
         for root in Layout(package).roots:
             ours = any(path.startswith(root + "/") for path in generated)
             if not ours and files_on_disk(settings.out, (root,)):
@@ -222,13 +239,13 @@ def check(settings: Settings) -> Drift:
     """
     versions = select_versions(settings.schemas, settings.versions)
     layout = settings.layout
-    previous = read_manifest(settings.out / layout.manifest_path)
-    current = Manifest(versions, _inputs(settings, versions), options(settings))
+    owned = _owned(settings)
+    previous = owned.previous
+    inputs = _inputs(settings, versions, owned)
+    current = Manifest(versions, inputs, options(settings, owned.packages))
     if previous is not None and previous.same_inputs(current):
         expected = {path: output.sha256 for path, output in previous.outputs.items()}
         expected[layout.manifest_path] = sha256(previous.to_json())
-        return drift(settings.out, expected, roots(settings))
+        return drift(settings.out, expected, owned.roots)
     files = generate_files(settings)
-    return drift(
-        settings.out, {path: sha256(text) for path, text in files.items()}, roots(settings)
-    )
+    return drift(settings.out, {path: sha256(text) for path, text in files.items()}, owned.roots)

@@ -11,14 +11,9 @@ from generator.formatting import UnparsableSource, format_all
 from generator.layout import Layout
 from generator.render import environment, handler_protocols
 from generator.templating import render_template
-from generator.writer import replace_files
 
 ROLES = ("charging-station", "csms")
 """The ``--role`` values: the version's first (charging station) and second (central) role."""
-
-
-class FolderExists(Exception):
-    """The output folder exists and ``--force`` was not given."""
 
 
 def scaffold_files(
@@ -79,13 +74,3 @@ def scaffold_files(
             f"{exc.message}",
             exc.path,
         ) from None
-
-
-def write_scaffold(out: Path, files: dict[str, str], force: bool) -> None:
-    """Write the files into ``out``; refuse an existing folder unless ``force``."""
-    if out.exists() and not force:
-        raise FolderExists(str(out))
-    try:
-        replace_files({out / name: text.encode() for name, text in files.items()})
-    except OSError as exc:
-        raise GeneratorError(f"cannot write: {exc.strerror or exc}", str(out)) from None

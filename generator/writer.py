@@ -123,3 +123,18 @@ def _remove_empty_folders(package: Path) -> None:
             folder.rmdir()
     if not any(package.iterdir()):
         package.rmdir()
+
+
+class FolderExists(Exception):
+    """The output folder exists and ``--force`` was not given."""
+
+
+def write_new_folder(out: Path, files: dict[str, str], force: bool) -> None:
+    """Write the files (relative path -> text) into ``out``, a folder the user names for a
+    starter (scaffold, extension init); refuse an existing folder unless ``force``."""
+    if out.exists() and not force:
+        raise FolderExists(str(out))
+    try:
+        replace_files({out / name: text.encode() for name, text in files.items()})
+    except OSError as exc:
+        raise GeneratorError(f"cannot write: {exc.strerror or exc}", str(out)) from None
