@@ -16,13 +16,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -c "import site, pathlib; pathlib.Path(site.getsitepackages()[0], 'ocpp_bindings_generated.pth').write_text('$(CURDIR)/generated\n')"
 	touch $(STAMP)
 
-## Regenerate generated/ocpp_bindings from schemas/ and templates/.
+## Regenerate generated/ocpp_bindings from schemas/ and templates/, and the golden records of
+## the variants in generated/variants (the pydantic flavour of 2.0.1, the acme extension).
 generate: $(STAMP)
 	$(BIN)/ocppgen generate
+	$(BIN)/python tests/golden.py write
 
 ## Fail when generated/ is not what the generator produces now.
 check: $(STAMP)
 	$(BIN)/ocppgen check
+	$(BIN)/python tests/golden.py check
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator generated tests benchmarks examples

@@ -84,7 +84,7 @@ def pydantic_flavour_class(module: str, name: str) -> Any:
     """A message class of ocppgen's pydantic flavour (generated first when stale)."""
     from generator import pipeline
     from generator.config import Settings
-    from generator.layout import Layout
+    from generator.output.layout import Layout
 
     out = BUILD / "flavours"
     settings = Settings(ROOT / "schemas", out, (), Layout("ocpp_pydantic"), style="pydantic")

@@ -11,10 +11,11 @@ import typer
 from generator import pipeline
 from generator.config import Settings, resolve_settings
 from generator.errors import GeneratorError
+from generator.flavours.base import Style
 
 if TYPE_CHECKING:
     from generator import ir
-    from generator.schemadiff import SchemaSet
+    from generator.schemas.diff import SchemaSet
 
 app = typer.Typer(
     help="Generate typed, validated Python bindings from the OCA's OCPP JSON schemas.",
@@ -80,13 +81,6 @@ ExtensionOption = Annotated[
 ]
 
 
-class Style(str, Enum):
-    """The flavour of the generated models."""
-
-    dataclasses = "dataclasses"
-    pydantic = "pydantic"
-
-
 StyleOption = Annotated[
     Optional[Style],  # noqa: UP045
     typer.Option(
@@ -115,7 +109,7 @@ def _settings(
             Path.cwd(),
             package=package,
             templates=templates,
-            style=style.value if style else None,
+            style=style,
             extensions=extensions,
         )
     except GeneratorError as exc:
@@ -224,9 +218,9 @@ def diff(
     ] = FailOn.never,
 ) -> None:
     """Print a semantic changelog between two schema sets (exit 2 on bad input)."""
-    from generator.extension_diff import describe_extension, is_extension
-    from generator.schemadiff import compare, describe, render
-    from generator.schemaset import read_schema_source
+    from generator.extensions.diff import describe_extension, is_extension
+    from generator.schemas.diff import compare, describe, render
+    from generator.schemas.schemaset import read_schema_source
 
     def described(source: Path) -> SchemaSet:
         if is_extension(source):
@@ -257,8 +251,8 @@ def import_command(
     Refuses (exit 2, nothing written) a set with an invalid file or a request without its
     response. Prints what changed against the previous set.
     """
-    from generator.importer import import_schemas
-    from generator.schemadiff import render
+    from generator.schemas.diff import render
+    from generator.schemas.importer import import_schemas
 
     settings = _settings(schemas, Path("."), None)
     try:
@@ -316,8 +310,8 @@ def scaffold(
     Each handler returns a valid example response; the pytest file drives them through the
     Dispatcher with the example requests. Exit 1 when OUT exists (unless --force).
     """
-    from generator.scaffold import scaffold_files
-    from generator.writer import FolderExists, write_new_folder
+    from generator.output.writer import FolderExists, write_new_folder
+    from generator.render.scaffold import scaffold_files
 
     settings = _settings(schemas, Path("."), [version], package, templates)
     try:
@@ -348,7 +342,7 @@ app.add_typer(templates_app, name="templates")
 @templates_app.command("list")
 def list_templates_command(templates: TemplatesOption = None) -> None:
     """Print the bundled templates; those the overrides folder replaces are marked."""
-    from generator.templating import list_templates
+    from generator.render.templates import list_templates
 
     settings = _settings(None, Path("."), None, templates=templates)
     listing = list_templates(settings.templates)
@@ -370,8 +364,8 @@ def copy_templates_command(
     Exit 1 when a target exists (unless --force); exit 2 for an unknown name. Nothing is
     written unless every name is good.
     """
-    from generator.templating import bundled_template_text
-    from generator.writer import replace_files
+    from generator.output.writer import replace_files
+    from generator.render.templates import bundled_template_text
 
     try:
         texts = {to / name: bundled_template_text(name) for name in names}
@@ -438,8 +432,8 @@ def extension_init(
 
     Exit 1 when DIR exists (unless --force); exit 2 for a bad name or version.
     """
-    from generator.extension_init import starter_files
-    from generator.writer import FolderExists, write_new_folder
+    from generator.extensions.starter import starter_files
+    from generator.output.writer import FolderExists, write_new_folder
 
     try:
         files = starter_files(name, tuple(version or ()), folder.as_posix())

@@ -7,11 +7,9 @@ from pathlib import Path
 
 from generator import toml as tomllib
 from generator.errors import GeneratorError
-from generator.layout import DEFAULT_PACKAGE, Layout, check_package_name
+from generator.flavours.base import Style
+from generator.output.layout import DEFAULT_PACKAGE, Layout, check_package_name
 from generator.resources import bundled_schemas_dir
-
-STYLES = ("dataclasses", "pydantic")
-"""The flavours of the generated models: standard-library dataclasses, or pydantic v2."""
 
 PATH_KEYS = ("schemas", "out", "templates")
 """``[tool.ocppgen]`` keys holding a folder, relative to the pyproject.toml's folder."""
@@ -31,10 +29,26 @@ class Settings:
     layout: Layout = field(default_factory=Layout)
     templates: Path | None = None
     """A folder of template overrides (same relative path as the bundled template)."""
-    style: str = STYLES[0]
-    """``dataclasses`` (standard library only) or ``pydantic`` (pydantic v2 models)."""
+    style: Style = Style.DATACLASSES
+    """The flavour of the models (a ``Style``, or its value: it is checked here)."""
     extensions: tuple[Path, ...] = ()
     """Vendor extension folders (each with an ``ocppgen-extension.toml``)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "style", check_style(self.style, "Settings"))
+
+
+def check_style(style: object, where: str, what: str = "style") -> Style:
+    """``style`` as a :class:`Style`; anything else is an error naming the known styles."""
+    if isinstance(style, Style):
+        return style
+    if isinstance(style, str):
+        try:
+            return Style(style)
+        except ValueError:
+            pass
+    known = ", ".join(s.value for s in Style)
+    raise GeneratorError(f"{what} {style!r} is not one of {known}", where)
 
 
 @dataclass(frozen=True)
@@ -103,7 +117,7 @@ def resolve_settings(
     *,
     package: str | None = None,
     templates: Path | None = None,
-    style: str | None = None,
+    style: str | Style | None = None,
     extensions: list[Path] | None = None,
 ) -> Settings:
     """Combine CLI options, project defaults and built-in defaults."""
@@ -119,23 +133,16 @@ def resolve_settings(
         raise GeneratorError("schemas folder not found", str(schemas))
     if templates is not None and not templates.is_dir():
         raise GeneratorError("templates folder not found", str(templates))
-    style_source = "--style"
-    if style is None and defaults.style is not None:
-        style, style_source = defaults.style, defaults.source
-        if style not in STYLES:
-            known = ", ".join(STYLES)
-            raise GeneratorError(
-                f"[tool.ocppgen] style {style!r} is not one of {known}", defaults.source
-            )
+    if style is not None:
+        chosen_style = check_style(style, "--style")
+    elif defaults.style is not None:
+        chosen_style = check_style(defaults.style, defaults.source, "[tool.ocppgen] style")
+    else:
+        chosen_style = Style.DATACLASSES
     chosen = tuple(extensions) if extensions else defaults.extensions or ()
     for folder in chosen:
         if not folder.is_dir():
             raise GeneratorError("extension folder not found", str(folder))
-    if chosen and style == "pydantic":
-        raise GeneratorError(
-            "vendor extensions are generated for the dataclasses style only, not pydantic",
-            style_source,
-        )
     layout = Layout(package or DEFAULT_PACKAGE)
     return Settings(
         schemas,
@@ -143,6 +150,6 @@ def resolve_settings(
         tuple(versions or ()),
         layout,
         templates,
-        style=style or STYLES[0],
+        style=chosen_style,
         extensions=chosen,
     )

@@ -1,7 +1,11 @@
-"""The generator as a Python API: load -> IR -> render -> format -> write (or compare).
+"""The generator as a Python API; each stage is a subpackage:
 
-Heavy modules (jsonschema, Jinja, black) are imported only when a run needs them, so a
-``check`` that the manifest answers stays fast.
+``schemas`` (load, check, overlay) -> ``ir`` (build the IR) -> ``render`` (templates, with the
+chosen ``flavours`` module writing the models, and ``extensions`` rendering vendor packages)
+-> ``output`` (black, then an atomic write with the manifest, or a comparison with disk).
+
+Heavy modules (jsonschema, Jinja, black, datamodel-code-generator) are imported only when a run
+needs them, so a ``check`` that the manifest answers stays fast.
 """
 
 from __future__ import annotations
@@ -13,22 +17,22 @@ from typing import TYPE_CHECKING
 
 from generator.config import Settings
 from generator.errors import GeneratorError
-from generator.layout import Layout, check_package_name
-from generator.manifest import (
+from generator.output.layout import Layout, check_package_name
+from generator.output.manifest import (
     Manifest,
     Output,
     input_digests,
     read_manifest,
     sha256,
 )
-from generator.versions import VERSIONS
-from generator.writer import Drift, drift, files_on_disk, write_package
+from generator.output.writer import Drift, drift, files_on_disk, write_package
+from generator.schemas.versions import VERSIONS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from generator import ir
-    from generator.render import RenderedPackage
+    from generator.render.renderer import RenderedPackage
 
 
 def select_versions(schemas: Path, requested: tuple[str, ...]) -> tuple[str, ...]:
@@ -51,8 +55,8 @@ def build_specs(settings: Settings) -> tuple[ir.Spec, ...]:
 
 
 def _build(schemas: Path, versions: tuple[str, ...]) -> tuple[ir.Spec, ...]:
-    from generator.builder import build_spec
-    from generator.loader import load_version
+    from generator.ir.builder import build_spec
+    from generator.schemas.loader import load_version
 
     return tuple(build_spec(load_version(schemas / v, VERSIONS[v])) for v in versions)
 
@@ -91,20 +95,38 @@ def _generate_files(settings: Settings, owned: _Owned) -> dict[str, str]:
     return {path: files[path] for path in sorted(files)}
 
 
+def extension_files(settings: Settings) -> dict[str, str]:
+    """The formatted files of the settings' extension packages alone, without the bindings
+    and the manifest (what a reviewable record of an extension's output holds)."""
+    from generator.render.renderer import RenderedPackage
+
+    rendered = _render(settings, select_versions(settings.schemas, settings.versions))
+    roots = [root for package in _owned(settings).packages for root in Layout(package).roots]
+    files = {
+        path: text
+        for path, text in rendered.files.items()
+        if any(path.startswith(root + "/") for root in roots)
+    }
+    only = RenderedPackage(files, rendered.templates)
+    return _format(only, lambda _path, _text: None, settings.templates)
+
+
 def _render(settings: Settings, versions: tuple[str, ...]) -> RenderedPackage:
     """The bindings and every extension, rendered (not yet formatted)."""
-    from generator.extension import load_extension
-    from generator.extension_render import render_extension
-    from generator.extension_spec import build_extensions
-    from generator.render import render_package
+    from generator.extensions.build import build_extensions
+    from generator.extensions.load import load_extension
+    from generator.extensions.render import render_extension
+    from generator.flavours import flavour
+    from generator.render.package import render_package
 
     specs = _build(settings.schemas, versions)
     extensions = [load_extension(folder) for folder in settings.extensions]
     built = build_extensions(extensions, specs)
-    rendered = render_package(specs, settings.layout, settings.templates, settings.style)
+    chosen = flavour(settings.style)
+    rendered = render_package(specs, settings.layout, settings.templates, chosen)
     _check_folders(settings.layout, [specs[0] for specs in built])
     for extension_specs in built:
-        more = render_extension(extension_specs, settings.layout, settings.templates)
+        more = render_extension(extension_specs, settings.layout, settings.templates, chosen)
         rendered.files.update(more.files)
         rendered.templates.update(more.templates)
     return rendered
@@ -148,7 +170,7 @@ class _Owned:
 
 
 def _owned(settings: Settings) -> _Owned:
-    from generator.extension import read_package_name
+    from generator.extensions.load import read_package_name
 
     manifest = settings.out / settings.layout.manifest_path
     previous = read_manifest(manifest)
@@ -164,7 +186,7 @@ def _owned(settings: Settings) -> _Owned:
 
 def options(settings: Settings, extension_packages: tuple[str, ...]) -> dict[str, str]:
     """The settings besides the inputs that shape the output (recorded in the manifest)."""
-    found = {"package": settings.layout.package, "style": settings.style}
+    found = {"package": settings.layout.package, "style": settings.style.value}
     if extension_packages:
         found["extensions"] = " ".join(extension_packages)
     return found
@@ -176,7 +198,7 @@ def _format(
     overrides: Path | None,
 ) -> dict[str, str]:
     """black over the rendered sources; unparsable output names the template that wrote it."""
-    from generator.formatting import UnparsableSource, format_all
+    from generator.output.formatting import UnparsableSource, format_all
 
     try:
         return format_all(rendered.files, reuse)

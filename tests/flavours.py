@@ -15,7 +15,7 @@ from support import ROOT, SCHEMAS
 
 from generator import pipeline
 from generator.config import Settings
-from generator.layout import Layout
+from generator.output.layout import Layout
 
 FLAVOURS = ROOT / "build" / "flavours"
 PYDANTIC_PACKAGE = "ocpp_pydantic"

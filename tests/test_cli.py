@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from support import ROOT, SCHEMAS
 
-from generator import writer
 from generator.errors import GeneratorError
+from generator.output import writer
 
 OCPPGEN = [sys.executable, "-c", "from generator.cli import app; app()"]
 DRAFT06 = "http://json-schema.org/draft-06/schema#"

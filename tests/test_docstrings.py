@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from support import ROOT
 
-from generator.docs import render_description
-from generator.formatting import LINE_LENGTH
-from generator.render import docstring
+from generator.ir.docs import render_description
+from generator.output.formatting import LINE_LENGTH
+from generator.render.environment import docstring
 
 PACKAGE = ROOT / "generated" / "ocpp_bindings"
 TYPES = {"registrationstatusenumtype": "RegistrationStatusEnumType", "idtokentype": "IdTokenType"}

@@ -15,10 +15,10 @@ from support import SCHEMAS, load_schema
 
 from generator import ir
 from generator.config import Settings
-from generator.metadata import load_metadata
-from generator.naming import enum_member_name, snake_case
+from generator.ir.naming import enum_member_name, snake_case
 from generator.pipeline import build_specs
-from generator.versions import VERSIONS as VERSIONS_INFO
+from generator.schemas.metadata import load_metadata
+from generator.schemas.versions import VERSIONS as VERSIONS_INFO
 
 VERSIONS = {"1.6": "v16", "2.0.1": "v201", "2.1": "v21"}
 

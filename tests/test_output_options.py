@@ -12,7 +12,7 @@ import pytest
 from support import ROOT, SCHEMAS
 from test_cli import SMALL_METADATA, SMALL_SET, _snapshot, run
 
-from generator.templating import bundled_template_names
+from generator.render.templates import bundled_template_names
 
 EXAMPLE_OVERRIDES = ROOT / "examples" / "templates"
 

@@ -6,7 +6,7 @@ import re
 
 from support import ROOT
 
-from generator.templating import bundled_template_names
+from generator.render.templates import bundled_template_names
 
 
 def test_readme_python_example_runs() -> None:

@@ -12,7 +12,7 @@ from test_cli import _snapshot, run
 
 from generator import pipeline
 from generator.config import Settings
-from generator.manifest import read_manifest
+from generator.output.manifest import read_manifest
 
 SMALL_SET = [
     "BootNotificationRequest",

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from support import ROOT, SCHEMAS
 
-from generator.metadata import load_metadata
-from generator.versions import VERSIONS
+from generator.schemas.metadata import load_metadata
+from generator.schemas.versions import VERSIONS
 
 REFERENCE = (Path(__file__).parent / "data" / "profiles_reference.md").read_text()
 COUNTS = {"1.6": 39, "2.0.1": 64, "2.1": 91}

@@ -1,0 +1,120 @@
+"""Python names for JSON names: fields, enum members, docstrings.
+
+Conventions (also in the README):
+- fields: snake_case of the JSON name; acronyms stay together (``priceScheduleID`` ->
+  ``price_schedule_id``, ``limit_L2`` -> ``limit_l2``); a Python keyword gets a trailing ``_``.
+- enum members: the value itself with every character that cannot be in an identifier replaced
+  by ``_`` (``Energy.Active.Import.Register`` -> ``Energy_Active_Import_Register``); a leading
+  digit gets a ``_`` prefix, a keyword a ``_`` suffix.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+_ACRONYM_END = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_LOWER_UPPER = re.compile(r"([a-z])([A-Z])")
+_DIGIT_WORD = re.compile(r"([0-9])([A-Z][a-z])")
+_NOT_IDENTIFIER = re.compile(r"[^0-9A-Za-z_]")
+_SEPARATORS = re.compile(r"[^0-9A-Za-z]+")
+
+
+def snake_case(json_name: str) -> str:
+    """Return the snake_case field name for a camelCase JSON property name."""
+    name = _ACRONYM_END.sub(r"\1_\2", json_name)
+    name = _LOWER_UPPER.sub(r"\1_\2", name)
+    name = _DIGIT_WORD.sub(r"\1_\2", name)
+    name = _SEPARATORS.sub("_", name).strip("_").lower()
+    if name and name[0].isdigit():
+        name = "_" + name
+    return name + "_" if keyword.iskeyword(name) else name
+
+
+def enum_member_name(value: str) -> str:
+    """Return the enum member name for an enum value (see the module docstring)."""
+    name = _NOT_IDENTIFIER.sub("_", value)
+    if name and name[0].isdigit():
+        name = "_" + name
+    return name + "_" if keyword.iskeyword(name) else name
+
+
+def is_reserved_enum_member(name: str) -> bool:
+    """Names the Enum machinery refuses or reserves (``_sunder_``, ``__dunder__``, ``mro``)."""
+    return not name or name == "mro" or (name.startswith("_") and name.endswith("_"))
+
+
+def enum_member_problem(value: str, member: str, taken: dict[str, str]) -> str | None:
+    """Why ``member`` (the name for enum ``value``) cannot be used, or None when it can.
+
+    ``taken`` maps the member names already given to their values.
+    """
+    if not value:
+        return "the empty enum value '' gives no member name"
+    if member in taken:
+        return (
+            f"enum values {taken[member]!r} and {value!r} both give the member name "
+            f"{member!r} (characters that cannot be in a name become '_')"
+        )
+    if member == "mro":
+        return f"enum value {value!r} would give the member name 'mro', which Enum reserves"
+    if is_reserved_enum_member(member):
+        if not re.search(r"[0-9A-Za-z]", value):
+            return (
+                f"enum value {value!r} has no letter or digit: with its characters replaced by "
+                f"'_' it gives the member name {member!r}, and Python's Enum reserves names "
+                "that start and end with '_'"
+            )
+        return (
+            f"enum value {value!r} gives the member name {member!r}, which starts and ends "
+            "with '_': Python's Enum reserves such names"
+        )
+    return None
+
+
+def clean_doc(text: str | None) -> str:
+    """Normalise a schema description: no ``\\r``, no trailing blanks, no blank edges."""
+    if not text:
+        return ""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return "\n".join(lines).strip()
+
+
+def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part
+    )
+
+
+def _rank(name: str) -> int:
+    return 0 if name.isupper() else 1 if name[:1].isupper() else 2
+
+
+def isort_key(name: str) -> tuple[object, ...]:
+    """Order imported names as isort (and ruff's I001) do: CONSTANTS, Classes, the rest."""
+    return (_rank(name), _natural(name.lower()), _natural(name))
+
+
+def dunder_all_key(name: str) -> tuple[object, ...]:
+    """Order ``__all__`` as ruff's RUF022 does: by kind as isort, then case-sensitively."""
+    return (_rank(name), _natural(name))
+
+
+RESERVED_FIELD_NAMES = frozenset({"from_dict", "from_json", "to_dict", "to_json", "validate"})
+"""Methods of every generated class: no field may take their names."""
+EXTRA_FIELD = "extra"
+"""The field holding the additional properties of an object that allows them."""
+
+
+def field_name_problem(
+    json_name: str, py_name: str, seen: dict[str, str], allows_extra: bool
+) -> str | None:
+    """Why ``py_name`` (of the property ``json_name``) cannot be a field beside ``seen``
+    (Python name -> JSON name of the fields before it), or None."""
+    if not py_name.isidentifier():
+        return f"property name {json_name!r} gives no identifier"
+    taken = py_name in RESERVED_FIELD_NAMES or (allows_extra and py_name == EXTRA_FIELD)
+    if taken or py_name in seen:
+        other = seen.get(py_name, "a generated method")
+        return f"field name {py_name!r} of {json_name!r} collides with {other!r}"
+    return None

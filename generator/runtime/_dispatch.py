@@ -1,0 +1,385 @@
+"""A transport-agnostic OCPP-J dispatcher, shared by the per-version ``dispatch`` modules.
+
+Feed every received text frame to :meth:`Dispatcher.handle_frame` and send back what it
+returns; give the dispatcher a ``transport`` coroutine to send the frames that
+:meth:`Dispatcher.call` and :meth:`Dispatcher.send` build.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
+
+from ._flavour import Model
+from ._registry import Feature
+from ._runtime import JsonValue, Tolerance, ValidationError, load_json, tolerating
+from ._vendor import DATA_TRANSFER, IncomingDataError, VendorRouter, extension_of, with_extensions
+
+CALL = 2
+CALLRESULT = 3
+CALLERROR = 4
+CALLRESULTERROR = 5
+SEND = 6
+UNKNOWN_ID = "-1"
+"""The unique id used in a CALLERROR when the frame's own id cannot be read (or is invalid)."""
+MAX_UNIQUE_ID = 36
+"""OCPP-J unique ids are at most 36 characters."""
+MAX_FRAME_BYTES = 1024 * 1024
+"""The default frame size limit (UTF-8 bytes): larger frames are refused unparsed."""
+
+R = TypeVar("R")
+T = TypeVar("T")
+Transport = Callable[[str], Awaitable[None]]
+logger = logging.getLogger(f"{__name__.rpartition('.')[0]}.dispatch")
+
+
+class CallError(Exception):
+    """The other side answered a CALL with a CALLERROR (or a CALLRESULTERROR)."""
+
+    def __init__(self, code: str, description: str, details: JsonValue) -> None:
+        super().__init__(f"{code}: {description}")
+        self.code = code
+        self.description = description
+        self.details = details
+
+
+class CallTimeout(TimeoutError):
+    """No answer to a CALL within the timeout."""
+
+
+class ActionNotAllowed(ValueError):
+    """This role may not start that action (or a CALL was asked for a SEND message)."""
+
+
+class MessageNotEncodable(ValueError):
+    """An outgoing message cannot be turned into a frame (cyclic, too deep, a huge number...)."""
+
+
+@dataclass(frozen=True)
+class ProtocolSpec(Generic[R]):
+    """What differs between OCPP versions: features, roles, frame types, error codes."""
+
+    version: str
+    features: Mapping[str, Feature[Any]]
+    central_role: R
+    has_send: bool
+    internal_error: str
+    not_implemented: str
+    not_supported: str
+    rpc_error: str
+    message_type_error: str
+    format_error: str
+
+
+def encode(frame: list[JsonValue]) -> str:
+    """A frame as compact JSON text."""
+    return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
+
+
+def error_frame(unique_id: str, code: str, description: str, message_type: int = CALLERROR) -> str:
+    """A CALLERROR (or CALLRESULTERROR) frame with empty details."""
+    return encode([message_type, unique_id, code, description[:255], {}])
+
+
+def _uuid4() -> str:
+    """The default unique id of an outgoing message."""
+    return str(uuid.uuid4())
+
+
+@dataclass
+class _Pending:
+    feature: Feature[Any]
+    future: asyncio.Future[Model]
+
+
+class Dispatcher(Generic[R]):
+    """Routes OCPP-J frames to handler objects and matches answers to outgoing calls.
+
+    ``handlers`` are objects with ``on_<action>`` methods (sync or async) for actions this
+    role receives; the central system's methods also get the charging station's identity.
+    ``max_frame_bytes``: larger frames are answered with the format error, never parsed.
+    ``handler_timeout``: seconds an (async) handler may take before it is cancelled and the
+    CALL answered ``InternalError``; None waits. ``tolerate``: deviations of deployed
+    stations to accept (:class:`Tolerance`; strict by default), each logged once per
+    dispatcher (connection), deviation and path.
+    ``extensions`` are generated extension version modules (``acme_ocpp.v201``): their custom
+    actions are routed like standard ones, their DataTransfer messages to ``on_<message>``.
+    """
+
+    def __init__(
+        self,
+        protocol: ProtocolSpec[R],
+        role: R,
+        handlers: Iterable[object] = (),
+        *,
+        transport: Transport | None = None,
+        timeout: float = 30.0,
+        new_id: Callable[[], str] | None = None,
+        max_frame_bytes: int = MAX_FRAME_BYTES,
+        handler_timeout: float | None = None,
+        tolerate: Iterable[Tolerance] = (),
+        extensions: Iterable[object] = (),
+    ) -> None:
+        self._vendor = _vendor_router(protocol, extensions)
+        if self._vendor is not None:
+            protocol = replace(protocol, features=self._vendor.features)
+        self.protocol = protocol
+        self.role = role
+        self.transport = transport
+        self.timeout = timeout
+        self.new_id = new_id or _uuid4
+        self.max_frame_bytes = max_frame_bytes
+        self.handler_timeout = handler_timeout
+        self.tolerate = frozenset(Tolerance(t) for t in tolerate)
+        self._warned: set[tuple[Tolerance, str, str]] = set()
+        self._by_request = {f.request: f for f in protocol.features.values()}
+        self._pending: dict[str, _Pending] = {}
+        self._handlers: dict[str, Callable[..., Any]] = {}
+        for handler in handlers:
+            self.add_handler(handler)
+
+    @property
+    def is_central(self) -> bool:
+        """True on the CSMS (1.6: Central System) side."""
+        return bool(self.role == self.protocol.central_role)
+
+    def add_handler(self, handler: object) -> None:
+        """Register every ``on_<action>`` method of ``handler`` for actions this role receives."""
+        found = self._vendor.add_handler(handler) if self._vendor is not None else 0
+        for feature in self.protocol.features.values():
+            method = getattr(handler, feature.handler, None)
+            if method is None or not feature.received_by(self.role):
+                continue
+            if feature.action in self._handlers:
+                raise ValueError(f"two handlers for {feature.action}")
+            self._handlers[feature.action] = method
+            found += 1
+        if not found:
+            raise ValueError(
+                f"{type(handler).__name__} handles no action that {self.role} receives"
+            )
+
+    async def handle_frame(
+        self, text: str | bytes, charging_station_id: str | None = None
+    ) -> str | None:
+        """Process one received frame; returns the frame to send back, or None."""
+        if self.is_central and charging_station_id is None:
+            raise ValueError("a central-system dispatcher needs the charging_station_id")
+        if self._oversize(text):
+            description = f"Frame larger than {self.max_frame_bytes} bytes"
+            return error_frame(UNKNOWN_ID, self.protocol.format_error, description)
+        try:
+            frame = load_json(text)
+        except ValidationError:
+            return error_frame(UNKNOWN_ID, self.protocol.rpc_error, "Frame is not valid JSON")
+        if not isinstance(frame, list) or len(frame) < 3 or not isinstance(frame[1], str):
+            return error_frame(UNKNOWN_ID, self.protocol.rpc_error, "Not an OCPP-J frame")
+        message_type, unique_id = frame[0], frame[1]
+        if len(unique_id) > MAX_UNIQUE_ID:
+            description = f"Unique id longer than {MAX_UNIQUE_ID} characters"
+            return error_frame(UNKNOWN_ID, self.protocol.rpc_error, description)
+        if type(message_type) is not int:
+            return error_frame(unique_id, self.protocol.rpc_error, "Not an OCPP-J frame")
+        if message_type in (SEND, CALLRESULTERROR) and not self.protocol.has_send:
+            return self._unsupported_type(unique_id, message_type)
+        if message_type in (CALL, SEND):
+            if len(frame) != 4 or not isinstance(frame[2], str):
+                return error_frame(unique_id, self.protocol.rpc_error, "Malformed CALL frame")
+            if message_type == SEND:
+                await self._on_send(frame[2], frame[3], charging_station_id)
+                return None
+            return await self._on_call(unique_id, frame[2], frame[3], charging_station_id)
+        if message_type == CALLRESULT:
+            return self._on_result(unique_id, frame) if len(frame) == 3 else None
+        if message_type in (CALLERROR, CALLRESULTERROR):
+            self._on_error(unique_id, frame)
+            return None
+        return self._unsupported_type(unique_id, message_type)
+
+    def _oversize(self, text: str | bytes) -> bool:
+        """Is the frame over the limit? Counts UTF-8 bytes only when characters cannot tell."""
+        size = len(text)
+        if size <= self.max_frame_bytes // 4 or not isinstance(text, str):
+            return size > self.max_frame_bytes
+        return size > self.max_frame_bytes or len(text.encode("utf-8", "surrogatepass")) > (
+            self.max_frame_bytes
+        )
+
+    def _parse(self, cls: type[Model], payload: object, action: str) -> Model:
+        """Validate a payload; with tolerances, log each accepted deviation once."""
+        return self._tolerant(action, lambda: cls.from_dict(payload))
+
+    def _tolerant(self, action: str, parse: Callable[[], T]) -> T:
+        """Run ``parse`` under the dispatcher's tolerances, logging each deviation once."""
+        if not self.tolerate:
+            return parse()
+        message, found = tolerating(self.tolerate, parse)
+        for deviation in found:
+            key = (deviation.tolerance, action, deviation.path)
+            if key not in self._warned:
+                self._warned.add(key)
+                logger.warning(
+                    "tolerated %s in %s at %s: %r (logged once per connection)",
+                    deviation.tolerance.value,
+                    action,
+                    deviation.path,
+                    deviation.value[:60],
+                )
+        return message
+
+    def _unsupported_type(self, unique_id: str, message_type: int) -> str:
+        description = f"Message type {message_type} is not supported"
+        return error_frame(unique_id, self.protocol.message_type_error, description)
+
+    def _route(self, action: str, kind: str) -> tuple[Feature[Any], Callable[..., Any]] | str:
+        """The feature and handler for an incoming action, or the error code to answer."""
+        feature = self.protocol.features.get(action)
+        if feature is None:
+            return self.protocol.not_implemented
+        handler = self._handlers.get(action)
+        if self._vendor is not None and action == DATA_TRANSFER:
+            handler = self._vendor.route(handler, lambda parse: self._tolerant(action, parse))
+        if feature.kind != kind or not feature.received_by(self.role) or handler is None:
+            return self.protocol.not_supported
+        return feature, handler
+
+    async def _run(self, handler: Callable[..., Any], request: Model, station: str | None) -> Any:
+        result = handler(request, station) if self.is_central else handler(request)
+        if not inspect.isawaitable(result):
+            return result
+        if self.handler_timeout is None:
+            return await result
+        return await asyncio.wait_for(result, self.handler_timeout)
+
+    async def _on_call(
+        self, unique_id: str, action: str, payload: object, station: str | None
+    ) -> str:
+        route = self._route(action, "CALL")
+        if isinstance(route, str):
+            return error_frame(unique_id, route, f"Action {action[:60]} is not handled here")
+        feature, handler = route
+        try:
+            request = self._parse(feature.request, payload, action)
+        except ValidationError as exc:
+            return error_frame(unique_id, exc.ocpp_error_code, str(exc))
+        try:
+            response = await self._run(handler, request, station)
+        except asyncio.TimeoutError:
+            logger.error("handler for %s took longer than %ss", action, self.handler_timeout)
+            return error_frame(unique_id, self.protocol.internal_error, "Internal error")
+        except IncomingDataError as exc:
+            return error_frame(unique_id, exc.error.ocpp_error_code, str(exc.error))
+        except Exception:
+            logger.exception("handler for %s failed", action)
+            return error_frame(unique_id, self.protocol.internal_error, "Internal error")
+        assert feature.response is not None
+        try:  # every failure of the reply path (validation, encoding) is ours: InternalError
+            if not isinstance(response, feature.response):
+                raise TypeError(f"returned {type(response).__name__}")
+            response.validate()
+            return encode([CALLRESULT, unique_id, response.to_dict()])
+        except Exception:
+            logger.exception("invalid response from the handler for %s", action)
+            return error_frame(unique_id, self.protocol.internal_error, "Internal error")
+
+    async def _on_send(self, action: str, payload: object, station: str | None) -> None:
+        route = self._route(action, "SEND")
+        if isinstance(route, str):
+            logger.warning("SEND %s dropped: %s", action[:60], route)
+            return
+        feature, handler = route
+        try:
+            await self._run(handler, self._parse(feature.request, payload, action), station)
+        except Exception:
+            logger.exception("SEND %s failed", action)
+
+    def _on_result(self, unique_id: str, frame: list[Any]) -> str | None:
+        pending = self._pending.pop(unique_id, None)
+        if pending is None or pending.future.done():
+            return None
+        assert pending.feature.response is not None
+        try:
+            response = self._parse(pending.feature.response, frame[2], pending.feature.action)
+            pending.future.set_result(response)
+        except ValidationError as exc:
+            pending.future.set_exception(exc)
+            if self.protocol.has_send:
+                return error_frame(unique_id, exc.ocpp_error_code, str(exc), CALLRESULTERROR)
+        return None
+
+    def _on_error(self, unique_id: str, frame: list[Any]) -> None:
+        pending = self._pending.pop(unique_id, None)
+        if pending is None or pending.future.done():
+            return
+        code = frame[2] if isinstance(frame[2], str) else self.protocol.rpc_error
+        description = frame[3] if len(frame) > 3 and isinstance(frame[3], str) else ""
+        details = frame[4] if len(frame) > 4 else {}
+        pending.future.set_exception(CallError(code, description, details))
+
+    def _outgoing(self, request: Model, kind: str) -> Feature[Any]:
+        feature = self._by_request.get(type(request))
+        if feature is None:
+            raise ActionNotAllowed(
+                f"{type(request).__name__} is not a {self.protocol.version} request"
+            )
+        if feature.kind != kind:
+            raise ActionNotAllowed(f"{feature.action} is a {feature.kind} message")
+        if self.role not in feature.initiated_by:
+            raise ActionNotAllowed(f"{self.role} may not start {feature.action}")
+        return feature
+
+    def _frame(
+        self, message_type: int, unique_id: str, feature: Feature[Any], request: Model
+    ) -> str:
+        """The frame of an outgoing message, validated; MessageNotEncodable when it cannot be
+        encoded (ValidationError when it does not match its schema)."""
+        try:
+            request.validate()
+            return encode([message_type, unique_id, feature.action, request.to_dict()])
+        except ValidationError:
+            raise
+        except Exception as exc:
+            raise MessageNotEncodable(
+                f"{feature.action} cannot be encoded: {type(exc).__name__}: {str(exc)[:120]}"
+            ) from None
+
+    async def _transmit(self, frame: str) -> None:
+        if self.transport is None:
+            raise RuntimeError("this dispatcher has no transport to send frames")
+        await self.transport(frame)
+
+    async def call(self, request: Model, *, timeout: float | None = None) -> Any:
+        """Send a CALL and wait for its typed response; raises CallError or CallTimeout."""
+        feature = self._outgoing(request, "CALL")
+        unique_id = self.new_id()
+        if unique_id in self._pending:
+            raise ValueError(f"unique id {unique_id!r} is already waiting for its answer")
+        frame = self._frame(CALL, unique_id, feature, request)
+        future: asyncio.Future[Model] = asyncio.get_running_loop().create_future()
+        self._pending[unique_id] = _Pending(feature, future)
+        try:
+            await self._transmit(frame)
+            return await asyncio.wait_for(future, self.timeout if timeout is None else timeout)
+        except asyncio.TimeoutError:
+            raise CallTimeout(f"no answer to {feature.action} ({unique_id})") from None
+        finally:
+            self._pending.pop(unique_id, None)
+
+    async def send(self, request: Model) -> None:
+        """Send a SEND message (OCPP 2.1), which gets no answer."""
+        feature = self._outgoing(request, "SEND")
+        await self._transmit(self._frame(SEND, self.new_id(), feature, request))
+
+
+def _vendor_router(protocol: ProtocolSpec[Any], modules: Iterable[object]) -> VendorRouter | None:
+    """The router of the given extension modules (None without extensions)."""
+    extensions = [extension_of(module, protocol.version) for module in modules]
+    if not extensions:
+        return None
+    return VendorRouter(extensions, with_extensions(protocol.features, extensions))

@@ -1,0 +1,978 @@
+"""Validation and JSON (de)serialisation shared by every generated message class.
+
+Generated modules hold the dataclasses and, for each, a table of field specs; this module
+walks those tables. Paths are built lazily (a ``(parent, key)`` chain) and rendered only when
+a payload is rejected.
+
+Speed: on first use, each table is also compiled into one specialised Python function for
+parsing and one for dumping (``_FastParse``, ``_FastDump``; see ``fast_source(cls)``). The
+fast parser checks every constraint but explains nothing: on any doubt it raises, and the
+table walk above decides and gives the exact error. Property tests hold the two to agree.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
+from datetime import datetime, timedelta, timezone
+from enum import Enum
+from fractions import Fraction
+from typing import Any, ClassVar, Generic, TypeVar, Union
+
+JsonValue = Union[  # noqa: UP007 - a string forward reference cannot use | at run time
+    None, bool, int, float, str, list["JsonValue"], dict[str, "JsonValue"]
+]
+"""Any JSON value, as ``json.loads`` returns it."""
+
+Path = Union[None, tuple["Path", Union[str, int]]]  # noqa: UP007
+"""Where a value sits in a payload: ``None`` for the root, else ``(parent, key)``."""
+
+T = TypeVar("T")
+M = TypeVar("M", bound="Model")
+E = TypeVar("E", bound=Enum)
+
+
+class Unset(Enum):
+    """Marks a field that may hold any JSON value (``null`` included) as absent."""
+
+    UNSET = "UNSET"
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET = Unset.UNSET
+
+
+class ErrorKind(Enum):
+    """Which OCPP-J error code a validation failure maps to."""
+
+    FORMAT = "format"
+    """Malformed JSON or a property the schema does not allow."""
+    OCCURRENCE = "occurrence"
+    """A required property is missing, or an array has too few or too many items."""
+    TYPE = "type"
+    """A value of the wrong JSON type, or a malformed date-time."""
+    PROPERTY = "property"
+    """A value outside its enum, length, range or multipleOf."""
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """An OCPP version's spelling of the error codes for each :class:`ErrorKind`."""
+
+    name: str
+    codes: Mapping[ErrorKind, str]
+
+
+class ValidationError(ValueError):
+    """A payload does not conform to its schema.
+
+    ``path`` locates the offending value (``meterValue[0].sampledValue[2].measurand``, empty
+    for the payload itself); ``ocpp_error_code`` is the OCPP-J error code to answer with, in
+    the spelling of the message's OCPP version.
+    """
+
+    def __init__(self, message: str, path: str, kind: ErrorKind) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.kind = kind
+        self.dialect: Dialect | None = None
+
+    @property
+    def ocpp_error_code(self) -> str:
+        """The OCPP-J error code (OCPP 2.x spelling when no version is known)."""
+        if self.dialect is None:
+            return _DEFAULT_CODES[self.kind]
+        return self.dialect.codes[self.kind]
+
+    def __str__(self) -> str:
+        return f"{self.path or '<payload>'}: {self.message}"
+
+
+_DEFAULT_CODES = {
+    ErrorKind.FORMAT: "FormatViolation",
+    ErrorKind.OCCURRENCE: "OccurrenceConstraintViolation",
+    ErrorKind.TYPE: "TypeConstraintViolation",
+    ErrorKind.PROPERTY: "PropertyConstraintViolation",
+}
+
+
+def render_path(path: Path) -> str:
+    """``(((None, "a"), 0), "b")`` -> ``a[0].b``."""
+    keys: list[str | int] = []
+    while path is not None:
+        path, key = path
+        keys.append(key)
+    out = ""
+    for key in reversed(keys):
+        if isinstance(key, int):
+            out += f"[{key}]"
+        else:
+            out += f".{key}" if out else key
+    return out
+
+
+def fail(message: str, path: Path, kind: ErrorKind) -> ValidationError:
+    """Build the error for a value at ``path``."""
+    return ValidationError(message, render_path(path), kind)
+
+
+def _type_name(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def _wrong_type(expected: str, value: object, path: Path) -> ValidationError:
+    return fail(f"expected {expected}, got {_type_name(value)}", path, ErrorKind.TYPE)
+
+
+class Parser(Generic[T]):
+    """Validates one JSON value into its Python form, and turns it back into JSON."""
+
+    def parse(self, value: object, path: Path) -> T:
+        raise NotImplementedError
+
+    def dump(self, value: T) -> JsonValue:
+        raise NotImplementedError
+
+
+class String(Parser[str]):
+    """A string with optional length bounds, counted in code points."""
+
+    def __init__(self, min_length: int | None = None, max_length: int | None = None) -> None:
+        self.min_length = min_length
+        self.max_length = max_length
+
+    def parse(self, value: object, path: Path) -> str:
+        if not isinstance(value, str):
+            raise _wrong_type("string", value, path)
+        if self.max_length is not None and len(value) > self.max_length:
+            raise fail(f"longer than {self.max_length} characters", path, ErrorKind.PROPERTY)
+        if self.min_length is not None and len(value) < self.min_length:
+            raise fail(f"shorter than {self.min_length} characters", path, ErrorKind.PROPERTY)
+        return value
+
+    def dump(self, value: str) -> JsonValue:
+        return value
+
+
+def _is_multiple(value: int | float, step: Fraction) -> bool:
+    """Decimal-exact multipleOf: 21.4 is a multiple of 0.1, 4.11 is not."""
+    return (Fraction(repr(value)) / step).denominator == 1
+
+
+class _Numeric:
+    def __init__(
+        self,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        multiple_of: str | None = None,
+    ) -> None:
+        self.minimum = minimum
+        self.maximum = maximum
+        self.multiple_of_text = multiple_of
+        self.multiple_of = None if multiple_of is None else Fraction(multiple_of)
+
+    def check(self, value: int | float, path: Path) -> None:
+        if self.minimum is not None and value < self.minimum:
+            raise fail(f"less than the minimum {self.minimum}", path, ErrorKind.PROPERTY)
+        if self.maximum is not None and value > self.maximum:
+            raise fail(f"greater than the maximum {self.maximum}", path, ErrorKind.PROPERTY)
+        if self.multiple_of is not None and not _is_multiple(value, self.multiple_of):
+            raise fail(f"not a multiple of {self.multiple_of_text}", path, ErrorKind.PROPERTY)
+
+
+class Integer(_Numeric, Parser[int]):
+    """An integer (never a boolean); ``accepts_integral_float`` for draft-06 schemas."""
+
+    def __init__(
+        self,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        multiple_of: str | None = None,
+        accepts_integral_float: bool = False,
+    ) -> None:
+        super().__init__(minimum, maximum, multiple_of)
+        self.accepts_integral_float = accepts_integral_float
+
+    def parse(self, value: object, path: Path) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            if not (
+                self.accepts_integral_float and isinstance(value, float) and value.is_integer()
+            ):
+                raise _wrong_type("integer", value, path)
+            value = int(value)
+        self.check(value, path)
+        return value
+
+    def dump(self, value: int) -> JsonValue:
+        return value
+
+
+class Number(_Numeric, Parser[float]):
+    """A finite number (never a boolean); integers stay integers."""
+
+    def parse(self, value: object, path: Path) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _wrong_type("number", value, path)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise fail("not a finite number", path, ErrorKind.TYPE)
+        self.check(value, path)
+        return value
+
+    def dump(self, value: float) -> JsonValue:
+        return value
+
+
+class Boolean(Parser[bool]):
+    """``true`` or ``false``."""
+
+    def parse(self, value: object, path: Path) -> bool:
+        if not isinstance(value, bool):
+            raise _wrong_type("boolean", value, path)
+        return value
+
+    def dump(self, value: bool) -> JsonValue:
+        return value
+
+
+_RFC3339 = re.compile(
+    r"([0-9]{4})-(0[1-9]|1[0-2])-([0-9]{2})[Tt]([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])"
+    r"(?:\.([0-9]+))?(?:([Zz])|([+-])([01][0-9]|2[0-3]):([0-5][0-9]))"
+)
+
+
+class Tolerance(str, Enum):
+    """A known deviation of deployed charging stations from the schemas.
+
+    Strict is the default everywhere; a deviation is accepted only where it is named in a
+    ``tolerate`` argument, and each acceptance is reported (see :func:`tolerating`).
+    """
+
+    DATE_TIME_WITHOUT_OFFSET = "date-time-without-offset"
+    """A date-time without an offset (``2026-11-23T02:24:56``), read as UTC."""
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """One accepted deviation: which, where (a field path) and the value as received."""
+
+    tolerance: Tolerance
+    path: str
+    value: str
+
+
+@dataclass
+class _Tolerating:
+    allowed: frozenset[Tolerance]
+    found: list[Deviation]
+
+
+_TOLERATING: ContextVar[_Tolerating | None] = ContextVar("ocpp_tolerating", default=None)
+tolerance_logger = logging.getLogger(f"{__name__.rpartition('.')[0]}.tolerance")
+
+
+def tolerating(tolerate: Iterable[Tolerance], parse: Callable[[], T]) -> tuple[T, list[Deviation]]:
+    """Run ``parse`` accepting the ``tolerate`` deviations; its result and what was accepted.
+
+    Only parsing that failed strictly consults the tolerances: the strict path is unchanged.
+    """
+    state = _Tolerating(frozenset(Tolerance(t) for t in tolerate), [])
+    token = _TOLERATING.set(state)
+    try:
+        return parse(), state.found
+    finally:
+        _TOLERATING.reset(token)
+
+
+_NO_OFFSET = re.compile(
+    r"[0-9]{4}-(0[1-9]|1[0-2])-[0-9]{2}[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?"
+)
+
+
+def _tolerated_date_time(value: str, path: Path) -> datetime | None:
+    """``value`` read as UTC when it only lacks its offset and that is tolerated, else None."""
+    state = _TOLERATING.get()
+    if state is None or Tolerance.DATE_TIME_WITHOUT_OFFSET not in state.allowed:
+        return None
+    if _NO_OFFSET.fullmatch(value) is None:
+        return None
+    parsed = _DATE_TIME.parse(value + "Z", path)
+    state.found.append(Deviation(Tolerance.DATE_TIME_WITHOUT_OFFSET, render_path(path), value))
+    return parsed
+
+
+class DateTime(Parser[datetime]):
+    """An RFC 3339 date-time with an offset; parsed to a timezone-aware ``datetime``.
+
+    The offset is kept, so the instant and its local form survive a round trip. Python's
+    datetime holds microseconds: further fraction digits are dropped, and year 0000 (valid
+    RFC 3339, no ``datetime``) is rejected.
+    """
+
+    def parse(self, value: object, path: Path) -> datetime:
+        if not isinstance(value, str):
+            raise _wrong_type("date-time string", value, path)
+        match = _RFC3339.fullmatch(value)
+        if match is None:
+            tolerated = _tolerated_date_time(value, path)
+            if tolerated is not None:
+                return tolerated
+            raise fail(f"not an RFC 3339 date-time: {value[:40]!r}", path, ErrorKind.TYPE)
+        year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
+        if zulu:
+            tz = timezone.utc
+        else:
+            offset = timedelta(hours=int(off_h), minutes=int(off_m))
+            tz = timezone(-offset if sign == "-" else offset)
+        micro = int((fraction or "0")[:6].ljust(6, "0"))
+        try:
+            return datetime(
+                int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tz
+            )
+        except ValueError:
+            raise fail(f"not a valid date: {value[:40]!r}", path, ErrorKind.TYPE) from None
+
+    def dump(self, value: datetime) -> JsonValue:
+        return format_datetime(value)
+
+
+def format_datetime(value: datetime) -> str:
+    """RFC 3339 text: ``Z`` for UTC, milliseconds or microseconds only when present."""
+    spec = "seconds" if not value.microsecond else "milliseconds"
+    if value.microsecond % 1000:
+        spec = "microseconds"
+    text = value.isoformat(timespec=spec)
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+class EnumOf(Parser[E]):
+    """One of a str-Enum's values."""
+
+    def __init__(self, enum: type[E]) -> None:
+        self.enum = enum
+        self.members: dict[object, E] = {member.value: member for member in enum}
+
+    def parse(self, value: object, path: Path) -> E:
+        if not isinstance(value, str):
+            raise _wrong_type("string", value, path)
+        member = self.members.get(value)
+        if member is None:
+            raise fail(
+                f"{value[:40]!r} is not a valid {self.enum.__name__}", path, ErrorKind.PROPERTY
+            )
+        return member
+
+    def dump(self, value: E) -> JsonValue:
+        return value.value if isinstance(value, Enum) else value  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class _Leave:
+    """On :class:`AnyJson`'s stack: the items of the container ``key`` (its id) are done."""
+
+    key: int
+
+
+class AnyJson(Parser[JsonValue]):
+    """Any JSON value, kept as it is; only JSON types (finite numbers, str keys) pass."""
+
+    def parse(self, value: object, path: Path) -> JsonValue:
+        # Depth-first without recursion (any depth); ``inside`` holds the containers on the
+        # current path, so a list or dict that contains itself is an error, not a hang.
+        pending: list[tuple[object, Path]] = [(value, path)]
+        inside: set[int] = set()
+        while pending:
+            item, where = pending.pop()
+            if item is None or isinstance(item, (bool, int, str)):
+                continue
+            if isinstance(item, float):
+                if not math.isfinite(item):
+                    raise fail("not a finite number", where, ErrorKind.TYPE)
+            elif isinstance(item, _Leave):
+                inside.discard(item.key)
+            elif isinstance(item, (list, dict)):
+                if id(item) in inside:
+                    raise fail("the value contains itself", where, ErrorKind.TYPE)
+                inside.add(id(item))
+                pending.append((_Leave(id(item)), where))
+                if isinstance(item, list):
+                    pending.extend((element, (where, i)) for i, element in enumerate(item))
+                    continue
+                for key, element in item.items():
+                    if not isinstance(key, str):
+                        raise fail("object keys must be strings", where, ErrorKind.TYPE)
+                    pending.append((element, (where, key)))
+            else:
+                raise _wrong_type("a JSON value", item, where)
+        return value  # type: ignore[return-value]
+
+    def dump(self, value: JsonValue) -> JsonValue:
+        return value
+
+
+class ArrayOf(Parser[list[T]]):
+    """A list of one item type with optional size bounds."""
+
+    def __init__(
+        self, items: Parser[T], min_items: int | None = None, max_items: int | None = None
+    ) -> None:
+        self.items = items
+        self.min_items = min_items
+        self.max_items = max_items
+
+    def parse(self, value: object, path: Path) -> list[T]:
+        if not isinstance(value, list):
+            raise _wrong_type("array", value, path)
+        if self.min_items is not None and len(value) < self.min_items:
+            raise fail(f"fewer than {self.min_items} items", path, ErrorKind.OCCURRENCE)
+        if self.max_items is not None and len(value) > self.max_items:
+            raise fail(f"more than {self.max_items} items", path, ErrorKind.OCCURRENCE)
+        parse = self.items.parse
+        return [parse(item, (path, index)) for index, item in enumerate(value)]
+
+    def dump(self, value: list[T]) -> JsonValue:
+        dump = self.items.dump
+        return [dump(item) for item in value]
+
+
+class ObjectOf(Parser[M]):
+    """A nested object, parsed by its class's field table."""
+
+    def __init__(self, cls: type[M]) -> None:
+        self.cls = cls
+
+    def parse(self, value: object, path: Path) -> M:
+        return self.cls._table.parse(value, path)  # type: ignore[return-value]
+
+    def dump(self, value: M) -> JsonValue:
+        return value.to_dict()
+
+
+@dataclass(frozen=True)
+class Field:
+    """One property: its JSON name, the attribute holding it, its parser and occurrence."""
+
+    json_name: str
+    attr: str
+    parser: Parser[Any]
+    required: bool = False
+    absent: object = None
+    """The attribute's value when the property is absent (``UNSET`` for any-value fields)."""
+
+
+_MISSING = object()
+
+
+class FieldTable:
+    """All fields of one object type; ``extra`` when it allows additional properties."""
+
+    def __init__(
+        self, cls: type[Model], fields: tuple[Field, ...], dialect: Dialect, extra: bool = False
+    ) -> None:
+        self.cls = cls
+        self.fields = fields
+        self.names = frozenset(f.json_name for f in fields)
+        self.dialect = dialect
+        self.extra = extra
+        self._fast_parse: Callable[[object], Model] | None = None
+        self._fast_dump: Callable[[Model], dict[str, JsonValue]] | None = None
+        self._compiling: set[str] = set()
+        self.fast_sources: dict[str, str] = {}
+        """The source of the compiled fast paths (``parse``, ``dump``), once compiled."""
+
+    def fast_parse(self, value: object) -> Model:
+        """Build the object from a valid payload; raises *some* exception on anything else.
+
+        Compiled on first use (``_FastParse``). It never explains a rejection: callers fall
+        back to :meth:`parse`, which does.
+        """
+        fast = self._fast_parse or self.compiled_parse()
+        return fast(value)
+
+    def fast_dump(self, obj: Model) -> dict[str, JsonValue]:
+        """:meth:`dump` compiled for this type; raises on an object it is not sure about."""
+        fast = self._fast_dump or self.compiled_dump()
+        return fast(obj)
+
+    def compiled_parse(self) -> Callable[[object], Model]:
+        """The compiled fast parser (compiling it now if needed)."""
+        if self._fast_parse is None:
+            compiled = self._compile(_FastParse)
+            if compiled is None:  # a recursive type: call back through the method
+                return self.fast_parse
+            self._fast_parse = compiled
+        return self._fast_parse
+
+    def compiled_dump(self) -> Callable[[Model], dict[str, JsonValue]]:
+        """The compiled fast dump (compiling it now if needed)."""
+        if self._fast_dump is None:
+            compiled = self._compile(_FastDump)
+            if compiled is None:
+                return self.fast_dump
+            self._fast_dump = compiled
+        return self._fast_dump
+
+    def _compile(self, writer: type[_FastParse] | type[_FastDump]) -> Any:
+        """``writer``'s function for this table; None while it is being compiled already."""
+        if writer.kind in self._compiling:
+            return None
+        self._compiling.add(writer.kind)
+        try:
+            return writer(self).compile()
+        finally:
+            self._compiling.discard(writer.kind)
+
+    def parse(self, value: object, path: Path) -> Model:
+        if not isinstance(value, dict):
+            raise _wrong_type("object", value, path)
+        kwargs: dict[str, Any] = {}
+        seen = 0
+        for f in self.fields:
+            raw = value.get(f.json_name, _MISSING)
+            if raw is _MISSING:
+                if f.required:
+                    raise fail(
+                        "required property is missing", (path, f.json_name), ErrorKind.OCCURRENCE
+                    )
+                continue
+            seen += 1
+            kwargs[f.attr] = f.parser.parse(raw, (path, f.json_name))
+        if seen != len(value):
+            unknown = {key: item for key, item in value.items() if key not in self.names}
+            if not self.extra:
+                key = next(iter(unknown))
+                raise fail(f"property {key!r} is not allowed", (path, key), ErrorKind.FORMAT)
+            kwargs["extra"] = _ANY.parse(unknown, path)
+        return self.cls(**kwargs)
+
+    def dump(self, obj: Model) -> dict[str, JsonValue]:
+        out: dict[str, JsonValue] = {}
+        for f in self.fields:
+            value = getattr(obj, f.attr)
+            if value is f.absent and not f.required:
+                continue
+            out[f.json_name] = f.parser.dump(value)
+        if self.extra:
+            out.update(obj.extra)  # type: ignore[attr-defined]
+        return out
+
+
+_ANY = AnyJson()
+
+
+class _Reject(Exception):
+    """A compiled fast path met something it does not handle: the exact parser decides."""
+
+
+_RFC3339_SHAPE = re.compile(  # _RFC3339 without groups: a little faster when only checking
+    r"[0-9]{4}-(?:0[1-9]|1[0-2])-[0-9]{2}[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+    r"(?:\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
+)
+# From Python 3.11, fromisoformat reads every RFC 3339 form but a lower-case z, and fast.
+_ISO_READS_RFC3339 = sys.version_info >= (3, 11)
+_DATE_TIME = DateTime()
+
+
+def _fast_datetime(text: str) -> datetime:
+    if not _ISO_READS_RFC3339:
+        return _DATE_TIME.parse(text, None)
+    if _RFC3339_SHAPE.fullmatch(text) is None:
+        raise _Reject
+    return datetime.fromisoformat(text)
+
+
+def _decimal_places(step: str) -> int | None:
+    """``k`` when ``step`` is ``10**-k`` written as a decimal (``0.1``, ``0.01``), else None."""
+    if re.fullmatch(r"0\.0*1", step):
+        return len(step) - 2
+    return None
+
+
+class _FastWriter:
+    """Writes the Python source of one specialised function and compiles it.
+
+    The source names runtime objects (classes, enum member maps, helpers) by generated names
+    bound in ``self.names``; ``source`` keeps the text for :func:`fast_source`.
+    """
+
+    kind = ""
+
+    def __init__(self, table: FieldTable) -> None:
+        self.table = table
+        self.names: dict[str, object] = {
+            "_Reject": _Reject,
+            "_INF": math.inf,
+            "_MISSING": _MISSING,
+            "UNSET": UNSET,
+            "_any": _ANY.parse,
+            "_datetime": _fast_datetime,
+            "_rfc3339": _RFC3339_SHAPE.fullmatch,
+            "_fromisoformat": datetime.fromisoformat,
+            "_is_multiple": _is_multiple,
+            "_format_datetime": format_datetime,
+        }
+        self.name_of = {id(value): name for name, value in self.names.items()}
+        self.helpers: list[str] = []
+
+    def ref(self, value: object, hint: str) -> str:
+        """A name under which the generated code reaches ``value`` (``hint`` if still free)."""
+        known = self.name_of.get(id(value))
+        if known is not None:
+            return known
+        name, number = hint, 1
+        while name in self.names:
+            number += 1
+            name = f"{hint}_{number}"
+        self.names[name] = value
+        self.name_of[id(value)] = name
+        return name
+
+    def finish(self, body: list[str]) -> Callable[..., Any]:
+        source = "\n".join([*self.helpers, *body]) + "\n"
+        label = f"<{__name__} fast {self.kind} of {self.table.cls.__name__}>"
+        exec(compile(source, label, "exec"), self.names)  # our own source, see fast_source()
+        self.table.fast_sources[self.kind] = source
+        return self.names[self.kind]  # type: ignore[return-value]
+
+
+_CONVERTED = (EnumOf, ObjectOf, DateTime, AnyJson)
+"""Parsers whose Python value differs from the JSON one: the fast path calls a converter."""
+
+
+class _FastParse(_FastWriter):
+    """``parse(d)``: straight-line checks for one object type, no paths, no messages.
+
+    Nested objects are parsed inline (up to ``INLINE_DEPTH`` levels, array items included),
+    deeper ones by their own compiled function: a Python call costs as much as a few checks.
+    """
+
+    kind = "parse"
+    INLINE_DEPTH = 3
+
+    def compile(self) -> Callable[[object], Model]:
+        body = self.object_lines(self.table, "d", "", "    ", 0)
+        return self.finish(["def parse(d):", *body, "    return d"])
+
+    def object_lines(
+        self, table: FieldTable, var: str, prefix: str, pad: str, depth: int
+    ) -> list[str]:
+        """Lines that check the dict in ``var`` and replace it by its object.
+
+        Locals get ``prefix`` (``f3_`` for the fields of ``f3``), so inlined objects do not
+        clash with their parent.
+        """
+        found = f"{prefix}found"
+        lines = [
+            f"{pad}if {var}.__class__ is not dict:",
+            f"{pad}    raise _Reject",
+            f"{pad}{found} = {sum(f.required for f in table.fields)}",
+        ]
+        variables: dict[str, str] = {}
+        for index, f in enumerate(table.fields):
+            field_var = f"{prefix}f{index}"
+            variables[f.attr] = field_var
+            key = repr(f.json_name)
+            if f.required:
+                lines.append(f"{pad}{field_var} = {var}[{key}]")
+                lines += self.value(f.parser, field_var, pad, depth)
+                continue
+            if f.absent is UNSET:
+                lines += [
+                    f"{pad}{field_var} = {var}.get({key}, _MISSING)",
+                    f"{pad}if {field_var} is _MISSING:",
+                    f"{pad}    {field_var} = UNSET",
+                    f"{pad}else:",
+                ]
+            else:
+                lines += [
+                    f"{pad}{field_var} = {var}.get({key})",
+                    f"{pad}if {field_var} is not None:",
+                ]
+            lines.append(f"{pad}    {found} += 1")
+            lines += self.value(f.parser, field_var, pad + "    ", depth)
+        if table.extra:
+            extra = variables["extra"] = f"{prefix}extra"
+            known = self.ref(table.names, f"_{table.cls.__name__}_keys")
+            lines += [
+                f"{pad}{extra} = {{k: v for k, v in {var}.items() if k not in {known}}}",
+                f"{pad}if len({extra}) + {found} != len({var}):",
+                f"{pad}    raise _Reject",
+                f"{pad}{extra} = _any({extra}, None)",
+            ]
+        else:
+            lines += [f"{pad}if len({var}) != {found}:", f"{pad}    raise _Reject"]
+        attributes = dataclass_fields(table.cls)  # type: ignore[arg-type]
+        arguments = [variables.get(f.name, f.name) for f in attributes]
+        cls = self.ref(table.cls, table.cls.__name__)
+        return [*lines, f"{pad}{var} = {cls}({', '.join(arguments)})"]
+
+    def value(self, parser: Parser[Any], var: str, pad: str, depth: int) -> list[str]:
+        """Lines that check ``var`` and, where the Python form differs, convert it."""
+        if isinstance(parser, ObjectOf) and depth < self.INLINE_DEPTH:
+            return self.object_lines(parser.cls._table, var, f"{var}_", pad, depth + 1)
+        if isinstance(parser, ArrayOf):
+            return [f"{pad}{var} = {self.array_function(parser, depth)}({var})"]
+        if isinstance(parser, DateTime) and _ISO_READS_RFC3339:  # two C calls, no frame
+            return [
+                f"{pad}if _rfc3339({var}) is None:",
+                f"{pad}    raise _Reject",
+                f"{pad}{var} = _fromisoformat({var})",
+            ]
+        if isinstance(parser, _CONVERTED):
+            return [f"{pad}{var} = {self.convert(parser, var)}"]
+        conditions = self.conditions(parser, var)
+        return [f"{pad}if {' or '.join(conditions)}:", f"{pad}    raise _Reject"]
+
+    def array_function(self, parser: ArrayOf[Any], depth: int) -> str:
+        """A helper function that checks a list and gives the list of its items' forms."""
+        conditions = ["a.__class__ is not list"]
+        if parser.min_items is not None:
+            conditions.append(f"len(a) < {parser.min_items}")
+        if parser.max_items is not None:
+            conditions.append(f"len(a) > {parser.max_items}")
+        body = [f"    if {' or '.join(conditions)}:", "        raise _Reject"]
+        items = parser.items
+        if isinstance(items, ObjectOf) and depth < self.INLINE_DEPTH:
+            body += ["    out = []", "    for x in a:"]
+            body += self.object_lines(items.cls._table, "x", "x_", "        ", depth + 1)
+            body += ["        out.append(x)", "    return out"]
+        elif isinstance(items, _CONVERTED):
+            body.append(f"    return [{self.convert(items, 'x')} for x in a]")
+        else:
+            body += [
+                "    for x in a:",
+                *self.value(items, "x", "        ", depth),
+                "    return list(a)",
+            ]
+        name = f"_array{sum(line.startswith('def ') for line in self.helpers)}"
+        self.helpers += [f"def {name}(a):", *body, ""]
+        return name
+
+    def conditions(self, parser: Parser[Any], var: str) -> list[str]:
+        """Conditions any of which rejects a scalar value."""
+        if isinstance(parser, String):
+            out = [f"{var}.__class__ is not str"]
+            if parser.max_length is not None:
+                out.append(f"len({var}) > {parser.max_length}")
+            if parser.min_length is not None:
+                out.append(f"len({var}) < {parser.min_length}")
+            return out
+        if isinstance(parser, Boolean):
+            return [f"{var}.__class__ is not bool"]
+        if isinstance(parser, Integer):
+            out = [f"{var}.__class__ is not int"]
+        elif isinstance(parser, Number):
+            out = [
+                f"not ({var}.__class__ is float and -_INF < {var} < _INF or {var}.__class__ is int)"
+            ]
+        else:
+            raise TypeError(f"no fast path for {type(parser).__name__}")
+        if parser.minimum is not None:
+            out.append(f"{var} < {parser.minimum!r}")
+        if parser.maximum is not None:
+            out.append(f"{var} > {parser.maximum!r}")
+        if parser.multiple_of_text is not None:
+            places = _decimal_places(parser.multiple_of_text)
+            if places is not None:
+                out.append(f"round({var}, {places}) != {var}")
+            else:
+                step = self.ref(parser.multiple_of, "_step")
+                out.append(f"not _is_multiple({var}, {step})")
+        return out
+
+    def convert(self, parser: Parser[Any], var: str) -> str:
+        """An expression that checks ``var`` and gives its Python form."""
+        if isinstance(parser, EnumOf):
+            return f"{self.ref(parser.members, f'_{parser.enum.__name__}')}[{var}]"
+        if isinstance(parser, ObjectOf):
+            name = f"_parse_{parser.cls.__name__}"
+            return f"{self.ref(parser.cls._table.compiled_parse(), name)}({var})"
+        if isinstance(parser, DateTime):
+            return f"_datetime({var})"
+        assert isinstance(parser, AnyJson), parser
+        return f"_any({var}, None)"
+
+
+class _FastDump(_FastWriter):
+    """``dump(obj)``: the payload dict of one object type, one statement per field."""
+
+    kind = "dump"
+
+    def compile(self) -> Callable[[Model], dict[str, JsonValue]]:
+        lines = ["def dump(o):", "    out = {}"]
+        for f in self.table.fields:
+            key = repr(f.json_name)
+            lines.append(f"    v = o.{f.attr}")
+            if f.required:
+                lines.append(f"    out[{key}] = {self.expression(f.parser, 'v', 0)}")
+            else:
+                absent = "UNSET" if f.absent is UNSET else "None"
+                lines += [
+                    f"    if v is not {absent}:",
+                    f"        out[{key}] = {self.expression(f.parser, 'v', 0)}",
+                ]
+        if self.table.extra:
+            lines.append("    out.update(o.extra)")
+        lines.append("    return out")
+        return self.finish(lines)
+
+    def expression(self, parser: Parser[Any], var: str, depth: int) -> str:
+        """The JSON form of ``var``."""
+        if isinstance(parser, EnumOf):
+            return f"{var}._value_"
+        if isinstance(parser, DateTime):
+            return f"_format_datetime({var})"
+        if isinstance(parser, ObjectOf):
+            cls = self.ref(parser.cls, parser.cls.__name__)
+            dump = self.ref(parser.cls._table.compiled_dump(), f"_dump_{parser.cls.__name__}")
+            return f"({dump}({var}) if {var}.__class__ is {cls} else {var}.to_dict())"
+        if isinstance(parser, ArrayOf):
+            item = f"x{depth}"
+            inner = self.expression(parser.items, item, depth + 1)
+            return f"list({var})" if inner == item else f"[{inner} for {item} in {var}]"
+        return var
+
+
+def fast_source(cls: type[Model]) -> str:
+    """The specialised parse and dump source of a message or data type (for the curious)."""
+    table = cls._table
+    table.compiled_parse()
+    table.compiled_dump()
+    return table.fast_sources["parse"] + "\n" + table.fast_sources["dump"]
+
+
+class RuntimeMismatch(ImportError):
+    """A module generated against another runtime than this package's (another ocppgen
+    version or flavour)."""
+
+
+def require_runtime(generated_against: str, module: str) -> None:
+    """Fail the import of ``module`` unless this package's runtime (``RUNTIME`` of the
+    package) is the one it was generated against."""
+    package = __name__.rpartition(".")[0]
+    actual = getattr(sys.modules.get(package), "RUNTIME", "unknown")
+    if actual != generated_against:
+        raise RuntimeMismatch(
+            f"{module} was generated against the {package} runtime {generated_against}, but "
+            f"this {package} has the runtime {actual}: generate both with the same ocppgen "
+            f"version and --style"
+        )
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def load_json(text: str | bytes) -> object:
+    """Parse JSON text; anything malformed becomes a FORMAT ValidationError."""
+    try:
+        if not isinstance(text, str):
+            if not isinstance(text, (bytes, bytearray)):
+                raise TypeError(f"expected str or bytes, not {type(text).__name__}")
+            text = text.decode(json.detect_encoding(text), "surrogatepass")
+        return _DECODER.decode(text)
+    except (ValueError, TypeError, RecursionError) as exc:
+        message = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        raise ValidationError(f"malformed JSON: {message}", "", ErrorKind.FORMAT) from None
+
+
+def _with_dialect(error: ValidationError, dialect: Dialect) -> ValidationError:
+    error.dialect = dialect
+    return error
+
+
+class Model:
+    """Base of every generated dataclass: parsing, validation and JSON output."""
+
+    __slots__ = ()
+    _table: ClassVar[FieldTable]
+
+    @classmethod
+    def from_dict(cls: type[M], data: object, *, tolerate: Iterable[Tolerance] = ()) -> M:
+        """Validate a decoded JSON payload and build the whole object tree.
+
+        ``tolerate``: deviations to accept (strict by default); each accepted one is logged
+        as a warning on the ``<package>.tolerance`` logger.
+        """
+        table = cls._table
+        try:
+            return (table._fast_parse or table.compiled_parse())(data)  # type: ignore[return-value]
+        except Exception:  # the exact parser below decides and explains
+            pass
+        try:
+            if not tolerate:
+                return table.parse(data, None)  # type: ignore[return-value]
+            result, found = tolerating(tolerate, lambda: table.parse(data, None))
+        except ValidationError as exc:
+            raise _with_dialect(exc, table.dialect) from None
+        for deviation in found:
+            tolerance_logger.warning(
+                "%s: tolerated %s at %s: %r",
+                cls.__name__,
+                deviation.tolerance.value,
+                deviation.path,
+                deviation.value,
+            )
+        return result  # type: ignore[return-value]
+
+    @classmethod
+    def from_json(cls: type[M], text: str | bytes, *, tolerate: Iterable[Tolerance] = ()) -> M:
+        """Parse and validate JSON text (``str`` or UTF-8 ``bytes``); ``tolerate`` as in
+        :meth:`from_dict`."""
+        table = cls._table
+        if text.__class__ is str:  # the common case, in one step
+            try:
+                fast = table._fast_parse or table.compiled_parse()
+                return fast(_DECODER.decode(text))  # type: ignore[return-value]
+            except Exception:  # the general path below decides and explains
+                pass
+        try:
+            data = load_json(text)
+        except ValidationError as exc:
+            raise _with_dialect(exc, table.dialect) from None
+        return cls.from_dict(data, tolerate=tolerate)
+
+    def to_dict(self) -> dict[str, JsonValue]:
+        """The JSON payload: camelCase names, unset optional fields left out."""
+        table = self._table
+        try:
+            return (table._fast_dump or table.compiled_dump())(self)
+        except Exception:  # the general dump handles (or reports) odd values
+            return table.dump(self)
+
+    def to_json(self) -> str:
+        """The JSON payload as compact text."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
+    def validate(self) -> None:
+        """Check an object built in code against its schema; raises ValidationError."""
+        try:
+            payload = self.to_dict()
+        except (AttributeError, TypeError, ValueError) as exc:
+            error = ValidationError(f"cannot serialise: {exc}", "", ErrorKind.TYPE)
+            raise _with_dialect(error, self._table.dialect) from None
+        type(self).from_dict(payload)
