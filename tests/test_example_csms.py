@@ -119,7 +119,10 @@ def test_a_newer_connection_takes_over_and_the_older_is_closed(
             assert (await _frame(newer))[:2] == [3, "new-boot"]
             asked = await _frame(newer)
             assert asked[2] == "GetVariables"
-            await newer.send(json.dumps([3, asked[1], {"getVariableResult": []}]))
+            result = {"attributeStatus": "Accepted", "attributeValue": "300",
+                      **asked[3]["getVariableData"][0]}  # fmt: skip
+            await newer.send(json.dumps([3, asked[1], {"getVariableResult": [result]}]))
+            await _until(lambda: _logged(caplog, "TWIN answered GetVariablesRequest"))
             call = asyncio.create_task(csms.call("TWIN", RESET))
             reset = await _frame(newer)
             assert reset[2] == "Reset"
@@ -152,9 +155,16 @@ def test_a_call_fails_at_once_when_the_station_disconnects() -> None:
 
 
 def test_transactions_belong_to_the_station_that_sent_them() -> None:
-    """Two stations at once (1.6 ids come from the CSMS, 2.x ids from the station): each one's
-    readings land in its own transaction, and a station cannot end another one's."""
+    """Two stations at once: 1.6 transaction ids come from one CSMS counter and a station cannot
+    end another one's; 2.x stations may use the same id, each has its own transaction."""
     csms = Csms()
+
+    def event(kind: str, energy: float) -> str:
+        payload = {"eventType": kind, "timestamp": "2026-11-23T10:00:00Z", "seqNo": 0,
+                   "triggerReason": "Authorized", "transactionInfo": {"transactionId": "T-1"},
+                   "meterValue": [{"timestamp": "2026-11-23T10:00:00Z",
+                                   "sampledValue": [{"value": energy}]}]}  # fmt: skip
+        return json.dumps([2, kind, "TransactionEvent", payload])
 
     async def scenario() -> None:
         async with serving(csms) as base:
@@ -175,10 +185,16 @@ def test_transactions_belong_to_the_station_that_sent_them() -> None:
             await _frame(one)
             await one.close()
             await two.close()
+            for name, first, last in (("A", 0.0, 10.0), ("B", 500.0, 1500.0)):
+                async with websockets.connect(f"{base}/{name}", subprotocols=["ocpp2.0.1"]) as ws:
+                    for frame in (event("Started", first), event("Ended", last)):
+                        await ws.send(frame)
+                        await _frame(ws)
 
     _run(scenario)
-    (ended,) = csms.transactions.ended
-    assert (ended.station, ended.energy) == ("ONE", 800.0)
+    assert [(t.station, t.id, t.energy) for t in csms.transactions.ended] == [
+        ("ONE", str(1), 800.0), ("A", "T-1", 10.0), ("B", "T-1", 1000.0)
+    ]  # fmt: skip
     assert [key[0] for key in csms.transactions.open] == ["TWO"]
 
 
