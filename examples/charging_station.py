@@ -6,6 +6,9 @@ Reset, ChangeAvailability, GetConfiguration (1.6) / GetVariables (2.x), RemoteSt
 (1.6) / RequestStartTransaction (2.x) and TriggerMessage.
 
     python examples/charging_station.py ws://127.0.0.1:9000/CS-001 --version 2.0.1
+
+When it cannot connect, is refused or loses the connection, it says why on one line and exits
+with 1 (2 for a URL it cannot use).
 """
 
 from __future__ import annotations
@@ -13,17 +16,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import sys
 from datetime import datetime, timedelta, timezone
 from types import ModuleType
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-from ocpp_bindings import v16, v21, v201
+from ocpp_bindings import ValidationError, v16, v21, v201
 from ocpp_bindings.v16 import dispatch as dispatch16
 from ocpp_bindings.v21 import dispatch as dispatch21
 from ocpp_bindings.v201 import dispatch as dispatch201
+from ocpp_bindings.v201.dispatch import CallError, CallTimeout
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
+from websockets.frames import CloseCode
+from websockets.headers import build_authorization_basic
 from websockets.typing import Subprotocol
 
 DISPATCH: dict[ModuleType, ModuleType] = {v16: dispatch16, v201: dispatch201, v21: dispatch21}
@@ -33,6 +40,17 @@ log = logging.getLogger("station")
 VERSIONS = {"1.6": v16, "2.0.1": v201, "2.1": v21}
 POWER_W = 11_000.0
 """Charging power: 3 phases x 230 V x 16 A."""
+
+
+class ConnectionLost(ConnectionError):
+    """The CSMS closed the connection (or it broke) while the station was at work."""
+
+    def __init__(self, code: int | None, reason: str | None) -> None:
+        self.code, self.reason = code, reason or ""
+        if code in (None, CloseCode.ABNORMAL_CLOSURE):
+            super().__init__("the connection to the CSMS broke (no close frame)")
+        else:
+            super().__init__(f"the CSMS closed the connection: {code} {self.reason}".rstrip())
 
 
 class Station16:
@@ -142,7 +160,12 @@ class Station:
         self.url = url
         self.version = version
         self.v = VERSIONS[version]
-        self.id = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+        parts = urlsplit(url)
+        self.id = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
+        if parts.scheme not in ("ws", "wss") or not parts.hostname or not self.id:
+            raise ValueError(f"{url!r} is not a ws:// or wss:// URL ending with the station id")
+        if password is not None and ":" in self.id:
+            raise ValueError(f"station id {self.id!r} has a ':', which Basic auth cannot carry")
         self.password = password
         self.id_token = id_token
         self.samples = samples
@@ -176,6 +199,7 @@ class Station:
         return await self.dispatcher.call(request)
 
     async def _read(self, connection: ClientConnection) -> None:
+        """Answer the CSMS until the connection closes."""
         try:
             async for frame in connection:
                 log.info("%s <- %s", self.id, frame)
@@ -186,22 +210,43 @@ class Station:
             pass
 
     async def run(self, *, charge: bool = True, stay: float = 0.0) -> None:
-        """Connect, boot and (with ``charge``) run a session; answer the CSMS for ``stay`` s."""
-        url = self.url
+        """Connect, boot and (with ``charge``) run a session; answer the CSMS for ``stay`` s.
+
+        Raises what ``websockets.connect`` raises when the CSMS cannot be reached or refuses
+        the handshake (``InvalidStatus`` for HTTP 401...), and ConnectionLost as soon as the
+        connection closes before the work is done (no waiting for the pending call's timeout).
+        """
+        headers = None
         if self.password is not None:
-            parts = urlsplit(url)
-            url = parts._replace(netloc=f"{self.id}:{self.password}@{parts.netloc}").geturl()
+            headers = {"Authorization": build_authorization_basic(self.id, self.password)}
         subprotocol = Subprotocol(f"ocpp{self.version}")
-        async with connect(url, subprotocols=[subprotocol], open_timeout=5) as connection:
+        async with connect(
+            self.url, subprotocols=[subprotocol], open_timeout=5, additional_headers=headers
+        ) as connection:
             self.connection = connection
-            reader = asyncio.get_running_loop().create_task(self._read(connection))
+            loop = asyncio.get_running_loop()
+            reader = loop.create_task(self._read(connection))
+            work = loop.create_task(self._work(charge, stay))
             try:
-                await self.boot()
-                if charge:
-                    await (self.session16() if self.v is v16 else self.session2())
-                await asyncio.sleep(stay)
+                await asyncio.wait((reader, work), return_when=asyncio.FIRST_COMPLETED)
             finally:
                 reader.cancel()
+                work.cancel()
+            if work.done() and not work.cancelled():
+                failure = work.exception()
+                if failure is None:
+                    return
+                if not isinstance(failure, ConnectionClosed):
+                    raise failure
+            elif reader.done() and not reader.cancelled():
+                reader.result()  # a failure of our own, not the connection's
+            raise ConnectionLost(connection.close_code, connection.close_reason)
+
+    async def _work(self, charge: bool, stay: float) -> None:
+        await self.boot()
+        if charge:
+            await (self.session16() if self.v is v16 else self.session2())
+        await asyncio.sleep(stay)
 
     async def boot(self) -> None:
         v = self.v
@@ -371,7 +416,32 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
-async def main() -> None:
+FAILURES = (OSError, TimeoutError, InvalidHandshake, CallError, CallTimeout, ValidationError)
+"""What ends a run with a one-line message: unreachable or refusing CSMS (OSError covers
+ConnectionLost and a refused TCP connection), an error answer, an invalid answer."""
+
+
+def describe(error: BaseException, url: str) -> str:
+    """One line saying why the run ended."""
+    if isinstance(error, InvalidStatus):
+        response = error.response
+        retry = response.headers.get("Retry-After")
+        later = f"; retry after {retry} s" if retry else ""
+        status = f"HTTP {response.status_code} {response.reason_phrase}"
+        return f"the CSMS refused the connection: {status}{later}"
+    if isinstance(error, ConnectionLost):
+        return str(error)
+    text = f"{type(error).__name__}: {error}".rstrip(": ")
+    if isinstance(error, CallError):
+        return f"the CSMS answered with an error: {error}"
+    if isinstance(error, CallTimeout):
+        return f"the CSMS did not answer in time: {error}"
+    if isinstance(error, ValidationError):
+        return f"the CSMS sent an invalid answer: {error}"
+    return f"cannot connect to {url}: {text}"
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("url", help="ws://host:port/<station id>")
     parser.add_argument("--version", choices=list(VERSIONS), default="2.0.1")
@@ -379,15 +449,26 @@ async def main() -> None:
     parser.add_argument("--stay", type=float, default=2.0, help="seconds to stay connected after")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    station = Station(args.url, args.version, password=args.password)
-    await station.run(stay=args.stay)
+    try:
+        station = Station(args.url, args.version, password=args.password)
+    except ValueError as exc:
+        print(f"charging_station.py: {exc}", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(station.run(stay=args.stay))
+    except FAILURES as exc:
+        print(f"charging_station.py: {describe(exc, args.url)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
     log.info(
         "%s done: sent %s; answered %s",
         station.id,
         ", ".join(station.sent),
         ", ".join(station.received) or "nothing",
     )
+    return 0
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    sys.exit(main())

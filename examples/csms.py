@@ -1,13 +1,17 @@
 """A small CSMS (central system) speaking OCPP 1.6, 2.0.1 and 2.1 over WebSockets.
 
-One ``Dispatcher`` per connection; the charging station's id is the last part of the URL path
-(``ws://host:9000/CS-001``); the WebSocket subprotocol (``ocpp1.6``, ``ocpp2.0.1``,
-``ocpp2.1``) picks the version's bindings, and a connection offering none of them is closed
-with a reason. Optional HTTP Basic auth (OCPP security profile 1): user = station id,
-passwords from a file of ``station:password`` lines (``--users``) or ``OCPP_USERS``
-(``CS-001:secret,CS-002:other``). Every frame is logged. After a BootNotification the CSMS
-asks the station for its configuration (1.6 GetConfiguration, 2.x GetVariables);
-``Csms.call`` sends any other request to a connected station.
+One ``Session`` per live connection, each with its own ``Dispatcher`` and handler objects;
+``Csms.sessions`` maps a station id (the last part of the URL path, ``ws://host:9000/CS-001``)
+to the session of its current connection. A newer connection for a connected id takes over:
+the older one is closed and its pending calls fail at once. A session is forgotten when its
+connection ends; what outlives it is bounded (open transactions, the last ended ones, the
+login back-off). The WebSocket subprotocol (``ocpp1.6``, ``ocpp2.0.1``, ``ocpp2.1``) picks the
+version's bindings; a connection offering none of them is closed with a reason. Optional HTTP
+Basic auth (OCPP security profile 1): user = station id, passwords from a file of
+``station:password`` lines (``--users``) or ``OCPP_USERS`` (``CS-001:secret,CS-002:other``),
+with a per-client back-off after failed logins. Every frame is logged, one line each. After a
+BootNotification the CSMS asks the station for its configuration (1.6 GetConfiguration, 2.x
+GetVariables); ``Csms.call`` sends any other request to a connected station.
 
     python examples/csms.py --port 9000
 """
@@ -17,55 +21,346 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import http
+import itertools
 import logging
+import math
 import os
+import re
 import secrets
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+import signal
+import sys
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable, Coroutine, Hashable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from ocpp_bindings import v16, v21, v201
 from ocpp_bindings.v16 import dispatch as dispatch16
 from ocpp_bindings.v21 import dispatch as dispatch21
 from ocpp_bindings.v201 import dispatch as dispatch201
-from websockets.asyncio.server import Server, ServerConnection, basic_auth, serve
-from websockets.exceptions import ConnectionClosed
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed, InvalidHeader
+from websockets.frames import CloseCode
+from websockets.headers import build_www_authenticate_basic, parse_authorization_basic
+from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
 DISPATCH: dict[ModuleType, ModuleType] = {v16: dispatch16, v201: dispatch201, v21: dispatch21}
 """Each version's ``dispatch`` module."""
 
 log = logging.getLogger("csms")
+WEBSOCKETS_LOG = logging.getLogger("csms.websockets")
+"""The ``websockets`` server's own messages (handshake failures among them)."""
 SUBPROTOCOLS = {"ocpp2.1": v21, "ocpp2.0.1": v201, "ocpp1.6": v16}
 """Offered subprotocol -> the version's bindings, in order of preference."""
 HEARTBEAT_INTERVAL = 300
+TAKEN_OVER = "a newer connection for this station id took over"
+"""Why an older connection is closed (close code 1008) when its station connects again."""
+BINARY_REFUSED = "OCPP-J frames are text (UTF-8 JSON), not binary"
+"""Why a connection that sends a binary frame is closed (close code 1003)."""
 
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+# --- logging: one line per record, whatever a station sends -----------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+HANDSHAKE_FAILED = "opening handshake failed"
+"""The ``websockets`` message for an aborted opening handshake (logged with a traceback)."""
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (line breaks among them) escaped as ``\\n``, ``\\x1b``..."""
+    return _CONTROL.sub(lambda match: match[0].encode("unicode_escape").decode("ascii"), text)
+
+
+def one_line(error: BaseException) -> str:
+    """An exception and its causes on one line: ``InvalidMessage: ... (EOFError: ...)``."""
+    text = f"{type(error).__name__}: {error}".rstrip(": ")
+    return f"{text} ({one_line(error.__cause__)})" if error.__cause__ is not None else text
+
+
+class OneLineLogs(logging.Filter):
+    """Keeps every record on one line: escapes control characters in the message (so a frame
+    or a vendor name cannot forge log lines) and logs an aborted opening handshake (a port
+    scan, a plain HTTP request) as a one-line warning instead of an error with a traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg == HANDSHAKE_FAILED and record.exc_info and record.exc_info[1]:
+            websocket = getattr(record, "websocket", None)
+            peer = getattr(websocket, "remote_address", None)
+            where = f" ({peer[0]}:{peer[1]})" if peer else ""
+            record.msg = f"{HANDSHAKE_FAILED}{where}: {one_line(record.exc_info[1])}"
+            record.args, record.exc_info, record.exc_text = (), None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        message = record.getMessage()
+        escaped = printable(message)
+        if escaped != message:
+            record.msg, record.args = escaped, ()
+        return True
+
+
+ONE_LINE = OneLineLogs()
+log.addFilter(ONE_LINE)
+WEBSOCKETS_LOG.addFilter(ONE_LINE)
+
+
+# --- what the CSMS keeps -----------------------------------------------------------------------
+
+
+class NotConnected(ConnectionError):
+    """The station is not connected, or its connection ended (closed, or taken over by a newer
+    one) before it answered the call."""
+
+
 @dataclass
-class Session:
-    """What the CSMS knows of one connected station."""
+class Transaction:
+    """One charging session's energy register (Wh): its first and latest reading."""
 
     station: str
-    version: ModuleType
-    dispatcher: Any
-    transactions: dict[str, list[float]] = field(default_factory=dict)
-    """Transaction id -> energy readings (Wh) received for it."""
-    frames: int = 0
+    id: str
+    first: float | None = None
+    last: float | None = None
+    readings: int = 0
+
+    def read(self, energy: float) -> None:
+        if self.first is None:
+            self.first = energy
+        self.last = energy
+        self.readings += 1
+
+    @property
+    def energy(self) -> float | None:
+        """Wh delivered so far (None before two readings)."""
+        if self.first is None or self.last is None or self.readings < 2:
+            return None
+        return self.last - self.first
+
+
+class Transactions:
+    """Transactions by (station id, transaction id): they outlive a connection, since a station
+    may reconnect mid-transaction. At most ``limit`` open ones (the least recently updated is
+    forgotten first) and the last ``keep`` ended ones (a real CSMS writes them to a database)."""
+
+    def __init__(self, limit: int = 10_000, keep: int = 1_000) -> None:
+        self.limit = limit
+        self.open: OrderedDict[tuple[str, str], Transaction] = OrderedDict()
+        self.ended: deque[Transaction] = deque(maxlen=keep)
+
+    def get(self, station: str, transaction_id: str, *, create: bool = False) -> Transaction | None:
+        """The open transaction (created with ``create``), or None."""
+        key = (station, transaction_id)
+        transaction = self.open.get(key)
+        if transaction is not None:
+            self.open.move_to_end(key)
+        elif create:
+            transaction = self.open[key] = Transaction(station, transaction_id)
+            if len(self.open) > self.limit:
+                (old_station, old_id), _ = self.open.popitem(last=False)
+                log.warning(
+                    "%s transaction %s forgotten: over %d open", old_station, old_id, self.limit
+                )
+        return transaction
+
+    def end(self, station: str, transaction_id: str) -> Transaction | None:
+        """Close an open transaction and keep it with the ended ones."""
+        transaction = self.open.pop((station, transaction_id), None)
+        if transaction is not None:
+            self.ended.append(transaction)
+        return transaction
+
+
+class LoginThrottle:
+    """A back-off for failed logins, per client (its address and the station id it claims).
+
+    After ``n`` failures in a row a client must wait ``first * 2 ** (n - 1)`` seconds (at most
+    ``longest``) before its next attempt is checked; earlier attempts get HTTP 429. A good
+    login, or ``2 * longest`` seconds without a failure, clears the count. At most ``clients``
+    are remembered (the one that failed longest ago is forgotten first).
+    """
+
+    def __init__(
+        self,
+        *,
+        first: float = 1.0,
+        longest: float = 60.0,
+        clients: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.first, self.longest, self.clients, self.clock = first, longest, clients, clock
+        self._failures: OrderedDict[Hashable, tuple[int, float]] = OrderedDict()
+        """Client -> (failures in a row, time of the last)."""
+
+    def __len__(self) -> int:
+        return len(self._failures)
+
+    def retry_after(self, client: Hashable) -> float:
+        """Seconds until ``client`` may try again (0: now)."""
+        failures, last = self._failures.get(client, (0, 0.0))
+        if not failures:
+            return 0.0
+        elapsed = self.clock() - last
+        if elapsed > 2 * self.longest:
+            del self._failures[client]
+            return 0.0
+        return max(0.0, min(self.first * 2.0 ** (failures - 1), self.longest) - elapsed)
+
+    def failed(self, client: Hashable) -> None:
+        failures, _ = self._failures.pop(client, (0, 0.0))
+        self._failures[client] = (failures + 1, self.clock())
+        while len(self._failures) > self.clients:
+            self._failures.popitem(last=False)
+
+    def succeeded(self, client: Hashable) -> None:
+        self._failures.pop(client, None)
+
+
+# --- one connection, and the registry of the current ones --------------------------------------
+
+
+class Session:
+    """One live connection of one charging station: its dispatcher and handlers (bound to this
+    connection, never to a newer one with the same id), its calls in flight and its end."""
+
+    def __init__(
+        self, csms: Csms, station: str, version: ModuleType, connection: ServerConnection
+    ) -> None:
+        self.station = station
+        self.version = version
+        self.connection = connection
+        self.frames = 0
+        """Frames received on this connection."""
+        central_role = list(DISPATCH[version].Role)[1]
+        self.dispatcher = DISPATCH[version].Dispatcher(
+            central_role, [csms.handlers(self)], transport=self._send
+        )
+        self._ended: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    @property
+    def ended(self) -> bool:
+        return self._ended.done()
+
+    def end(self, reason: str, close: tuple[int, str] | None = None) -> None:
+        """End the session: calls in flight fail at once with ``reason``; with ``close`` (code,
+        reason) the connection is closed too."""
+        if self.ended:
+            return
+        self._ended.set_result(reason)
+        if close is not None:
+            self.later(self.connection.close(*close))
+
+    async def call(self, request: Any) -> Any:
+        """Send a CSMS-initiated request on this connection; its typed response. Raises
+        NotConnected as soon as the session ends without an answer."""
+        action = type(request).__name__.removesuffix("Request")
+        if self.ended:
+            raise NotConnected(f"{self.station} is not connected ({self._ended.result()})")
+        call = asyncio.ensure_future(self.dispatcher.call(request))
+        try:
+            await asyncio.wait((call, self._ended), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            call.cancel()  # no-op when answered; else the call ends with the session (or caller)
+        if call.done() and not call.cancelled():
+            with contextlib.suppress(ConnectionClosed):
+                return call.result()
+        reason = self._ended.result() if self.ended else "the connection closed"
+        raise NotConnected(f"{self.station} did not answer {action}: {reason}")
+
+    def ask_later(self, request: Any) -> None:
+        """Send ``request`` once the answer being handled is on its way; log the response."""
+
+        async def ask() -> None:
+            await asyncio.sleep(0)
+            name = type(request).__name__
+            try:
+                response = await self.call(request)
+            except NotConnected as gone:  # logged as text: a record keeps no session alive
+                log.warning("%s", str(gone))
+                return
+            except Exception as exc:  # refused (CallError), too late, invalid: keep serving
+                log.warning("%s did not answer %s: %s", self.station, name, str(exc))
+                return
+            log.info("%s answered %s: %s", self.station, name, response.to_json())
+
+        self.later(ask())
+
+    def later(self, coroutine: Coroutine[Any, Any, Any]) -> None:
+        """Run ``coroutine`` as a task of this session."""
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def serve(self) -> None:
+        """Handle the station's frames in order until the connection closes."""
+        with contextlib.suppress(ConnectionClosed):
+            async for frame in self.connection:
+                if self.ended:
+                    continue  # taken over or refused: the connection is closing
+                if isinstance(frame, bytes):
+                    log.warning("%s sent a binary frame; closing (1003)", self.station)
+                    self.end("it sent a binary frame", (CloseCode.UNSUPPORTED_DATA, BINARY_REFUSED))
+                    continue
+                self.frames += 1
+                log.info("%s <- %s", self.station, frame)
+                reply = await self.dispatcher.handle_frame(frame, charging_station_id=self.station)
+                if reply is not None:
+                    await self._send(reply)
+
+    async def _send(self, text: str) -> None:
+        log.info("%s -> %s", self.station, text)
+        await self.connection.send(text)
+
+
+class Sessions(Mapping[str, Session]):
+    """Station id -> the session of its current connection.
+
+    A newer connection for a connected id takes over: the older session ends (its pending calls
+    fail at once) and its connection is closed with 1008. A session leaves when its connection
+    ends, unless a newer one has already taken its place.
+    """
+
+    def __init__(self) -> None:
+        self._current: dict[str, Session] = {}
+
+    def __getitem__(self, station: str) -> Session:
+        return self._current[station]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._current)
+
+    def __len__(self) -> int:
+        return len(self._current)
+
+    def take_over(self, session: Session) -> None:
+        older = self._current.get(session.station)
+        self._current[session.station] = session
+        if older is not None:
+            log.warning("%s connected again: closing its older connection", session.station)
+            older.end(TAKEN_OVER, (CloseCode.POLICY_VIOLATION, TAKEN_OVER))
+
+    def release(self, session: Session) -> None:
+        if self._current.get(session.station) is session:
+            del self._current[session.station]
+
+
+# --- the answers, per version ------------------------------------------------------------------
 
 
 class Csms16:
     """The OCPP 1.6 central system's answers (``CoreCentralSystemHandler`` and more)."""
 
-    def __init__(self, csms: Csms) -> None:
+    def __init__(self, csms: Csms, session: Session) -> None:
         self.csms = csms
-        self.next_transaction = 1
+        self.session = session
 
     async def on_boot_notification(
         self, request: v16.BootNotificationRequest, charging_station_id: str
@@ -76,9 +371,7 @@ class Csms16:
             request.charge_point_vendor,
             request.charge_point_model,
         )
-        self.csms.after_boot(
-            charging_station_id, v16.GetConfigurationRequest(key=["HeartbeatInterval"])
-        )
+        self.session.ask_later(v16.GetConfigurationRequest(key=["HeartbeatInterval"]))
         return v16.BootNotificationResponse(
             current_time=now(),
             interval=HEARTBEAT_INTERVAL,
@@ -106,10 +399,12 @@ class Csms16:
     def on_start_transaction(
         self, request: v16.StartTransactionRequest, charging_station_id: str
     ) -> v16.StartTransactionResponse:
-        transaction_id = self.next_transaction
-        self.next_transaction += 1
-        session = self.csms.sessions[charging_station_id]
-        session.transactions[str(transaction_id)] = [float(request.meter_start)]
+        transaction_id = next(self.csms.transaction_ids)
+        transaction = self.csms.transactions.get(
+            charging_station_id, str(transaction_id), create=True
+        )
+        assert transaction is not None
+        transaction.read(float(request.meter_start))
         return v16.StartTransactionResponse(
             id_tag_info=self._id_tag_info(request.id_tag), transaction_id=transaction_id
         )
@@ -117,26 +412,33 @@ class Csms16:
     def on_meter_values(
         self, request: v16.MeterValuesRequest, charging_station_id: str
     ) -> v16.MeterValuesResponse:
-        readings = self.csms.sessions[charging_station_id].transactions.setdefault(
-            str(request.transaction_id), []
-        )
-        register = (None, v16.Measurand.Energy_Active_Import_Register)
-        for meter_value in request.meter_value:
-            for sampled in meter_value.sampled_value:
-                if sampled.measurand in register and _is_number(sampled.value):
-                    readings.append(float(sampled.value))  # 1.6 sends values as text
+        transaction = None
+        if request.transaction_id is not None:  # only known transactions' readings are kept
+            transaction = self.csms.transactions.get(
+                charging_station_id, str(request.transaction_id)
+            )
+        if transaction is not None:
+            register = (None, v16.Measurand.Energy_Active_Import_Register)
+            for meter_value in request.meter_value:
+                for sampled in meter_value.sampled_value:
+                    if sampled.measurand in register and _is_number(sampled.value):
+                        transaction.read(float(sampled.value))  # 1.6 sends values as text
         return v16.MeterValuesResponse()
 
     def on_stop_transaction(
         self, request: v16.StopTransactionRequest, charging_station_id: str
     ) -> v16.StopTransactionResponse:
-        readings = self.csms.sessions[charging_station_id].transactions.get(
-            str(request.transaction_id), []
-        )
-        energy = request.meter_stop - (readings[0] if readings else request.meter_stop)
-        log.info(
-            "%s transaction %s ended: %.0f Wh", charging_station_id, request.transaction_id, energy
-        )
+        transaction = self.csms.transactions.end(charging_station_id, str(request.transaction_id))
+        if transaction is None:
+            log.info("%s transaction %s ended", charging_station_id, request.transaction_id)
+        else:
+            transaction.read(float(request.meter_stop))
+            log.info(
+                "%s transaction %s ended: %.0f Wh",
+                charging_station_id,
+                request.transaction_id,
+                transaction.energy or 0.0,
+            )
         return v16.StopTransactionResponse(
             id_tag_info=v16.IdTagInfo(status=v16.AuthorizationStatus.Accepted)
         )
@@ -172,8 +474,9 @@ class Csms16:
 class Csms2:
     """The OCPP 2.0.1 / 2.1 CSMS's answers; ``v`` is ``v201`` or ``v21`` (same names)."""
 
-    def __init__(self, csms: Csms, v: ModuleType) -> None:
+    def __init__(self, csms: Csms, session: Session, v: ModuleType) -> None:
         self.csms = csms
+        self.session = session
         self.v = v
 
     async def on_boot_notification(self, request: Any, charging_station_id: str) -> Any:
@@ -189,9 +492,7 @@ class Csms2:
             component=self.v.ComponentType(name="OCPPCommCtrlr"),
             variable=self.v.VariableType(name="HeartbeatInterval"),
         )
-        self.csms.after_boot(
-            charging_station_id, self.v.GetVariablesRequest(get_variable_data=[wanted])
-        )
+        self.session.ask_later(self.v.GetVariablesRequest(get_variable_data=[wanted]))
         return self.v.BootNotificationResponse(
             current_time=now(),
             interval=HEARTBEAT_INTERVAL,
@@ -217,24 +518,28 @@ class Csms2:
         )
 
     def on_transaction_event(self, request: Any, charging_station_id: str) -> Any:
-        session = self.csms.sessions[charging_station_id]
-        readings = session.transactions.setdefault(request.transaction_info.transaction_id, [])
+        transaction_id = request.transaction_info.transaction_id
+        transaction = self.csms.transactions.get(charging_station_id, transaction_id, create=True)
+        assert transaction is not None
         for meter_value in request.meter_value or ():
-            readings.extend(self._energy(meter_value))
+            for energy in self._energy(meter_value):
+                transaction.read(energy)
         log.info(
             "%s transaction %s %s (%s)",
             charging_station_id,
-            request.transaction_info.transaction_id,
+            transaction_id,
             request.event_type.value,
             request.trigger_reason.value,
         )
-        if request.event_type is self.v.TransactionEventEnumType.Ended and len(readings) > 1:
-            log.info(
-                "%s transaction %s delivered %.0f Wh",
-                charging_station_id,
-                request.transaction_info.transaction_id,
-                readings[-1] - readings[0],
-            )
+        if request.event_type is self.v.TransactionEventEnumType.Ended:
+            self.csms.transactions.end(charging_station_id, transaction_id)
+            if transaction.energy is not None:
+                log.info(
+                    "%s transaction %s delivered %.0f Wh",
+                    charging_station_id,
+                    transaction_id,
+                    transaction.energy,
+                )
         if request.id_token is None:
             return self.v.TransactionEventResponse()
         return self.v.TransactionEventResponse(
@@ -320,99 +625,120 @@ class Csms21(Csms2):
         )
 
 
+# --- the server --------------------------------------------------------------------------------
+
+
 class Csms:
-    """The CSMS: its sessions by station id, and the WebSocket handler that feeds them."""
+    """The CSMS: the current session of each station, what outlives sessions (transactions,
+    the login back-off), and the WebSocket handler that feeds them."""
 
-    def __init__(self, users: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        users: dict[str, str] | None = None,
+        *,
+        transactions: Transactions | None = None,
+        throttle: LoginThrottle | None = None,
+    ) -> None:
         self.users = users
-        self.sessions: dict[str, Session] = {}
-        self.answers: dict[str, list[Any]] = {}
-        """Station id -> the typed answers to the CSMS-initiated calls."""
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.sessions = Sessions()
+        self.transactions = Transactions() if transactions is None else transactions
+        self.throttle = LoginThrottle() if throttle is None else throttle
+        self.transaction_ids = itertools.count(1)
+        """The 1.6 transaction ids this CSMS hands out."""
 
-    def handlers(self, version: ModuleType) -> object:
-        if version is v16:
-            return Csms16(self)
-        return Csms21(self, v21) if version is v21 else Csms2(self, v201)
+    def handlers(self, session: Session) -> object:
+        """The handler object of one session (of its OCPP version)."""
+        if session.version is v16:
+            return Csms16(self, session)
+        return Csms21(self, session, v21) if session.version is v21 else Csms2(self, session, v201)
 
     async def call(self, station: str, request: Any) -> Any:
-        """Send a CSMS-initiated request to a connected station; its typed response."""
-        response = await self.sessions[station].dispatcher.call(request)
-        self.answers.setdefault(station, []).append(response)
-        return response
-
-    def after_boot(self, station: str, request: Any) -> None:
-        """Ask the station something once the boot answer is on its way."""
-
-        async def ask() -> None:
-            await asyncio.sleep(0)
-            try:
-                response = await self.call(station, request)
-                log.info("%s answered %s: %s", station, type(request).__name__, response.to_json())
-            except Exception as exc:  # a station may refuse or drop: log, keep serving
-                log.warning("%s did not answer %s: %s", station, type(request).__name__, exc)
-
-        task = asyncio.get_running_loop().create_task(ask())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        """Send a CSMS-initiated request to a connected station; its typed response. Raises
+        NotConnected when the station is not connected or its connection ends first."""
+        session = self.sessions.get(station)
+        if session is None:
+            raise NotConnected(f"{station} is not connected")
+        return await session.call(request)
 
     async def handle(self, connection: ServerConnection) -> None:
         """One charging station's connection, from subprotocol check to close."""
         assert connection.request is not None
-        station = connection.request.path.rstrip("/").rsplit("/", 1)[-1]
+        station = station_id(connection.request.path)
         version = SUBPROTOCOLS.get(connection.subprotocol or "")
         if version is None:
             offered = ", ".join(SUBPROTOCOLS)
             log.warning("%s offered no OCPP subprotocol we speak; closing", station)
             await connection.close(
-                1002, f"no supported OCPP subprotocol (this CSMS speaks {offered})"
+                CloseCode.PROTOCOL_ERROR,
+                f"no supported OCPP subprotocol (this CSMS speaks {offered})",
             )
             return
-        if self.users is not None and connection.username != station:
-            await connection.close(1008, "the user name must be the charging station id")
+        if not station:
+            await connection.close(CloseCode.POLICY_VIOLATION, "the URL names no station id")
             return
-
-        async def transport(text: str) -> None:
-            log.info("%s -> %s", station, text)
-            await connection.send(text)
-
-        central_role = list(DISPATCH[version].Role)[1]
-        dispatcher = DISPATCH[version].Dispatcher(
-            central_role, [self.handlers(version)], transport=transport
-        )
-        session = Session(station, version, dispatcher)
-        self.sessions[station] = session
+        if self.users is not None and connection.username != station:
+            await connection.close(
+                CloseCode.POLICY_VIOLATION, "the user name must be the charging station id"
+            )
+            return
+        session = Session(self, station, version, connection)
+        self.sessions.take_over(session)
         log.info("%s connected (%s)", station, connection.subprotocol)
         try:
-            async for frame in connection:
-                session.frames += 1
-                log.info("%s <- %s", station, frame)
-                reply = await dispatcher.handle_frame(frame, charging_station_id=station)
-                if reply is not None:
-                    await transport(reply)
-        except ConnectionClosed:
-            pass
+            await session.serve()
         finally:
+            self.sessions.release(session)
+            session.end("the connection closed")
             log.info("%s disconnected after %d frames", station, session.frames)
 
-    def _check_credentials(self, username: str, password: str) -> bool:
+    async def authenticate(self, connection: ServerConnection, request: Request) -> Response | None:
+        """HTTP Basic auth (security profile 1), with the back-off for failed logins."""
         assert self.users is not None
-        expected = self.users.get(username)
-        return expected is not None and secrets.compare_digest(expected, password)
+        try:
+            user, password = parse_authorization_basic(request.headers["Authorization"])
+        except (LookupError, InvalidHeader, ValueError):  # ValueError: credentials not UTF-8
+            return _unauthorized(connection, "Missing or unreadable credentials")
+        peer = connection.remote_address
+        client = (peer[0] if peer else "", user)
+        wait = self.throttle.retry_after(client)
+        if wait > 0:
+            response = connection.respond(
+                http.HTTPStatus.TOO_MANY_REQUESTS, "Too many failed logins; try again later\n"
+            )
+            response.headers["Retry-After"] = str(math.ceil(wait))
+            return response
+        expected = self.users.get(user)
+        # compare_digest on str accepts ASCII only: compare the UTF-8 bytes
+        if expected is None or not secrets.compare_digest(expected.encode(), password.encode()):
+            self.throttle.failed(client)
+            log.warning("%s: failed login from %s", user, client[0])
+            return _unauthorized(connection, "Invalid credentials")
+        self.throttle.succeeded(client)
+        connection.username = user
+        return None
 
     async def serve(self, host: str = "127.0.0.1", port: int = 9000) -> Server:
         """Start listening (``port=0``: any free port; see ``server.sockets``)."""
-        auth: Callable[..., Awaitable[Any] | Any] | None = None
-        if self.users is not None:
-            auth = basic_auth(realm="ocpp", check_credentials=self._check_credentials)
         return await serve(
             self.handle,
             host,
             port,
             subprotocols=[Subprotocol(name) for name in SUBPROTOCOLS],
             select_subprotocol=select_subprotocol,
-            process_request=auth,
+            process_request=self.authenticate if self.users is not None else None,
+            logger=WEBSOCKETS_LOG,
         )
+
+
+def _unauthorized(connection: ServerConnection, text: str) -> Response:
+    response = connection.respond(http.HTTPStatus.UNAUTHORIZED, f"{text}\n")
+    response.headers["WWW-Authenticate"] = build_www_authenticate_basic("ocpp")
+    return response
+
+
+def station_id(path: str) -> str:
+    """The station id in a connection URL's path: its last part, percent-decoded."""
+    return unquote(urlsplit(path).path.rstrip("/").rsplit("/", 1)[-1])
 
 
 def select_subprotocol(
@@ -432,34 +758,59 @@ def _is_number(text: str) -> bool:
 
 
 def read_users(path: Path | None) -> dict[str, str] | None:
-    """``station:password`` lines from a file, else from ``OCPP_USERS``; None: no auth."""
+    """``station:password`` lines from a file, else from ``OCPP_USERS``; None: no auth.
+    ValueError names the line that is not ``station:password``."""
     if path is not None:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        source, lines = str(path), path.read_text(encoding="utf-8").splitlines()
     elif os.environ.get("OCPP_USERS"):
-        lines = os.environ["OCPP_USERS"].split(",")
+        source, lines = "OCPP_USERS", os.environ["OCPP_USERS"].split(",")
     else:
         return None
-    pairs = (
-        line.strip().split(":", 1) for line in lines if line.strip() and not line.startswith("#")
-    )
-    return {user: password for user, password in pairs}
+    users = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        user, colon, password = line.strip().partition(":")
+        if not user or not colon:
+            raise ValueError(f"{source}:{number}: expected station:password")
+        users[user] = password
+    return users
 
 
-async def main() -> None:
+async def run(host: str, port: int, users: dict[str, str] | None) -> None:
+    """Serve until Ctrl-C or SIGTERM (which closes every connection with 1001 first)."""
+    server = await Csms(users).serve(host, port)
+    bound = next(iter(server.sockets)).getsockname()[1]
+    log.info("listening on ws://%s:%d/<station id> (%s)", host, bound, ", ".join(SUBPROTOCOLS))
+    with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, server.close)
+    await server.wait_closed()
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=9000)
+    parser.add_argument("--port", type=int, default=9000, help="0: any free port")
     parser.add_argument("--users", type=Path, help="station:password lines (Basic auth)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    csms = Csms(read_users(args.users))
-    server = await csms.serve(args.host, args.port)
-    log.info(
-        "listening on ws://%s:%d/<station id> (%s)", args.host, args.port, ", ".join(SUBPROTOCOLS)
-    )
-    await server.serve_forever()
+    for handler in logging.getLogger().handlers:  # the dispatcher's records too
+        handler.addFilter(ONE_LINE)
+    WEBSOCKETS_LOG.setLevel(logging.WARNING)  # its "connection open" repeats ours
+    try:
+        users = read_users(args.users)
+    except (OSError, ValueError) as exc:
+        print(f"csms.py: {exc}", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(run(args.host, args.port, users))
+    except OSError as exc:  # the port is taken, the host unknown...
+        print(f"csms.py: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
 
 
 if __name__ == "__main__":
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(main())
+    sys.exit(main())

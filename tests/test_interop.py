@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import dataclasses
 import json
-import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -28,8 +27,8 @@ import ocpp.v21
 import ocpp.v201
 import pytest
 import websockets
-from charging_station import Station
-from csms import Csms
+from charging_station import POWER_W, Station
+from csms import Csms, Session
 from ocpp.charge_point import ChargePoint as OcppChargePoint
 from ocpp.charge_point import camel_to_snake_case, snake_to_camel_case
 from ocpp.routing import on
@@ -413,21 +412,26 @@ def test_basic_auth_lets_known_stations_in_only() -> None:
 
 @pytest.mark.parametrize("version", OURS)
 def test_our_csms_against_our_simulator(version: str) -> None:
-    async def scenario() -> tuple[Station, Csms]:
+    async def scenario() -> tuple[Station, Csms, Session]:
         async with _Server() as server:
             station = Station(server.url(f"SIM-{version}"), version, samples=3,
                               sample_seconds=0.01)  # fmt: skip
-            await station.run(stay=0.5)
-            return station, server.csms
+            run = asyncio.create_task(station.run(stay=0.5))
+            await _wait_for_session(server.csms, station.id)
+            session = server.csms.sessions[station.id]
+            await run
+            return station, server.csms, session
 
-    station, csms = _run(scenario)
-    session = csms.sessions[station.id]
+    station, csms, session = _run(scenario)
     assert station.sent[:4] == ["BootNotification", "Heartbeat", "StatusNotification", "Authorize"]
     assert len(station.sent) == 8 + station.samples
     assert station.received == ["GetConfiguration" if version == "1.6" else "GetVariables"]
-    readings = next(iter(session.transactions.values()))
-    assert len(readings) >= 4 and readings == sorted(readings), readings
-    assert re.fullmatch(r"\d+", str(session.frames)) and session.frames >= len(station.sent) + 1
+    assert session.frames == len(station.sent) + 1  # and the GetConfiguration / GetVariables answer
+    assert station.id not in csms.sessions and not csms.transactions.open  # forgotten once over
+    (transaction,) = csms.transactions.ended
+    assert transaction.station == station.id
+    assert transaction.readings == station.samples + 2  # the start, every sample, the stop
+    assert transaction.energy == pytest.approx(POWER_W * station.samples / 12)  # 5 min each
 
 
 def test_ocpp_package_mangles_battery_swap_keys_and_we_follow_the_schema() -> None:
