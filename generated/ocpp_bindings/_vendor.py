@@ -255,6 +255,12 @@ class VendorRouter:
         self.vendors = {vendor for vendor, _ in self.messages}
         self.handlers: dict[tuple[str, str], Callable[..., Any]] = {}
 
+    def handler_names(self) -> dict[str, str]:
+        """Handler method name -> what it handles (``DataTransfer com.acme SelfTest``)."""
+        return {
+            m.handler: f"DataTransfer {m.vendor_id} {m.message_id}" for m in self.messages.values()
+        }
+
     def add_handler(self, handler: object) -> int:
         """Register the handler's typed DataTransfer methods; returns how many it has."""
         found = 0
