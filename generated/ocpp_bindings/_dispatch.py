@@ -17,11 +17,10 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from enum import Enum
 from typing import Any, Generic, TypeVar
 
 from ._flavour import Model
-from ._registry import Feature
+from ._registry import Feature, ocpp_name
 from ._runtime import (
     JsonValue,
     Tolerance,
@@ -102,13 +101,6 @@ def error_frame(unique_id: str, code: str, description: str, message_type: int =
 def _uuid4() -> str:
     """The default unique id of an outgoing message."""
     return str(uuid.uuid4())
-
-
-def ocpp_name(value: object) -> str:
-    """The OCPP name of a role or an action (``CSMS``, ``Reset``) for messages: the enum's
-    value, never its Python form (``Role.CSMS``, which ``str`` and, from Python 3.12,
-    f-strings give)."""
-    return str(value.value) if isinstance(value, Enum) else str(value)
 
 
 OTHER_METHODS = "ocpp_other_methods"

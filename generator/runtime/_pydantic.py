@@ -20,6 +20,7 @@ from typing import Annotated, Any, ClassVar, TypeVar, get_args
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     PlainSerializer,
@@ -58,6 +59,7 @@ __all__ = [
 ]
 
 M = TypeVar("M", bound="OcppModel")
+_ANY = _rt.AnyJson()
 
 
 def _parse_exact(parser: _rt.Parser[Any], value: object, path: _rt.Path) -> Any:
@@ -80,7 +82,6 @@ def _exact(parser: _rt.Parser[Any]) -> Callable[[object], Any]:
 
 
 _DATE_TIME = _rt.DateTime()
-_ANY = _rt.AnyJson()
 
 
 def _date_time(value: object, info: ValidationInfo) -> datetime:
@@ -114,7 +115,15 @@ Integer = Annotated[int, PlainValidator(_integers(_exact(_DRAFT_06_INTEGER)))]
 """A draft-06 integer: ``1.0`` is an integer (never a boolean); at most 4300 digits."""
 IntegerDraft04 = Annotated[int, PlainValidator(_integers(_exact(_rt.Integer())))]
 """A draft-04 integer (the 1.6 core schemas): ``1.0`` is not one; at most 4300 digits."""
-AnyJson = Annotated[Any, PlainValidator(_exact(_rt.AnyJson()))]
+
+
+def _checked_any(value: Any) -> Any:
+    """An "any JSON value" to dump: the runtime's check first (a value set after building may
+    be nested too deep, say), so that what ``from_dict`` refuses is never written."""
+    return _ANY.parse(value, None)
+
+
+AnyJson = Annotated[Any, PlainValidator(_exact(_rt.AnyJson())), PlainSerializer(_checked_any)]
 """Any JSON value (``null`` included): JSON types only, nested at most 64 levels."""
 
 
@@ -258,7 +267,7 @@ class OcppModel(BaseModel):
         # does so by itself only for strings with a length bound)
         str_max_length=sys.maxsize,
     )
-    __pydantic_extra__: dict[str, AnyJson]
+    __pydantic_extra__: dict[str, AnyJson] = Field(init=False)
     """The additional properties (of ``customData``): each one "any JSON value"."""
     ocpp_dialect: ClassVar[Dialect]
     _keeps_null: ClassVar[frozenset[str]] = frozenset()
@@ -365,8 +374,12 @@ class OcppModel(BaseModel):
         A value pydantic cannot dump (possible only in a model changed after it was built,
         say "any JSON value" nested too deep) raises ValidationError at its path.
         """
+        return self._payload(warn=True)
+
+    def _payload(self, warn: bool) -> dict[str, JsonValue]:
+        """:meth:`to_dict`; ``warn``: let pydantic warn of values of the wrong kind."""
         try:
-            return self.model_dump(mode="json", by_alias=True)
+            return self.model_dump(mode="json", by_alias=True, warnings=warn)
         except Exception as exc:  # the runtime's checks find the value and say why
             raise self._dump_error(exc) from None
 
@@ -392,7 +405,7 @@ class OcppModel(BaseModel):
 
     def validate(self) -> None:  # type: ignore[override]
         """Check an object built in code against its schema; raises ValidationError."""
-        type(self).from_dict(self.to_dict())
+        type(self).from_dict(self._payload(warn=False))  # from_dict says what is wrong
 
     def _check_values(self, path: str) -> None:
         """Raise for an "any JSON value" (a field or an additional property) that is no JSON,

@@ -522,7 +522,9 @@ class AnyJson(Parser[JsonValue]):
         return value  # type: ignore[return-value]
 
     def dump(self, value: JsonValue, path: Path = None) -> JsonValue:
-        return value
+        """The value as it is, once checked: what ``from_dict`` refuses here is never written
+        (a value set in code nested too deep, say)."""
+        return self.parse(value, path)
 
 
 class ArrayOf(Parser[list[T]]):
@@ -680,7 +682,7 @@ class FieldTable:
                 continue
             out[f.json_name] = f.parser.dump(value, (path, f.json_name))
         if self.extra:
-            out.update(obj.extra)  # type: ignore[attr-defined]
+            out.update(_ANY.parse(obj.extra, path, -1))  # type: ignore[arg-type, attr-defined]
         return out
 
 
@@ -945,7 +947,7 @@ class _FastDump(_FastWriter):
                     f"        out[{key}] = {self.expression(f.parser, 'v', 0)}",
                 ]
         if self.table.extra:
-            lines.append("    out.update(o.extra)")
+            lines.append("    out.update(_any(o.extra, None, -1))")
         lines.append("    return out")
         return self.finish(lines)
 
@@ -963,6 +965,8 @@ class _FastDump(_FastWriter):
             item = f"x{depth}"
             inner = self.expression(parser.items, item, depth + 1)
             return f"list({var})" if inner == item else f"[{inner} for {item} in {var}]"
+        if isinstance(parser, AnyJson):  # checked: never written beyond the runtime's limits
+            return f"_any({var}, None)"
         return var
 
 
