@@ -563,3 +563,21 @@ def test_examples_say_why_there_is_no_example() -> None:
         "OCPP 2.1 has no action 'BootNotificaton' (did you mean BootNotification?)"
     )
     assert examples.request(Action.Reset) == examples.request("Reset")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {**HEARTBEAT, "customData": {"vendorId": "v", "": {"": _nested(64)}}},
+        {**HEARTBEAT, "customData": {"vendorId": "v", "0": ["", {"": "\ud800"}]}},
+    ],
+    ids=["too deep", "surrogate"],
+)
+def test_paths_through_empty_and_numeric_names_are_the_same_in_every_flavour(
+    payload: dict[str, Any],
+) -> None:
+    """Found by the property tests: the pydantic flavour placed an error inside an extra
+    property from rendered text (``customData.[0]`` against ``customData..[0]``)."""
+    places = {flavour: _refusal(flavour, "v201", "HeartbeatResponse", "dict", payload)
+              for flavour in FLAVOURS}  # fmt: skip
+    assert places["dataclasses"] == places["pydantic"], places

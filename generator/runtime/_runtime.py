@@ -86,6 +86,9 @@ class ValidationError(ValueError):
         self.path = path
         self.kind = kind
         self.dialect: Dialect | None = None
+        self.keys: tuple[str | int, ...] = ()
+        """The keys of ``path`` from the payload down (as :func:`fail` knows them), for
+        flavours that place the error inside a value themselves."""
 
     @property
     def ocpp_error_code(self) -> str:
@@ -114,14 +117,19 @@ _DEFAULT_CODES = {
 }
 
 
-def render_path(path: Path) -> str:
-    """``(((None, "a"), 0), "b")`` -> ``a[0].b``."""
+def path_keys(path: Path) -> tuple[str | int, ...]:
+    """``(((None, "a"), 0), "b")`` -> ``("a", 0, "b")``."""
     keys: list[str | int] = []
     while path is not None:
         path, key = path
         keys.append(key)
+    return tuple(reversed(keys))
+
+
+def render_keys(keys: Iterable[str | int]) -> str:
+    """``("a", 0, "b")`` -> ``a[0].b``."""
     out = ""
-    for key in reversed(keys):
+    for key in keys:
         if isinstance(key, int):
             out += f"[{key}]"
         else:
@@ -129,9 +137,17 @@ def render_path(path: Path) -> str:
     return out
 
 
+def render_path(path: Path) -> str:
+    """``(((None, "a"), 0), "b")`` -> ``a[0].b``."""
+    return render_keys(path_keys(path))
+
+
 def fail(message: str, path: Path, kind: ErrorKind) -> ValidationError:
     """Build the error for a value at ``path``."""
-    return ValidationError(message, render_path(path), kind)
+    keys = path_keys(path)
+    error = ValidationError(message, render_keys(keys), kind)
+    error.keys = keys
+    return error
 
 
 MAX_INTEGER_DIGITS = 4300
@@ -454,6 +470,9 @@ class EnumOf(Parser[E]):
             raise _wrong_type("string", value, path)
         member = self.members.get(value)
         if member is None:
+            error = _not_unicode(value, path)
+            if error is not None:  # as anywhere else (pydantic says so first)
+                raise error
             raise fail(
                 f"{value[:40]!r} is not a valid {self.enum.__name__}", path, ErrorKind.PROPERTY
             )

@@ -73,8 +73,8 @@ def _parse_exact(parser: _rt.Parser[Any], value: object, path: _rt.Path) -> Any:
     try:
         return parser.parse(value, path)
     except ValidationError as exc:
-        inner = exc.path if path is None else ""
-        context = {"ocpp_message": exc.message, "ocpp_path": inner}
+        inner = exc.keys if path is None else ()
+        context = {"ocpp_message": exc.message, "ocpp_keys": inner}
         raise PydanticCustomError(f"ocpp_{exc.kind.value}", exc.message, context) from None
 
 
@@ -208,19 +208,14 @@ def ocpp_error(exc: PydanticValidationError, dialect: Dialect) -> ValidationErro
     kind = _KINDS.get(detail["type"], ErrorKind.TYPE)
     if detail["type"] == "enum" and isinstance(detail.get("input"), str):
         kind = ErrorKind.PROPERTY
-    message, inner = detail["msg"], ""
+    message, inner = detail["msg"], ()
     context = detail.get("ctx") or {}
-    if "ocpp_message" in context:  # one of the runtime's checks: its own message and path
-        message, inner = context["ocpp_message"], context["ocpp_path"]
+    if "ocpp_message" in context:  # one of the runtime's checks: its own message and keys
+        message, inner = context["ocpp_message"], context["ocpp_keys"]
     location = detail["loc"]
     if detail["type"] == "invalid_key":  # a key that is no string: the object holding it
         location = location[:-1]
-    path = ""
-    for key in location:
-        path += f"[{key}]" if isinstance(key, int) else (f".{key}" if path else str(key))
-    if inner:
-        path += inner if inner.startswith("[") or not path else f".{inner}"
-    error = ValidationError(message, path, kind)
+    error = ValidationError(message, _rt.render_keys((*location, *inner)), kind)
     error.dialect = dialect
     return error
 
@@ -393,7 +388,7 @@ class OcppModel(BaseModel):
         try:
             payload = self.model_dump(mode="json", by_alias=True, warnings=False)
         except Exception:
-            self._check_values("")
+            self._check_values(None)
         else:
             type(self).from_dict(payload)
         message = f"cannot serialise: {type(exc).__name__}: {str(exc)[:120]}"
@@ -409,7 +404,7 @@ class OcppModel(BaseModel):
         """Check an object built in code against its schema; raises ValidationError."""
         type(self).from_dict(self._payload(warn=False))  # from_dict says what is wrong
 
-    def _check_values(self, path: str) -> None:
+    def _check_values(self, path: _rt.Path) -> None:
         """Raise for an "any JSON value" (a field or an additional property) that is no JSON,
         walking the objects in field order (the runtime's check, with its path and code)."""
         cls = type(self)
@@ -417,10 +412,10 @@ class OcppModel(BaseModel):
         items = [(info.alias or name, self.__dict__.get(name)) for name, info in fields]
         items += (self.__pydantic_extra__ or {}).items()
         for key, value in items:
-            where = f"{path}.{key}" if path else key
+            where = (path, key)
             if key in cls._keeps_null or key not in cls._field_names:
                 try:
-                    _ANY.parse(value, (None, where))
+                    _ANY.parse(value, where)
                 except ValidationError as exc:
                     exc.dialect = cls.ocpp_dialect
                     raise
@@ -429,4 +424,4 @@ class OcppModel(BaseModel):
             elif isinstance(value, list):
                 for index, item in enumerate(value):
                     if isinstance(item, OcppModel):
-                        item._check_values(f"{where}[{index}]")
+                        item._check_values((where, index))
