@@ -86,7 +86,7 @@ PackageOption = Annotated[
         "--package",
         metavar="NAME",
         help="Import name of the generated package; dotted names (acme_csms.ocpp) are allowed, "
-        "the tests go to the sibling <package>_tests. "
+        "the tests go to the sibling NAME_tests. "
         "Default: [tool.ocppgen] package, else ocpp_bindings.",
     ),
 ]
