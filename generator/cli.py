@@ -68,18 +68,20 @@ OutOption = Annotated[
     ),
 ]
 VERSION_HELP = "1.6, 2.0.1 or 2.1 (an OCPP version; `ocppgen --version` is ocppgen's own)."
+
+
+def _version_option(help_text: str) -> Any:
+    """``--version V`` / ``-v V`` of a command: an OCPP version."""
+    return typer.Option("--version", "-v", metavar="V", help=help_text)
+
+
 VersionOption = Annotated[
     Optional[list[str]],  # noqa: UP045
-    typer.Option(
-        "--version",
-        "-v",
-        metavar="V",
-        help=f"OCPP version (repeatable): {VERSION_HELP} Default: every version folder present.",
+    _version_option(
+        f"OCPP version (repeatable): {VERSION_HELP} Default: every version folder present."
     ),
 ]
-OneVersionOption = Annotated[
-    str, typer.Option("--version", "-v", metavar="V", help=f"OCPP version: {VERSION_HELP}")
-]
+OneVersionOption = Annotated[str, _version_option(f"OCPP version: {VERSION_HELP}")]
 PackageOption = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option(
@@ -534,11 +536,8 @@ def extension_init(
     ],
     version: Annotated[
         Optional[list[str]],  # noqa: UP045
-        typer.Option(
-            "--version",
-            "-v",
-            metavar="V",
-            help=f"OCPP version the extension targets (repeatable): {VERSION_HELP} Default: 2.0.1.",
+        _version_option(
+            f"OCPP version the extension targets (repeatable): {VERSION_HELP} Default: 2.0.1."
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing folder.")] = False,

@@ -161,3 +161,12 @@ def test_the_worked_override_still_renders_in_the_sandbox(tmp_path: Path) -> Non
         check=True,
     )
     assert shown.stdout.startswith("HeartbeatResponse(current_time=")
+
+
+def test_a_dangling_symlink_override_is_an_error_not_the_bundled_template(tmp_path: Path) -> None:
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    (overrides / "header.j2").symlink_to(overrides / "missing.j2")
+    out, result = _generate(tmp_path, overrides)
+    one_line_error(result, f"{overrides}/header.j2:", "must be a regular file")
+    assert not out.exists()

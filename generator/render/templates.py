@@ -160,7 +160,7 @@ class ConfinedLoader(jinja2.BaseLoader):
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
         path = self.folder.joinpath(*split_template_path(template))
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():  # a dangling link is an error below
             raise jinja2.TemplateNotFound(template)
         resolved = path.resolve()
         if not resolved.is_relative_to(self.folder):
@@ -170,7 +170,7 @@ class ConfinedLoader(jinja2.BaseLoader):
                 str(path),
             )
         if not resolved.is_file():
-            raise GeneratorError("a template must be a regular file", str(path))
+            raise GeneratorError("a template must be a regular file (or a link to one)", str(path))
         try:
             data = resolved.read_bytes()
             mtime = resolved.stat().st_mtime
