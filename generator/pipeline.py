@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from generator.config import Settings
 from generator.errors import GeneratorError
+from generator.flavours import output_tools
 from generator.output.layout import Layout, check_package_name
 from generator.output.manifest import (
     Manifest,
@@ -90,7 +91,8 @@ def _generate_files(settings: Settings, owned: _Owned) -> dict[str, str]:
 
     formatted = _format(rendered, unchanged, settings.templates)
     outputs = {path: Output(sha256(formatted[path]), unformatted[path]) for path in formatted}
-    manifest = Manifest(versions, inputs, options(settings, owned.packages), outputs)
+    tools = output_tools(settings.style)
+    manifest = Manifest(versions, inputs, options(settings, owned.packages), outputs, tools=tools)
     files = {**formatted, layout.manifest_path: manifest.to_json()}
     return {path: files[path] for path in sorted(files)}
 
@@ -264,7 +266,8 @@ def check(settings: Settings) -> Drift:
     owned = _owned(settings)
     previous = owned.previous
     inputs = _inputs(settings, versions, owned)
-    current = Manifest(versions, inputs, options(settings, owned.packages))
+    tools = output_tools(settings.style)
+    current = Manifest(versions, inputs, options(settings, owned.packages), tools=tools)
     if previous is not None and previous.same_inputs(current):
         expected = {path: output.sha256 for path, output in previous.outputs.items()}
         expected[layout.manifest_path] = sha256(previous.to_json())

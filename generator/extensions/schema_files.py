@@ -32,6 +32,8 @@ class SchemaFiles:
     def _parse(self, relative: str, key: str, parts: tuple[str | int, ...]) -> SchemaFile:
         from generator.schemas.loader import DRAFT_06, parse_schema
 
+        if "\0" in relative:  # no file system takes it (os.stat raises ValueError)
+            raise self.fields.error(f"schema path {relative!r} contains a NUL", *parts, key)
         path = self.folder / relative
         if not path.resolve().is_relative_to(self.folder.resolve()):
             raise self.fields.error(
