@@ -114,7 +114,10 @@ def generator_code_digest(root: Path = _GENERATOR_CODE) -> str:
 
 
 def read_manifest(path: Path) -> Manifest | None:
-    """The manifest at ``path``, or None when it is missing or not one we can read."""
+    """The manifest at ``path``, or None when it is missing, not a regular file (a FIFO is
+    never opened) or not one we can read."""
+    if not path.is_file():
+        return None
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         if document.get("format") != FORMAT:
