@@ -205,21 +205,34 @@ def generate(
     templates: TemplatesOption = None,
     style: StyleOption = None,
     extension: ExtensionOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Also remove the files in the generated folders that ocppgen did not write "
+            "(without it they are kept and listed).",
+        ),
+    ] = False,
 ) -> None:
     """Regenerate the bindings package and its tests: only changed files are rewritten.
 
-    On any error (bad schema, broken template override, invalid package name) nothing is
-    written and the error is one line naming the file and place; exit 2.
+    On any error (bad schema, broken template override, invalid package name, an existing
+    folder that ocppgen did not write) nothing is written and the error is one line naming the
+    file and place; exit 2.
     """
     settings = _settings(schemas, out, version, package, templates, style, extension)
     try:
-        written = pipeline.generate(settings)
+        written = pipeline.generate(settings, force=force)
     except GeneratorError as exc:
         _fail(exc)
     package_dir = settings.out / settings.layout.package_dir
     typer.echo(f"{package_dir}: {len(written.files)} files, {len(written.rewritten)} rewritten")
     for path in written.rewritten:
         typer.echo(f"  wrote {path}")
+    for path in written.removed:
+        typer.echo(f"  removed {path}")
+    for path in written.kept:
+        typer.echo(f"  kept {path} (not written by ocppgen; generate --force removes it)")
 
 
 @app.command()

@@ -129,7 +129,10 @@ def _text_map(value: object) -> dict[str, str]:
 
 
 def read_manifest(path: Path) -> Manifest | None:
-    """The manifest at ``path``, or None when it is missing or not one we can read."""
+    """The manifest at ``path``, or None when it is missing, not a regular file (a FIFO is
+    never opened) or not one we can read."""
+    if not path.is_file():
+        return None
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         if document.get("format") != FORMAT:
