@@ -24,6 +24,7 @@ import sys
 import uuid
 from collections.abc import Coroutine
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any, TextIO
 from urllib.parse import urlsplit, urlunsplit
 
@@ -39,7 +40,7 @@ from csms import (
 from ocpp_bindings import ValidationError
 from ocpp_bindings._registry import Feature
 from ocpp_bindings.v201.dispatch import ActionNotAllowed, CallError, CallTimeout
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.exceptions import RedisError
 from websockets.frames import CloseCode
 
@@ -56,6 +57,10 @@ LIVENESS = 1.0
 """Seconds between checks, while a call waits, that the worker asked still listens."""
 RENEW_BATCH = 500
 """Stations renewed per Lua script run."""
+CONNECTIONS = 32
+"""Connections to Redis per worker (one of them listens)."""
+POOL_WAIT = 20.0
+"""Seconds a Redis command may wait for a free connection."""
 
 _RENEW = """
 local results = {}
@@ -139,6 +144,11 @@ def _outgoing() -> dict[type, tuple[str, Feature[Any]]]:
 OUTGOING = _outgoing()
 
 
+def _name(action: str) -> str:
+    """An action's name (the registries' ``Action`` members are ``str`` enums)."""
+    return str(action.value) if isinstance(action, Enum) else action
+
+
 def redacted(url: str) -> str:
     """A Redis URL without its password, for logs and messages."""
     parts = urlsplit(url)
@@ -212,8 +222,12 @@ class Cluster:
     @classmethod
     def from_url(cls, url: str, name: str | None = None, **options: Any) -> Cluster:
         """A cluster view on the Redis at ``url`` (``redis://host:port/db``; ValueError for a
-        URL redis-py cannot use)."""
-        return cls(Redis.from_url(url, decode_responses=True), name, **options)
+        URL redis-py cannot use). At most ``CONNECTIONS`` connections to Redis: when many
+        stations connect or leave at once, their records wait for a free one."""
+        pool = BlockingConnectionPool.from_url(
+            url, decode_responses=True, max_connections=CONNECTIONS, timeout=POOL_WAIT
+        )
+        return cls(Redis.from_pool(pool), name, **options)
 
     @property
     def where(self) -> str:
@@ -378,7 +392,7 @@ class Cluster:
             worker, route, wait = claim.worker, False, timeout + MARGIN
         else:
             worker, route, wait = via, True, timeout + 2 * MARGIN
-        action = str(feature.action.value)
+        action = _name(feature.action)
         message = {"type": "call", "station": station, "subprotocol": subprotocol,
                    "action": action, "payload": request.to_dict(), "timeout": timeout,
                    "route": route}  # fmt: skip

@@ -375,3 +375,33 @@ def test_a_worker_says_in_one_line_when_redis_cannot_serve_it(
             )  # fmt: skip
 
     _run(scenario)
+
+
+def test_many_stations_connecting_and_leaving_at_once_keep_their_records_right(
+    redis_url: str, tmp_path: Path
+) -> None:
+    """More stations at once than the worker has connections to Redis (a reconnect storm)."""
+    count = 120
+    ids = [f"CROWD-{i:03d}" for i in range(count)]
+
+    async def recorded() -> list[str | None]:
+        return [_holder(redis_url, station) for station in ids]
+
+    async def scenario() -> None:
+        async with workers(redis_url, tmp_path, "a") as (a,):
+            crowd = await asyncio.gather(*(_connect(a, station) for station in ids))
+
+            async def all_held() -> bool:
+                return await recorded() == [a.name] * count
+
+            await _until(all_held)
+            await asyncio.gather(*(connection.close() for connection in crowd))
+
+            async def none_held() -> bool:
+                return await recorded() == [None] * count
+
+            await _until(none_held, EXPIRY / 2)  # deleted, not left to expire
+        assert "still recorded in Redis" not in a.text()
+        assert "not recorded in Redis yet" not in a.text()
+
+    _run(scenario)
