@@ -25,20 +25,20 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat()
 
 
-class CentralSystem(ChargePoint):  # type: ignore[misc]  # ocpp ships no type hints
+class CentralSystem(ChargePoint):  # ocpp ships no type hints
     """The answers: BootNotification accepted, Heartbeat with the time, MeterValues empty."""
 
-    @on("BootNotification")  # type: ignore[misc]
+    @on("BootNotification")
     def on_boot_notification(self, **request: Any) -> call_result.BootNotification:
         return call_result.BootNotification(
             current_time=_now(), interval=300, status=RegistrationStatusEnumType.accepted
         )
 
-    @on("Heartbeat")  # type: ignore[misc]
+    @on("Heartbeat")
     def on_heartbeat(self, **request: Any) -> call_result.Heartbeat:
         return call_result.Heartbeat(current_time=_now())
 
-    @on("MeterValues")  # type: ignore[misc]
+    @on("MeterValues")
     def on_meter_values(self, **request: Any) -> call_result.MeterValues:
         return call_result.MeterValues()
 

@@ -159,11 +159,24 @@ async def _held_by(redis_url: str, station: str, worker: Worker | None) -> None:
 
 
 async def _frame(connection: Any) -> list[Any]:
-    return json.loads(await asyncio.wait_for(connection.recv(), AT_ONCE))
+    frame: list[Any] = json.loads(await asyncio.wait_for(connection.recv(), AT_ONCE))
+    return frame
 
 
 def _connect(worker: Worker, station: str, subprotocol: str = "ocpp2.0.1") -> Any:
-    return websockets.connect(f"{worker.url}/{station}", subprotocols=[subprotocol])
+    return websockets.connect(
+        f"{worker.url}/{station}", subprotocols=[websockets.Subprotocol(subprotocol)]
+    )
+
+
+async def _unanswered_reset(
+    me: Cluster, connection: Any, station: str, *, via: str
+) -> asyncio.Task[Any]:
+    """A Reset to ``station`` entering the cluster at ``via``, seen on the station's
+    ``connection`` and left unanswered."""
+    pending = asyncio.create_task(me.call(station, RESET, via=via, timeout=CALL_TIMEOUT))
+    assert (await _frame(connection))[2] == "Reset"
+    return pending
 
 
 def _get_heartbeat_interval() -> v201.GetVariablesRequest:
@@ -239,8 +252,7 @@ def test_a_station_that_reconnects_to_another_worker_takes_over(
         async with workers(redis_url, tmp_path, "a", "b") as (a, b), client(redis_url) as me:
             older = await _connect(a, "MOVER")
             await _held_by(redis_url, "MOVER", a)
-            pending = asyncio.create_task(me.call("MOVER", RESET, via=b.name, timeout=CALL_TIMEOUT))
-            assert (await _frame(older))[2] == "Reset"  # left unanswered
+            pending = await _unanswered_reset(me, older, "MOVER", via=b.name)
 
             async with _connect(b, "MOVER") as newer:
                 with pytest.raises(NotConnected, match=f"MOVER did not answer Reset: {TAKEN_OVER}"):
@@ -272,10 +284,7 @@ def test_a_killed_workers_stations_fail_fast_then_become_unknown(
             await _held_by(redis_url, "ORPHAN", b)
             await asyncio.sleep(EXPIRY * 1.5)  # outlives one expiry: the record is renewed
             assert _holder(redis_url, "ORPHAN") == b.name
-            pending = asyncio.create_task(
-                me.call("ORPHAN", RESET, via=a.name, timeout=CALL_TIMEOUT)
-            )
-            assert (await _frame(station))[2] == "Reset"  # left unanswered
+            pending = await _unanswered_reset(me, station, "ORPHAN", via=a.name)
 
             await b.stop(signal.SIGKILL)
             with pytest.raises(NotConnected, match=f"ORPHAN did not answer Reset: worker {b.name}"):
