@@ -243,11 +243,6 @@ class Cluster:
     def channel(self, worker: str) -> str:
         return f"{self.prefix}:worker:{worker}"
 
-    @property
-    def held(self) -> int:
-        """How many stations this worker holds."""
-        return len(self._held)
-
     # --- life cycle ----------------------------------------------------------------------------
 
     async def start(self, csms: Csms | None = None) -> Cluster:

@@ -13,7 +13,13 @@ with a per-client back-off after failed logins. Every frame is logged, one line 
 BootNotification the CSMS asks the station for its configuration (1.6 GetConfiguration, 2.x
 GetVariables); ``Csms.call`` sends any other request to a connected station.
 
+With ``--redis URL`` the process is one worker of a cluster (``cluster.py``): its stations are
+recorded in Redis, ``Csms.call`` reaches the stations of every worker, and ``call`` sends one
+call through the cluster from the command line.
+
     python examples/csms.py --port 9000
+    python examples/csms.py --port 9001 --redis redis://127.0.0.1:6379/0 --worker a
+    python examples/csms.py call CS-001 Reset '{"type": "Immediate"}' --redis redis://127.0.0.1:6379/0
 """
 
 from __future__ import annotations
@@ -898,9 +904,9 @@ def main() -> int:
     except (OSError, ValueError) as exc:
         print(f"csms.py: {exc}", file=sys.stderr)
         return 2
-    options = {"redis": args.redis, "worker": args.worker, "expiry": args.expiry}
+    cluster = {"redis": args.redis, "worker": args.worker, "expiry": args.expiry}
     try:
-        asyncio.run(run(args.host, args.port, users, **options))
+        asyncio.run(run(args.host, args.port, users, **cluster))
     except ValueError as exc:  # a Redis URL or worker name the cluster cannot use
         print(f"csms.py: {exc}", file=sys.stderr)
         return 2
