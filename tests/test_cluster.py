@@ -327,7 +327,12 @@ async def _command(*args: str) -> tuple[int, str, str]:
     process = await asyncio.create_subprocess_exec(
         sys.executable, str(EXAMPLES / "csms.py"), *args, cwd=ROOT, stdout=PIPE, stderr=PIPE
     )
-    out, err = await asyncio.wait_for(process.communicate(), LIMIT / 2)
+    try:
+        out, err = await asyncio.wait_for(process.communicate(), LIMIT / 2)
+    finally:
+        if process.returncode is None:  # timed out: leave no process behind
+            process.kill()
+            await process.wait()
     assert process.returncode is not None
     return process.returncode, out.decode(), err.decode()
 
