@@ -100,12 +100,20 @@ DateTime = Annotated[
 """``format: date-time``: RFC 3339 with an offset (pydantic alone accepts dates and numbers)."""
 
 
+_SMALL = 2**30 - 1
+"""Ints this small are within the limit: compared first, on CPython's fast int comparison."""
+
+
+def _fits(value: int) -> bool:
+    return -INTEGER_LIMIT < value < INTEGER_LIMIT
+
+
 def _integers(exact: Callable[[object], Any]) -> Callable[[object], int]:
     """An integer validator: an int within the digit limit as it is (the common case, checked
     first), anything else as the runtime's ``exact`` check says."""
 
     def check(value: Any) -> int:
-        if value.__class__ is int and -INTEGER_LIMIT < value < INTEGER_LIMIT:
+        if value.__class__ is int and (-_SMALL <= value <= _SMALL or _fits(value)):
             return value
         return exact(value)  # type: ignore[no-any-return]
 
@@ -161,7 +169,7 @@ def _numbers(exact: Callable[[object], Any], places: int | None = None) -> Calla
         if value.__class__ is float:
             fits = -math.inf < value < math.inf
         else:
-            fits = value.__class__ is int and -INTEGER_LIMIT < value < INTEGER_LIMIT
+            fits = value.__class__ is int and (-_SMALL <= value <= _SMALL or _fits(value))
         if fits and (places is None or round(value, places) == value):
             return value
         return exact(value)
