@@ -158,6 +158,10 @@ int and text (``sys.get_int_max_str_digits``), which ``json`` (both ways) and py
 parser enforce. A longer integer is refused by ``from_dict`` as by ``from_json``."""
 INTEGER_LIMIT: int = 10**MAX_INTEGER_DIGITS
 """Integers lie strictly between ``-INTEGER_LIMIT`` and ``INTEGER_LIMIT``."""
+_SMALL = 2**30 - 1
+"""The largest int CPython compares by its specialised fast path (one 30-bit digit): ints
+this small are within the limit, and checked so first (comparing with ``INTEGER_LIMIT``, a
+477-digit int, is several times slower)."""
 ANY_JSON_MAX_DEPTH = 64
 """How many arrays and objects an "any JSON value" (DataTransfer ``data``, the vendor
 properties of ``customData``) may nest; the typed part of a payload nests as its schema says."""
@@ -512,7 +516,7 @@ class AnyJson(Parser[JsonValue]):
                 if error is not None:
                     raise error
             elif isinstance(item, int):
-                if not -INTEGER_LIMIT < item < INTEGER_LIMIT:
+                if not (-_SMALL <= item <= _SMALL or -INTEGER_LIMIT < item < INTEGER_LIMIT):
                     raise _too_long(where)
             elif isinstance(item, float):
                 if not math.isfinite(item):
@@ -731,14 +735,9 @@ def _fast_datetime(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-_SMALL = 2**30 - 1
-"""The largest int CPython compares by its specialised fast path (one 30-bit digit)."""
-
-
 def _within_limit(var: str) -> str:
-    """An expression: the int in ``var`` has at most MAX_INTEGER_DIGITS digits. Compared first
-    with small literals, so the common case stays on CPython's fast int comparison (comparing
-    with ``_BIG`` itself, a 477-digit int, is several times slower)."""
+    """An expression: the int in ``var`` has at most MAX_INTEGER_DIGITS digits (compared with
+    ``_SMALL`` first, as a literal)."""
     return f"(-{_SMALL} <= {var} <= {_SMALL} or -_BIG < {var} < _BIG)"
 
 

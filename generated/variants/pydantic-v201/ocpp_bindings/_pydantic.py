@@ -100,8 +100,7 @@ DateTime = Annotated[
 """``format: date-time``: RFC 3339 with an offset (pydantic alone accepts dates and numbers)."""
 
 
-_SMALL = 2**30 - 1
-"""Ints this small are within the limit: compared first, on CPython's fast int comparison."""
+_SMALL = _rt._SMALL
 
 
 def _fits(value: int) -> bool:
