@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from generator import ir
 from generator.flavours.base import ModelSet, Style
 from generator.flavours.canonical import Lowering, multiple_of_type, multiples_of
+from generator.render.views import object_module_view
 
 if TYPE_CHECKING:
     from generator.render.renderer import Renderer
@@ -49,6 +50,17 @@ class PydanticFlavour:
             base_class=base_class_name(spec),
             multiples=multiples_of(objects),
             runtime_prefix=runtime,
+        )
+        parent = ".." if models.in_bindings else models.package
+        view = object_module_view(objects, local=True, runtime_parent=parent)
+        names = sorted({o.name for o in objects} | set(view.enum_imports))
+        renderer.add(
+            f"{folder}/shapes.py",
+            "pydantic/shapes.py.j2",
+            source,
+            what=what,
+            view=view,
+            names=names,
         )
         modules = (
             ("enums", f"The enums of {spec.title}.", [e.name for e in spec.enums]),

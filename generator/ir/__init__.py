@@ -198,6 +198,17 @@ class ErrorCodes:
 
 
 @dataclass(frozen=True)
+class EnumRepairs:
+    """The curated enum tables of the tolerances, checked against the enums: by enum name,
+    the catch-all member, other spellings of members, and the enums whose absence means a
+    default (an unknown value of those is never dropped)."""
+
+    catch_all: tuple[tuple[str, str], ...] = ()
+    aliases: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    defaulted: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Spec:
     """Everything generated for one OCPP version, in a deterministic order."""
 
@@ -215,6 +226,7 @@ class Spec:
     enums: tuple[EnumDef, ...]
     datatypes: tuple[ObjectDef, ...]
     actions: tuple[Action, ...]
+    enum_repairs: EnumRepairs = EnumRepairs()
 
     def receives(self, role: str) -> tuple[Action, ...]:
         """The actions that ``role`` receives: those the other side may start."""
