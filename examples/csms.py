@@ -11,13 +11,16 @@ Basic auth (OCPP security profile 1): user = station id, passwords from a file o
 ``station:password`` lines (``--users``) or ``OCPP_USERS`` (``CS-001:secret,CS-002:other``),
 with a per-client back-off after failed logins. Every frame is logged, one line each. After a
 BootNotification the CSMS asks the station for its configuration (1.6 GetConfiguration, 2.x
-GetVariables); ``Csms.call`` sends any other request to a connected station.
+GetVariables); ``Csms.call`` sends any other request to a connected station. With
+``--tolerances FILE`` (see ``station_tolerances.py``) stations get the named tolerances of the
+bindings by station id, and by vendor and model once their BootNotification names them.
 
 With ``--redis URL`` the process is one worker of a cluster (``cluster.py``): its stations are
 recorded in Redis, ``Csms.call`` reaches the stations of every worker, and ``call`` sends one
 call through the cluster from the command line.
 
     python examples/csms.py --port 9000
+    python examples/csms.py --port 9000 --tolerances examples/tolerances.toml
     python examples/csms.py --port 9001 --redis redis://127.0.0.1:6379/0 --worker a
     python examples/csms.py call CS-001 Reset '{"type": "Immediate"}' --redis redis://127.0.0.1:6379/0
 """
@@ -50,6 +53,8 @@ from ocpp_bindings import v16, v21, v201
 from ocpp_bindings.v16 import dispatch as dispatch16
 from ocpp_bindings.v21 import dispatch as dispatch21
 from ocpp_bindings.v201 import dispatch as dispatch201
+from station_tolerances import StationTolerances, describe
+from station_tolerances import load as load_tolerances
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed, InvalidHeader
 from websockets.frames import CloseCode
@@ -245,8 +250,12 @@ class Session:
         self.frames = 0
         """Frames received on this connection."""
         central_role = list(DISPATCH[version].Role)[1]
+        self.tolerances = csms.tolerances
         self.dispatcher = DISPATCH[version].Dispatcher(
-            central_role, [csms.handlers(self)], transport=self._send
+            central_role,
+            [csms.handlers(self)],
+            transport=self._send,
+            tolerate=self.tolerances.for_station(station),
         )
         self._ended: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -254,6 +263,13 @@ class Session:
     @property
     def ended(self) -> bool:
         return self._ended.done()
+
+    def booted(self, vendor: str, model: str) -> None:
+        """The station named its vendor and model: change its tolerances while it runs."""
+        tolerate = self.tolerances.for_boot(self.station, vendor, model)
+        if tolerate != self.dispatcher.tolerate:
+            self.dispatcher.tolerate = tolerate
+            log.info("%s (%s %s) now tolerates %s", self.station, vendor, model, describe(tolerate))
 
     def end(self, reason: str, close: tuple[int, str] | None = None) -> None:
         """End the session: calls in flight fail at once with ``reason``; with ``close`` (code,
@@ -378,6 +394,7 @@ class Csms16:
             request.charge_point_vendor,
             request.charge_point_model,
         )
+        self.session.booted(request.charge_point_vendor, request.charge_point_model)
         self.session.ask_later(v16.GetConfigurationRequest(key=["HeartbeatInterval"]))
         return v16.BootNotificationResponse(
             current_time=now(),
@@ -495,6 +512,7 @@ class Csms2:
             station.vendor_name,
             station.model,
         )
+        self.session.booted(station.vendor_name, station.model)
         wanted = self.v.GetVariableDataType(
             component=self.v.ComponentType(name="OCPPCommCtrlr"),
             variable=self.v.VariableType(name="HeartbeatInterval"),
@@ -660,8 +678,11 @@ class Csms:
         transactions: Transactions | None = None,
         throttle: LoginThrottle | None = None,
         router: Router | None = None,
+        tolerances: StationTolerances | None = None,
     ) -> None:
         self.users = users
+        self.tolerances = StationTolerances() if tolerances is None else tolerances
+        """Which tolerances each station gets (``--tolerances FILE``; strict by default)."""
         self.router = router
         """Reaches the stations connected to other processes (None: this process only)."""
         self.sessions = Sessions()
@@ -816,10 +837,11 @@ async def run(
     redis: str | None = None,
     worker: str | None = None,
     expiry: float | None = None,
+    tolerances: StationTolerances | None = None,
 ) -> None:
     """Serve until Ctrl-C or SIGTERM (which closes every connection with 1001 first); with
     ``redis`` (a URL) as one worker of a cluster (``cluster.py``)."""
-    csms = Csms(users)
+    csms = Csms(users, tolerances=tolerances)
     cluster = None
     if redis is not None:
         from cluster import EXPIRY, Cluster  # imports redis-py only for --redis
@@ -855,6 +877,12 @@ def arguments() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=9000, help="0: any free port")
     parser.add_argument("--users", type=Path, help="station:password lines (Basic auth)")
+    parser.add_argument(
+        "--tolerances",
+        type=Path,
+        metavar="FILE",
+        help="TOML: station ids or BootNotification vendor/model patterns -> tolerances",
+    )
     parser.add_argument(
         "--redis", metavar="URL", help="run as one worker of a cluster (redis://host:port/db)"
     )
@@ -901,12 +929,13 @@ def main() -> int:
     WEBSOCKETS_LOG.setLevel(logging.WARNING)  # its "connection open" repeats ours
     try:
         users = read_users(args.users)
+        tolerances = None if args.tolerances is None else load_tolerances(args.tolerances)
     except (OSError, ValueError) as exc:
         print(f"csms.py: {exc}", file=sys.stderr)
         return 2
     cluster = {"redis": args.redis, "worker": args.worker, "expiry": args.expiry}
     try:
-        asyncio.run(run(args.host, args.port, users, **cluster))
+        asyncio.run(run(args.host, args.port, users, tolerances=tolerances, **cluster))
     except ValueError as exc:  # a Redis URL or worker name the cluster cannot use
         print(f"csms.py: {exc}", file=sys.stderr)
         return 2
