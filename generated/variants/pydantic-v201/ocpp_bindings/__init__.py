@@ -22,7 +22,7 @@ VERSIONS: dict[str, str] = {
 }
 """OCPP version -> the module holding its bindings."""
 
-RUNTIME = "0.1.0+pydantic.6c9a9c4aeda5"
+RUNTIME = "0.1.0+pydantic.d4bfed91087f"
 """This package's runtime: ocppgen version, flavour and a digest of the runtime modules.
 Modules generated against another runtime (an extension package) refuse to import."""
 

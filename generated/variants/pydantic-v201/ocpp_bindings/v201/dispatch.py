@@ -13,6 +13,10 @@ At most ``max_calls_in_flight`` (default 1, as OCPP-J says) of the dispatcher's 
 for their answers at once; further calls wait their turn in order. Call
 ``dispatcher.connection_lost()`` when the transport goes away: the calls waiting then raise
 ``CallAbandoned`` at once.
+
+A station's transaction-related messages can go through an ``OfflineQueue`` (with a
+``MemoryStore`` or a ``SqliteStore``), which keeps them while the connection is down and
+sends them in order when it is back.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ from .._dispatch import (
     Transport,
 )
 from .._dispatch import Dispatcher as _Dispatcher
+from .._message_store import MemoryStore, MessageStore, SqliteStore, StoredMessage, StoreError
+from .._queue import MessageDiscarded, OfflineQueue, RetryPolicy, is_transaction_related
 from .._runtime import Tolerance
 from .errors import ErrorCode
 from .messages import (
@@ -178,9 +184,18 @@ __all__ = [
     "CallError",
     "CallTimeout",
     "Dispatcher",
+    "MemoryStore",
+    "MessageDiscarded",
     "MessageNotEncodable",
+    "MessageStore",
+    "OfflineQueue",
+    "RetryPolicy",
     "Role",
+    "SqliteStore",
+    "StoreError",
+    "StoredMessage",
     "Tolerance",
+    "is_transaction_related",
 ]
 
 PROTOCOL: ProtocolSpec[Role] = ProtocolSpec(
