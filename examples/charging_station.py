@@ -6,6 +6,8 @@ Reset, ChangeAvailability, GetConfiguration (1.6) / GetVariables (2.x), RemoteSt
 (1.6) / RequestStartTransaction (2.x) and TriggerMessage.
 
     python examples/charging_station.py ws://127.0.0.1:9000/CS-001 --version 2.0.1
+    python examples/charging_station.py wss://localhost:9000/CS-001 --security-profile 3 \
+        --cafile ca.pem --certfile cs-001.pem --keyfile cs-001.key
 
 When it cannot connect, is refused or loses the connection, it says why on one line and exits
 with 1 (2 for a URL it cannot use). With ``--queue FILE`` it is offline-safe instead: its
@@ -20,9 +22,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import ssl
 import sys
 import uuid
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -43,6 +47,7 @@ from ocpp_bindings.v201.dispatch import (
     SqliteStore,
     StoreError,
 )
+from security import ClientSecurity
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 from websockets.frames import CloseCode
@@ -180,6 +185,7 @@ class Station:
         retry: RetryPolicy | None = None,
         reconnect_interval: float = 2.0,
         offline_limit: float = 60.0,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.url = url
         self.version = version
@@ -191,6 +197,8 @@ class Station:
         if password is not None and ":" in self.id:
             raise ValueError(f"station id {self.id!r} has a ':', which Basic auth cannot carry")
         self.password = password
+        self.tls = tls
+        """The TLS context of a wss:// URL (None: the system's CAs)."""
         self.id_token = id_token
         self.samples = samples
         self.sample_seconds = sample_seconds
@@ -314,8 +322,13 @@ class Station:
         if self.password is not None:
             headers = {"Authorization": build_authorization_basic(self.id, self.password)}
         subprotocol = Subprotocol(f"ocpp{self.version}")
+        secure: dict[str, Any] = {} if self.tls is None else {"ssl": self.tls}
         return await connect(
-            self.url, subprotocols=[subprotocol], open_timeout=5, additional_headers=headers
+            self.url,
+            subprotocols=[subprotocol],
+            open_timeout=5,
+            additional_headers=headers,
+            **secure,
         )
 
     async def _serve(self, connection: ClientConnection, work: asyncio.Task[None]) -> None:
@@ -576,9 +589,21 @@ def describe(error: BaseException, url: str) -> str:
 
 def arguments() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("url", help="ws://host:port/<station id>")
+    parser.add_argument("url", help="ws://host:port/<station id> (wss:// for TLS)")
     parser.add_argument("--version", choices=list(VERSIONS), default="2.0.1")
     parser.add_argument("--password", help="HTTP Basic auth password (user: the station id)")
+    security = parser.add_argument_group("security profiles (see security.py)")
+    security.add_argument(
+        "--security-profile",
+        type=int,
+        choices=[1, 2, 3],
+        help="1: Basic auth on ws://; 2: TLS + Basic auth; 3: TLS with a client certificate",
+    )
+    security.add_argument(
+        "--cafile", type=Path, help="the CA to trust for the CSMS (PEM; default: the system's)"
+    )
+    security.add_argument("--certfile", type=Path, help="this station's certificate (PEM; 3)")
+    security.add_argument("--keyfile", type=Path, help="its private key (default: in --certfile)")
     parser.add_argument("--stay", type=float, default=2.0, help="seconds to stay connected after")
     parser.add_argument(
         "--no-charge", action="store_true", help="boot and answer the CSMS, no charging session"
@@ -623,7 +648,12 @@ def open_store(path: str | None) -> MessageStore | None:
 def main() -> int:
     args = arguments().parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    security = ClientSecurity(
+        args.security_profile, args.cafile, args.certfile, args.keyfile, args.password
+    )
     try:
+        security.check(args.url)
+        tls = security.context(args.url)
         retry = RetryPolicy(args.message_attempts, args.message_attempt_interval)
         store = open_store(args.queue)
         station = Station(
@@ -634,8 +664,9 @@ def main() -> int:
             retry=retry,
             reconnect_interval=args.reconnect_interval,
             offline_limit=args.offline_limit,
+            tls=tls,
         )
-    except (ValueError, StoreError) as exc:
+    except (ValueError, StoreError) as exc:  # security.SecurityError is a ValueError
         print(f"charging_station.py: {exc}", file=sys.stderr)
         return 2
     try:
