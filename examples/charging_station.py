@@ -47,7 +47,7 @@ from ocpp_bindings.v201.dispatch import (
     SqliteStore,
     StoreError,
 )
-from security import ClientSecurity
+from security import ClientSecurity, add_profile_option
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 from websockets.frames import CloseCode
@@ -592,13 +592,7 @@ def arguments() -> argparse.ArgumentParser:
     parser.add_argument("url", help="ws://host:port/<station id> (wss:// for TLS)")
     parser.add_argument("--version", choices=list(VERSIONS), default="2.0.1")
     parser.add_argument("--password", help="HTTP Basic auth password (user: the station id)")
-    security = parser.add_argument_group("security profiles (see security.py)")
-    security.add_argument(
-        "--security-profile",
-        type=int,
-        choices=[1, 2, 3],
-        help="1: Basic auth on ws://; 2: TLS + Basic auth; 3: TLS with a client certificate",
-    )
+    security = add_profile_option(parser, "a client certificate")
     security.add_argument(
         "--cafile", type=Path, help="the CA to trust for the CSMS (PEM; default: the system's)"
     )

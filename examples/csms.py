@@ -56,7 +56,7 @@ from ocpp_bindings import v16, v21, v201
 from ocpp_bindings.v16 import dispatch as dispatch16
 from ocpp_bindings.v21 import dispatch as dispatch21
 from ocpp_bindings.v201 import dispatch as dispatch201
-from security import ServerSecurity, station_certificate_problem
+from security import ServerSecurity, add_profile_option, station_certificate_problem
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed, InvalidHeader
 from websockets.frames import CloseCode
@@ -887,13 +887,7 @@ def arguments() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=9000, help="0: any free port")
     parser.add_argument("--users", type=Path, help="station:password lines (Basic auth)")
-    security = parser.add_argument_group("security profiles (see security.py)")
-    security.add_argument(
-        "--security-profile",
-        type=int,
-        choices=[1, 2, 3],
-        help="1: Basic auth on ws://; 2: TLS + Basic auth; 3: TLS with client certificates",
-    )
+    security = add_profile_option(parser, "client certificates")
     security.add_argument("--certfile", type=Path, help="the CSMS's certificate (PEM; 2, 3)")
     security.add_argument("--keyfile", type=Path, help="its private key (default: in --certfile)")
     security.add_argument(

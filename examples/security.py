@@ -14,6 +14,7 @@ that does not fit the chosen profile.
 
 from __future__ import annotations
 
+import argparse
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +24,19 @@ from urllib.parse import urlsplit
 
 PROFILES = (1, 2, 3)
 MINIMUM_TLS = ssl.TLSVersion.TLSv1_2
+
+
+def add_profile_option(parser: argparse.ArgumentParser, side: str) -> argparse._ArgumentGroup:
+    """The ``--security-profile`` option, in a new argument group for the profiles' options;
+    ``side``: what profile 3 identifies (``client certificates`` / ``a client certificate``)."""
+    group = parser.add_argument_group("security profiles (see security.py)")
+    group.add_argument(
+        "--security-profile",
+        type=int,
+        choices=PROFILES,
+        help=f"1: Basic auth on ws://; 2: TLS + Basic auth; 3: TLS with {side}",
+    )
+    return group
 
 
 class SecurityError(ValueError):

@@ -190,13 +190,7 @@ def typing_file(
         file.add("")
         file.add("")
         file.add(f"async def calls_{v}(dispatcher: dispatch_{v}.Dispatcher) -> None:")
-        for action in actions:
-            request = f"make(m_{v}.{_short(action.request)})"
-            if action.kind == "CALL":
-                assert action.response is not None
-                file.reveal(f"await dispatcher.call({request})", action.response)
-            else:
-                file.reveal(f"await dispatcher.send({request})", "None")
+        _reveal_every(file, actions, f"m_{v}", "dispatcher.", "")
         call = next(a for a in actions if a.kind == "CALL")
         assert call.response is not None
         request, response = f"make(m_{v}.{_short(call.request)})", _short(call.response)
@@ -220,16 +214,14 @@ def typing_file(
         file.add("")
         file.add("")
         file.add(f"async def {module}_calls(dispatcher: dispatch_{v}.Dispatcher) -> None:")
+        _reveal_every(file, actions, module, f"{module}.", "dispatcher, ")
         for action in actions:
-            request = f"make({module}.{_short(action.request)})"
             if action.kind == "CALL":
                 assert action.response is not None
-                file.reveal(f"await {module}.call(dispatcher, {request})", action.response)
+                request = f"make({module}.{_short(action.request)})"
                 file.reveal(
                     f"await {module}.call(dispatcher, {request}, timeout=1)", action.response
                 )
-            else:
-                file.reveal(f"await {module}.send(dispatcher, {request})", "None")
         standard = f"make(m_{v}.HeartbeatRequest)"
         calls = [a for a in actions if a.kind == "CALL"]
         file.refuse(f"await {module}.call(dispatcher, {standard})", _wrong_request(calls))
@@ -243,6 +235,20 @@ def typing_file(
             request = f"make({module}.{_short(calls[0].request)})"
             file.refuse(f"await {module}.call(dispatcher, {request})", _wrong_request(calls))
     return file
+
+
+def _reveal_every(
+    file: TypingFile, actions: list[Action], module: str, callee: str, first: str
+) -> None:
+    """``reveal_type(await <callee>call(<first>request))`` (``send`` for a SEND) for every
+    action, with the request class from ``module``."""
+    for action in actions:
+        request = f"make({module}.{_short(action.request)})"
+        if action.kind == "CALL":
+            assert action.response is not None
+            file.reveal(f"await {callee}call({first}{request})", action.response)
+        else:
+            file.reveal(f"await {callee}send({first}{request})", "None")
 
 
 def _wrong_request(calls: list[Action]) -> str:
