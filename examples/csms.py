@@ -9,15 +9,20 @@ login back-off). The WebSocket subprotocol (``ocpp1.6``, ``ocpp2.0.1``, ``ocpp2.
 version's bindings; a connection offering none of them is closed with a reason. Optional HTTP
 Basic auth (OCPP security profile 1): user = station id, passwords from a file of
 ``station:password`` lines (``--users``) or ``OCPP_USERS`` (``CS-001:secret,CS-002:other``),
-with a per-client back-off after failed logins. Every frame is logged, one line each. After a
-BootNotification the CSMS asks the station for its configuration (1.6 GetConfiguration, 2.x
-GetVariables); ``Csms.call`` sends any other request to a connected station.
+with a per-client back-off after failed logins; ``--security-profile 2`` adds TLS (``wss://``,
+``--certfile`` / ``--keyfile``), ``--security-profile 3`` mutual TLS instead of passwords
+(``--client-ca``: the station's certificate must name its station id; see ``security.py``).
+Every frame is logged, one line each. After a BootNotification the CSMS asks the station for
+its configuration (1.6 GetConfiguration, 2.x GetVariables); ``Csms.call`` sends any other
+request to a connected station.
 
 With ``--redis URL`` the process is one worker of a cluster (``cluster.py``): its stations are
 recorded in Redis, ``Csms.call`` reaches the stations of every worker, and ``call`` sends one
 call through the cluster from the command line.
 
     python examples/csms.py --port 9000
+    python examples/csms.py --security-profile 3 --certfile csms.pem --keyfile csms.key \
+        --client-ca ca.pem
     python examples/csms.py --port 9001 --redis redis://127.0.0.1:6379/0 --worker a
     python examples/csms.py call CS-001 Reset '{"type": "Immediate"}' --redis redis://127.0.0.1:6379/0
 """
@@ -35,6 +40,7 @@ import os
 import re
 import secrets
 import signal
+import ssl
 import sys
 import time
 from collections import OrderedDict, deque
@@ -50,6 +56,7 @@ from ocpp_bindings import v16, v21, v201
 from ocpp_bindings.v16 import dispatch as dispatch16
 from ocpp_bindings.v21 import dispatch as dispatch21
 from ocpp_bindings.v201 import dispatch as dispatch201
+from security import ServerSecurity, add_profile_option, station_certificate_problem
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed, InvalidHeader
 from websockets.frames import CloseCode
@@ -660,8 +667,14 @@ class Csms:
         transactions: Transactions | None = None,
         throttle: LoginThrottle | None = None,
         router: Router | None = None,
+        tls: ssl.SSLContext | None = None,
+        certificate_ids: bool = False,
     ) -> None:
         self.users = users
+        self.tls = tls
+        """The TLS context of security profiles 2 and 3 (None: plain ws://)."""
+        self.certificate_ids = certificate_ids
+        """Profile 3: a station's client certificate must name the station id of its URL."""
         self.router = router
         """Reaches the stations connected to other processes (None: this process only)."""
         self.sessions = Sessions()
@@ -722,6 +735,20 @@ class Csms:
                 await self.router.release(session)
             log.info("%s disconnected after %d frames", station, session.frames)
 
+    async def admit(self, connection: ServerConnection, request: Request) -> Response | None:
+        """The opening handshake's checks, before any OCPP frame: in profile 3 the client
+        certificate must be the station's (else HTTP 403), with passwords Basic auth."""
+        if self.certificate_ids:
+            ssl_object = connection.transport.get_extra_info("ssl_object")
+            station = station_id(request.path)
+            problem = station_certificate_problem(ssl_object, station)
+            if problem is not None:
+                log.warning("%s refused: %s", station, problem)
+                return connection.respond(http.HTTPStatus.FORBIDDEN, f"{problem}\n")
+        if self.users is not None:
+            return await self.authenticate(connection, request)
+        return None
+
     async def authenticate(self, connection: ServerConnection, request: Request) -> Response | None:
         """HTTP Basic auth (security profile 1), with the back-off for failed logins."""
         assert self.users is not None
@@ -756,8 +783,9 @@ class Csms:
             port,
             subprotocols=[Subprotocol(name) for name in SUBPROTOCOLS],
             select_subprotocol=select_subprotocol,
-            process_request=self.authenticate if self.users is not None else None,
+            process_request=self.admit if self.users is not None or self.certificate_ids else None,
             logger=WEBSOCKETS_LOG,
+            ssl=self.tls,
         )
 
 
@@ -816,10 +844,12 @@ async def run(
     redis: str | None = None,
     worker: str | None = None,
     expiry: float | None = None,
+    tls: ssl.SSLContext | None = None,
+    certificate_ids: bool = False,
 ) -> None:
     """Serve until Ctrl-C or SIGTERM (which closes every connection with 1001 first); with
-    ``redis`` (a URL) as one worker of a cluster (``cluster.py``)."""
-    csms = Csms(users)
+    ``redis`` (a URL) as one worker of a cluster (``cluster.py``); with ``tls`` on wss://."""
+    csms = Csms(users, tls=tls, certificate_ids=certificate_ids)
     cluster = None
     if redis is not None:
         from cluster import EXPIRY, Cluster  # imports redis-py only for --redis
@@ -830,7 +860,9 @@ async def run(
             await cluster.start(csms)
         server = await csms.serve(host, port)
         bound = next(iter(server.sockets)).getsockname()[1]
-        log.info("listening on ws://%s:%d/<station id> (%s)", host, bound, ", ".join(SUBPROTOCOLS))
+        scheme = "ws" if tls is None else "wss"
+        versions = ", ".join(SUBPROTOCOLS)
+        log.info("listening on %s://%s:%d/<station id> (%s)", scheme, host, bound, versions)
         if cluster is not None:
             log.info(
                 "worker %s: stations shared through Redis at %s (records expire after %g s)",
@@ -855,6 +887,12 @@ def arguments() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=9000, help="0: any free port")
     parser.add_argument("--users", type=Path, help="station:password lines (Basic auth)")
+    security = add_profile_option(parser, "client certificates")
+    security.add_argument("--certfile", type=Path, help="the CSMS's certificate (PEM; 2, 3)")
+    security.add_argument("--keyfile", type=Path, help="its private key (default: in --certfile)")
+    security.add_argument(
+        "--client-ca", type=Path, help="the CA that signs station certificates (PEM; 3)"
+    )
     parser.add_argument(
         "--redis", metavar="URL", help="run as one worker of a cluster (redis://host:port/db)"
     )
@@ -899,14 +937,20 @@ def main() -> int:
     for handler in logging.getLogger().handlers:  # the dispatcher's records too
         handler.addFilter(ONE_LINE)
     WEBSOCKETS_LOG.setLevel(logging.WARNING)  # its "connection open" repeats ours
+    security = ServerSecurity(args.security_profile, args.certfile, args.keyfile, args.client_ca)
     try:
         users = read_users(args.users)
-    except (OSError, ValueError) as exc:
+        security.check(users is not None)
+        tls = security.context()
+    except (OSError, ValueError) as exc:  # security.SecurityError is a ValueError
         print(f"csms.py: {exc}", file=sys.stderr)
         return 2
     cluster = {"redis": args.redis, "worker": args.worker, "expiry": args.expiry}
+    identified = security.identifies_by_certificate
     try:
-        asyncio.run(run(args.host, args.port, users, **cluster))
+        asyncio.run(
+            run(args.host, args.port, users, **cluster, tls=tls, certificate_ids=identified)
+        )
     except ValueError as exc:  # a Redis URL or worker name the cluster cannot use
         print(f"csms.py: {exc}", file=sys.stderr)
         return 2

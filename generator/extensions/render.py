@@ -154,7 +154,10 @@ def _version(renderer: Renderer, ext: ir.ExtensionSpec, own: Layout, source: str
         handler_imports=sorted(handler_imports - {"str", "None"}),
         handler_doc=handler_doc,
     )
-    exports = [e.name for e in spec.enums] + [o.name for o in spec.datatypes]
+    helpers = [name for name, kind in (("call", "CALL"), ("send", "SEND")) if _has(spec, kind)]
+    if helpers:
+        add(f"{base}/calls.py", f"{TEMPLATES}/calls.py.j2", source, ext=ext)
+    exports = [e.name for e in spec.enums] + [o.name for o in spec.datatypes] + helpers
     exports += [o.name for o in ext.payloads]
     exports += ["CUSTOM_DATA", "DATA_TRANSFER", "EXTENSION", "FEATURES", "OCPP_VERSION"]
     exports += ["VENDOR_ID"] + [n for c in ext.custom_data for n in (c.read_name, c.write_name)]
@@ -164,11 +167,17 @@ def _version(renderer: Renderer, ext: ir.ExtensionSpec, own: Layout, source: str
         source,
         ext=ext,
         export_names=sorted(exports, key=dunder_all_key),
+        helpers=helpers,
     )
     doc = f'"""Generated tests of the {ext.name} extension for {spec.title}."""\n'
     renderer.add_text(f"{tests}/__init__.py", renderer.header(source) + doc)
     add(f"{tests}/test_extension.py", f"{TEMPLATES}/test_extension.py.j2", source, ext=ext)
     renderer.add_data(f"{tests}/cases.json", _cases(ext, messages, protocols))
+
+
+def _has(spec: ir.Spec, kind: str) -> bool:
+    """Has the extension a custom action of ``kind`` (CALL or SEND)?"""
+    return any(action.kind == kind for action in spec.actions)
 
 
 def _protocols(
