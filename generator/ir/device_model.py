@@ -1,0 +1,298 @@
+"""Build the device-model catalogue (2.x) and the configuration keys (1.6) of the IR from the
+rows the loader read, checking how they fit together and naming them for Python.
+
+Components become classes named as the component; variables become attributes named as the
+variable; a 1.6 key becomes a module attribute named as the key. A name that is not a Python
+identifier has its other characters replaced by ``_`` (as enum members do). Collisions, and
+rows that do not fit (a variable of an unlisted component, a variable listed both with and
+without instances, a ``...MaxLength`` key that is not an integer key) are errors naming the
+row's ``file:line``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from generator import ir
+from generator.errors import GeneratorError
+from generator.ir.naming import enum_member_name
+from generator.schemas.device_model import (
+    GENERIC,
+    Catalogue,
+    ComponentRow,
+    KeyRow,
+    VariableRow,
+    is_instance_pattern,
+)
+
+DEVICE_MODEL_ACTIONS = (
+    "GetVariables",
+    "SetVariables",
+    "GetBaseReport",
+    "GetReport",
+    "NotifyReport",
+)
+"""The actions the device-model helpers and store build and answer."""
+CONFIGURATION_ACTIONS = ("GetConfiguration", "ChangeConfiguration")
+
+DEVICE_MODEL_EXPORTS = (
+    "DEVICE_MODEL",
+    "REPORT_BASES",
+    "SUMMARY_VARIABLES",
+    "AnyComponent",
+    "Attribute",
+    "Change",
+    "Characteristics",
+    "Component",
+    "DeviceModel",
+    "DeviceModelStore",
+    "Instances",
+    "Mutability",
+    "NotWritable",
+    "Report",
+    "ReportEntry",
+    "ReportedAttribute",
+    "Required",
+    "Scope",
+    "SetResult",
+    "SetResults",
+    "Variable",
+    "VariableResult",
+    "VariableResults",
+    "get_base_report_request",
+    "get_report_request",
+    "get_variables_request",
+    "read_get_variables",
+    "read_report",
+    "read_set_variables",
+    "set_variables_request",
+)
+"""What ``device_model`` exports besides its component classes."""
+CONFIGURATION_EXPORTS = (
+    "CONFIGURATION",
+    "Accessibility",
+    "Change",
+    "Configuration",
+    "ConfigurationResults",
+    "ConfigurationStore",
+    "Key",
+    "KeyResult",
+    "NotWritable",
+    "change_configuration_request",
+    "get_configuration_request",
+    "read_configuration",
+)
+"""What ``configuration`` exports besides its keys."""
+
+_SIDES = ("Request", "Response")
+_IMPORTED = frozenset({"Any", "Callable", "Decimal", "Enum", "Iterable", "Mapping", "T", "TypeVar"})
+"""Names the generated modules import or define for themselves (``_c``, ``_...`` aside)."""
+DEVICE_MODEL_MODULE_NAMES = frozenset(
+    {
+        *DEVICE_MODEL_EXPORTS,
+        *_IMPORTED,
+        "BaseDeviceModelStore",
+        "datetime",
+        *(f"{action}{side}" for action in DEVICE_MODEL_ACTIONS for side in _SIDES),
+    }
+)
+"""Names the generated ``device_model`` module defines or imports besides its components."""
+CONFIGURATION_MODULE_NAMES = frozenset(
+    {
+        *CONFIGURATION_EXPORTS,
+        *_IMPORTED,
+        "BaseConfigurationStore",
+        *(f"{action}{side}" for action in CONFIGURATION_ACTIONS for side in _SIDES),
+    }
+)
+"""Names the generated ``configuration`` module defines or imports besides its keys."""
+COMPONENT_ATTRIBUTES = frozenset({"name", "kind", "in_components_table", "scope", "variables"})
+"""Attributes of every component class: no variable may take their names."""
+
+
+def python_name(name: str) -> str:
+    """The class or attribute name for a component, variable or key name."""
+    return enum_member_name(name)
+
+
+def build_device_model(
+    catalogue: Catalogue, actions: Iterable[str], title: str
+) -> ir.DeviceModel | None:
+    """The version's device model, or None when its folder has none."""
+    if not catalogue.variables:
+        return None
+    _needs_actions(set(actions), DEVICE_MODEL_ACTIONS, catalogue.variables_file, title)
+    specific: dict[str, list[VariableRow]] = {row.component: [] for row in catalogue.components}
+    folded = {name.casefold(): name for name in specific}
+    generic: list[VariableRow] = []
+    for row in catalogue.variables:
+        if row.component == GENERIC:
+            generic.append(row)
+            continue
+        listed = folded.get(row.component.casefold())
+        if listed != row.component:
+            hint = f" (listed as {listed!r})" if listed else ""
+            raise GeneratorError(
+                f"component {row.component!r} is not in {catalogue.components_file}{hint}",
+                row.where,
+            )
+        specific[row.component].append(row)
+    generic_groups = _groups(generic, taken={})
+    generic_names = {group.py_name: group.name for group in generic_groups}
+    classes: dict[str, str] = {}
+    components = tuple(
+        _component(row, specific[row.component], generic_names, classes)
+        for row in catalogue.components
+    )
+    return ir.DeviceModel(components, generic_groups, catalogue.variables_file)
+
+
+def _needs_actions(actions: set[str], needed: tuple[str, ...], source: str, title: str) -> None:
+    missing = [action for action in needed if action not in actions]
+    if missing:
+        raise GeneratorError(
+            f"{title} has no {missing[0]} action, which the helpers of this file need", source
+        )
+
+
+def _component(
+    row: ComponentRow,
+    rows: list[VariableRow],
+    generic_names: dict[str, str],
+    classes: dict[str, str],
+) -> ir.DeviceComponent:
+    if len(rows) != row.specific_pairs:
+        raise GeneratorError(
+            f"specific_pairs is {row.specific_pairs} but {len(rows)} variables of "
+            f"{row.component} are listed",
+            row.where,
+        )
+    py_name = _checked_name(
+        row.component, DEVICE_MODEL_MODULE_NAMES, classes, "component", row.where
+    )
+    classes[py_name] = row.component
+    groups = _groups(rows, taken=dict(generic_names))
+    return ir.DeviceComponent(
+        row.component, py_name, row.kind, row.in_components_table, groups, row.where
+    )
+
+
+def _groups(rows: list[VariableRow], taken: dict[str, str]) -> tuple[ir.DeviceVariableGroup, ...]:
+    """The variables of one component (or the generic ones), grouped by name.
+
+    ``taken`` maps the attribute names that variables of another name may not take (the
+    generic variables': a component's own variable of the same name overrides it) to them.
+    """
+    by_name: dict[str, list[VariableRow]] = {}
+    for row in rows:
+        by_name.setdefault(row.variable, []).append(row)
+    own: dict[str, str] = {}
+    groups = []
+    for name, members in by_name.items():
+        py_name = python_name(name)
+        other = own.get(py_name) or taken.get(py_name)
+        if (other is not None and other != name) or py_name in COMPONENT_ATTRIBUTES:
+            what = f"the variable {other!r}" if other else "an attribute of every component"
+            raise GeneratorError(
+                f"variable {name!r} gives the attribute {py_name!r}, taken by {what}",
+                members[0].where,
+            )
+        if not py_name.isidentifier() or py_name.startswith("__"):
+            raise GeneratorError(f"variable {name!r} gives no attribute name", members[0].where)
+        own[py_name] = name
+        groups.append(_group(name, py_name, members))
+    return tuple(groups)
+
+
+def _group(name: str, py_name: str, rows: list[VariableRow]) -> ir.DeviceVariableGroup:
+    first = rows[0]
+    patterns = [row for row in rows if row.instance and is_instance_pattern(row.instance)]
+    for row in rows[1:]:
+        if first.instance is None or row.instance is None:
+            raise GeneratorError(
+                f"{row.component}.{name} is listed both with and without an instance "
+                f"(also at {first.where})",
+                row.where,
+            )
+        if patterns:
+            raise GeneratorError(
+                f"{row.component}.{name} takes any instance ({patterns[0].instance}) and "
+                f"cannot also list instances (also at {first.where})",
+                row.where,
+            )
+        if row.data_type != first.data_type:
+            raise GeneratorError(
+                f"{row.component}.{name} is {first.data_type} at {first.where}, here "
+                f"{row.data_type}: the instances of a variable share one data type",
+                row.where,
+            )
+    variables = tuple(_variable(row, pattern=bool(patterns)) for row in rows)
+    pattern = patterns[0].instance if patterns else None
+    return ir.DeviceVariableGroup(name, py_name, variables, pattern)
+
+
+def _variable(row: VariableRow, pattern: bool) -> ir.DeviceVariable:
+    return ir.DeviceVariable(
+        row.variable,
+        None if pattern else row.instance,
+        row.data_type,
+        row.unit,
+        row.mutability,
+        row.required,
+        row.values_list,
+        row.description,
+        row.where,
+    )
+
+
+def _checked_name(
+    name: str, reserved: frozenset[str], taken: dict[str, str], what: str, where: str
+) -> str:
+    """A module-level name (a component class, a 1.6 key) that the module leaves free."""
+    py_name = python_name(name)
+    if py_name in reserved or py_name.startswith("_"):
+        raise GeneratorError(
+            f"{what} {name!r} gives the name {py_name!r}, which the generated module uses",
+            where,
+        )
+    if py_name in taken:
+        raise GeneratorError(
+            f"{what} {name!r} gives the name {py_name!r}, taken by {taken[py_name]!r}", where
+        )
+    return py_name
+
+
+def build_configuration(
+    catalogue: Catalogue, actions: Iterable[str], title: str
+) -> ir.Configuration | None:
+    """The version's configuration keys, or None when its folder has none."""
+    if not catalogue.keys:
+        return None
+    _needs_actions(set(actions), CONFIGURATION_ACTIONS, catalogue.keys_file, title)
+    types = {row.key: row.type for row in catalogue.keys}
+    taken: dict[str, str] = {}
+    keys = []
+    for row in catalogue.keys:
+        bound = row.max_length_key
+        if bound is not None and types.get(bound) != "integer":
+            problem = "is not a listed key" if bound not in types else "is not an integer key"
+            raise GeneratorError(f"max_length_key {bound!r} {problem}", row.where)
+        py_name = _checked_name(row.key, CONFIGURATION_MODULE_NAMES, taken, "key", row.where)
+        taken[py_name] = row.key
+        keys.append(_key(row, py_name))
+    return ir.Configuration(tuple(keys), catalogue.keys_file)
+
+
+def _key(row: KeyRow, py_name: str) -> ir.ConfigurationKey:
+    return ir.ConfigurationKey(
+        row.key,
+        py_name,
+        row.profile,
+        row.required,
+        row.accessibility,
+        row.type,
+        row.unit,
+        row.max_length_key,
+        row.description,
+        row.where,
+    )
