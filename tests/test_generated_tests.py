@@ -12,7 +12,11 @@ import pytest
 VERSIONS = ("v16", "v201", "v21")
 
 
-CATALOGUE_TESTS = {"v16": "test_configuration", "v201": "test_device_model", "v21": "test_device_model"}
+CATALOGUE_TESTS = {
+    "v16": "test_configuration",
+    "v201": "test_device_model",
+    "v21": "test_device_model",
+}
 """The generated tests of each version's catalogue module (1.6 keys, 2.x device model)."""
 
 

@@ -307,8 +307,11 @@ class BaseConfigurationStore:
         data: Any = request.to_dict()
         asked = data.get("key") or [stored.key.name for stored in self._stored.values()]
         known, unknown = [], []
-        for name in dict.fromkeys(asked):
-            stored = self._stored.get(name.casefold())
+        first: dict[str, str] = {}  # each key once, as first asked (names in any case)
+        for name in asked:
+            first.setdefault(name.casefold(), name)
+        for folded, name in first.items():
+            stored = self._stored.get(folded)
             if stored is None:
                 unknown.append(name)
                 continue

@@ -35,7 +35,13 @@ DEVICE_MODEL_ACTIONS = (
 """The actions the device-model helpers and store build and answer."""
 CONFIGURATION_ACTIONS = ("GetConfiguration", "ChangeConfiguration")
 
+CODEC_EXPORTS = ("BOOLEAN", "DATE_TIME", "DECIMAL", "INTEGER", "STRING", "codec_for")
+"""The value codecs both catalogue modules re-export (for a vendor's own variables and keys)."""
 DEVICE_MODEL_EXPORTS = (
+    *CODEC_EXPORTS,
+    "MemberListCodec",
+    "OptionListCodec",
+    "SequenceListCodec",
     "DEVICE_MODEL",
     "REPORT_BASES",
     "SUMMARY_VARIABLES",
@@ -69,6 +75,8 @@ DEVICE_MODEL_EXPORTS = (
 )
 """What ``device_model`` exports besides its component classes."""
 CONFIGURATION_EXPORTS = (
+    *CODEC_EXPORTS,
+    "CSL",
     "CONFIGURATION",
     "Accessibility",
     "Change",
@@ -161,17 +169,17 @@ def _component(
     generic_names: dict[str, str],
     classes: dict[str, str],
 ) -> ir.DeviceComponent:
+    py_name = _checked_name(
+        row.component, DEVICE_MODEL_MODULE_NAMES, classes, "component", row.where
+    )
+    classes[py_name] = row.component
+    groups = _groups(rows, taken=dict(generic_names))
     if len(rows) != row.specific_pairs:
         raise GeneratorError(
             f"specific_pairs is {row.specific_pairs} but {len(rows)} variables of "
             f"{row.component} are listed",
             row.where,
         )
-    py_name = _checked_name(
-        row.component, DEVICE_MODEL_MODULE_NAMES, classes, "component", row.where
-    )
-    classes[py_name] = row.component
-    groups = _groups(rows, taken=dict(generic_names))
     return ir.DeviceComponent(
         row.component, py_name, row.kind, row.in_components_table, groups, row.where
     )

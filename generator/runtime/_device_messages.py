@@ -132,21 +132,30 @@ def resolve(
 
 
 class _ByVariable(Mapping[Variable[Any], R]):
-    """Results keyed by variable (each variable's last), with every result in order."""
+    """Results keyed by variable, with every result in order (``entries``). A variable with
+    results for several attribute types maps to its Actual one (else its first); ``of`` picks
+    another."""
 
     def __init__(self, entries: Iterable[tuple[Variable[Any], R]]) -> None:
-        self.entries: tuple[R, ...] = ()
-        found: dict[Variable[Any], R] = {}
+        found: dict[Variable[Any], list[R]] = {}
         ordered = []
         for variable, entry in entries:
-            found.pop(variable, None)
-            found[variable] = entry
+            found.setdefault(variable, []).append(entry)
             ordered.append(entry)
-        self.entries = tuple(ordered)
+        self.entries: tuple[R, ...] = tuple(ordered)
         self._found = found
 
     def __getitem__(self, variable: Variable[Any]) -> R:
-        return self._found[variable]
+        results = self._found[variable]
+        actual = [r for r in results if getattr(r, "attribute_type", None) is Attribute.Actual]
+        return (actual or results)[0]
+
+    def of(self, variable: Variable[Any], attribute: Attribute) -> R:
+        """The result for one attribute type of ``variable`` (KeyError when there is none)."""
+        for result in self._found[variable]:
+            if getattr(result, "attribute_type", None) is attribute:
+                return result
+        raise KeyError((variable, attribute))
 
     def __iter__(self) -> Iterator[Variable[Any]]:
         return iter(self._found)

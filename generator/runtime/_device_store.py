@@ -40,6 +40,8 @@ N = TypeVar("N", bound=Model)
 
 INFO_LENGTH = 512
 """StatusInfoType additionalInfo maxLength."""
+VALUES_LIST_LENGTH = 1000
+"""VariableCharacteristicsType valuesList maxLength (2.0.1 and 2.1)."""
 SUMMARY_VARIABLES = ("AvailabilityState", "Available", "Problem")
 """What a SummaryInventory reports: every stored variable of these names (availability and
 problems of each component)."""
@@ -65,6 +67,7 @@ class _Stored:
     variable: Variable[Any]
     values: dict[Attribute, Any]
     mutability: Mutability
+    unit: str | None = None
     persistent: bool | None = None
     constant: bool | None = None
     reboot_required: bool = False
@@ -113,7 +116,7 @@ class _Stored:
             "supportsMonitoring": self.supports_monitoring,
         }
         optional = {
-            "unit": self.variable.unit,
+            "unit": self.unit,
             "minLimit": self.min_limit,
             "maxLimit": self.max_limit,
             "maxElements": self.max_elements,
@@ -153,6 +156,7 @@ class BaseDeviceModelStore:
         *,
         attributes: Mapping[Attribute, T] | None = None,
         mutability: Mutability | None = None,
+        unit: str | None = None,
         persistent: bool | None = None,
         constant: bool | None = None,
         reboot_required: bool = False,
@@ -163,9 +167,10 @@ class BaseDeviceModelStore:
         max_elements: int | None = None,
     ) -> None:
         """Store a variable with its Actual ``value`` (None: no Actual attribute) and other
-        ``attributes`` (Target, MinSet, MaxSet). ``mutability`` defaults to the catalogue's;
-        where the standard does not fix it, it must be given. ``values_list`` is the station's
-        for a list type. ValidationError for a value the variable refuses."""
+        ``attributes`` (Target, MinSet, MaxSet). ``mutability`` and ``unit`` default to the
+        catalogue's; where the standard does not fix the mutability, or lists units to choose
+        from (``W, kW``), they must be given. ``values_list`` is the station's for a list type.
+        ValidationError for a value the variable refuses."""
         if variable.component is None:
             raise ValueError(f"{variable.path} is on no component: take it from one")
         chosen = mutability or variable.mutability
@@ -173,8 +178,16 @@ class BaseDeviceModelStore:
             raise ValueError(
                 f"the standard does not fix the mutability of {variable.path}: pass mutability="
             )
+        chosen_unit = unit or variable.unit
+        if unit is None and chosen_unit is not None and "," in chosen_unit:
+            raise ValueError(f"{variable.path} is in one of {chosen_unit}: pass unit=")
         if values_list is not None:
             variable = variable.with_values(values_list)
+        if len(",".join(variable.values_list)) > VALUES_LIST_LENGTH:
+            raise ValueError(
+                f"the values list of {variable.path} is longer than a report may carry "
+                f"({VALUES_LIST_LENGTH} characters): pass the station's own as values_list="
+            )
         values: dict[Attribute, Any] = {} if value is None else {Attribute.Actual: value}
         values.update(attributes or {})
         if not values:
@@ -183,6 +196,7 @@ class BaseDeviceModelStore:
             variable,
             values,
             Mutability(chosen),
+            chosen_unit,
             persistent,
             constant,
             reboot_required,

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from .. import _codecs as _c
+from .._codecs import BOOLEAN, CSL, DATE_TIME, DECIMAL, INTEGER, STRING, codec_for
 from .._configuration import (
     Accessibility,
     BaseConfigurationStore,
@@ -41,7 +42,13 @@ from .messages import (
 )
 
 __all__ = [
+    "BOOLEAN",
     "CONFIGURATION",
+    "CSL",
+    "DATE_TIME",
+    "DECIMAL",
+    "INTEGER",
+    "STRING",
     "Accessibility",
     "AdditionalRootCertificateCheck",
     "AllowOfflineTxForUnknownId",
@@ -105,6 +112,7 @@ __all__ = [
     "UnlockConnectorOnEVSideDisconnect",
     "WebSocketPingInterval",
     "change_configuration_request",
+    "codec_for",
     "get_configuration_request",
     "read_configuration",
 ]

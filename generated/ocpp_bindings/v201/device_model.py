@@ -27,6 +27,17 @@ from enum import Enum
 from typing import Any
 
 from .. import _codecs as _c
+from .._codecs import (
+    BOOLEAN,
+    DATE_TIME,
+    DECIMAL,
+    INTEGER,
+    STRING,
+    MemberListCodec,
+    OptionListCodec,
+    SequenceListCodec,
+    codec_for,
+)
 from .._device_messages import (
     Characteristics,
     Report,
@@ -69,10 +80,15 @@ from .messages import (
 )
 
 __all__ = [
+    "BOOLEAN",
+    "DATE_TIME",
+    "DECIMAL",
     "DEVICE_MODEL",
     "EVSE",
+    "INTEGER",
     "RCD",
     "REPORT_BASES",
+    "STRING",
     "SUMMARY_VARIABLES",
     "AcDcConverter",
     "AcPhaseSelector",
@@ -132,10 +148,12 @@ __all__ = [
     "LocalAvailabilitySensor",
     "LocalController",
     "LocalEnergyStorage",
+    "MemberListCodec",
     "MonitoringCtrlr",
     "Mutability",
     "NotWritable",
     "OCPPCommCtrlr",
+    "OptionListCodec",
     "OverCurrentProtection",
     "OverCurrentProtectionRecloser",
     "PowerContactor",
@@ -149,6 +167,7 @@ __all__ = [
     "SampledDataCtrlr",
     "Scope",
     "SecurityCtrlr",
+    "SequenceListCodec",
     "SetResult",
     "SetResults",
     "ShockSensor",
@@ -166,6 +185,7 @@ __all__ = [
     "VariableResult",
     "VariableResults",
     "VehicleIdSensor",
+    "codec_for",
     "get_base_report_request",
     "get_report_request",
     "get_variables_request",

@@ -27,6 +27,17 @@ from enum import Enum
 from typing import Any
 
 from .. import _codecs as _c
+from .._codecs import (
+    BOOLEAN,
+    DATE_TIME,
+    DECIMAL,
+    INTEGER,
+    STRING,
+    MemberListCodec,
+    OptionListCodec,
+    SequenceListCodec,
+    codec_for,
+)
 from .._device_messages import (
     Characteristics,
     Report,
@@ -69,10 +80,15 @@ from .messages import (
 )
 
 __all__ = [
+    "BOOLEAN",
+    "DATE_TIME",
+    "DECIMAL",
     "DEVICE_MODEL",
     "EVSE",
+    "INTEGER",
     "RCD",
     "REPORT_BASES",
+    "STRING",
     "SUMMARY_VARIABLES",
     "ACDERCtrlr",
     "AcDcConverter",
@@ -138,11 +154,13 @@ __all__ = [
     "LocalAvailabilitySensor",
     "LocalController",
     "LocalEnergyStorage",
+    "MemberListCodec",
     "MonitoringCtrlr",
     "Mutability",
     "NetworkConfiguration",
     "NotWritable",
     "OCPPCommCtrlr",
+    "OptionListCodec",
     "OverCurrentProtection",
     "OverCurrentProtectionRecloser",
     "PaymentCtrlr",
@@ -157,6 +175,7 @@ __all__ = [
     "SampledDataCtrlr",
     "Scope",
     "SecurityCtrlr",
+    "SequenceListCodec",
     "SetResult",
     "SetResults",
     "ShockSensor",
@@ -176,6 +195,7 @@ __all__ = [
     "VariableResults",
     "VehicleIdSensor",
     "WebPaymentsCtrlr",
+    "codec_for",
     "get_base_report_request",
     "get_report_request",
     "get_variables_request",
