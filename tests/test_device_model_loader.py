@@ -14,15 +14,9 @@ from test_cli import _expect_error
 from generator import pipeline
 from generator.config import Settings
 from generator.errors import GeneratorError
+from generator.ir.device_model import DEVICE_MODEL_ACTIONS
 from generator.output.manifest import input_digests
 
-DEVICE_MODEL_ACTIONS = (
-    "GetVariables",
-    "SetVariables",
-    "GetBaseReport",
-    "GetReport",
-    "NotifyReport",
-)
 METADATA_201 = "[profiles]\nProvisioning = { letter = 'B' }\n\n[actions]\n" + "".join(
     f"{action} = {{ profile = 'Provisioning', initiator = 'both' }}\n"
     for action in DEVICE_MODEL_ACTIONS

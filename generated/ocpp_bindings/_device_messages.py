@@ -211,20 +211,25 @@ def read_get_variables(
 ) -> VariableResults:
     """The GetVariablesResponse's results keyed by variable. A result for one of ``asked`` is
     keyed (and typed) by it; others by the catalogue's variable, else a raw one."""
-    known = _asked(asked)
-    results = []
-    data: Any = response.to_dict()
-    for entry in data["getVariableResult"]:
-        variable = resolve(catalogue, entry["component"], entry["variable"], known)
-        result = VariableResult(
-            variable,
-            entry["attributeStatus"],
-            Attribute(entry.get("attributeType", "Actual")),
-            entry.get("attributeValue"),
-            entry.get("attributeStatusInfo"),
+    return VariableResults(
+        (variable, VariableResult(variable, status, attribute, entry.get("attributeValue"), info))
+        for variable, status, attribute, info, entry in _results(
+            response, "getVariableResult", catalogue, asked
         )
-        results.append((variable, result))
-    return VariableResults(results)
+    )
+
+
+def _results(
+    response: Model, key: str, catalogue: DeviceModel, asked: Iterable[Variable[Any]]
+) -> Iterator[tuple[Variable[Any], str, Attribute, Any, dict[str, Any]]]:
+    """(variable, status, attribute type, status info, the entry) of each result under
+    ``key``, the variable resolved as :func:`read_get_variables` says."""
+    known = _asked(asked)
+    data: Any = response.to_dict()
+    for entry in data[key]:
+        variable = resolve(catalogue, entry["component"], entry["variable"], known)
+        attribute = Attribute(entry.get("attributeType", "Actual"))
+        yield variable, entry["attributeStatus"], attribute, entry.get("attributeStatusInfo"), entry
 
 
 @dataclass(frozen=True)
@@ -255,19 +260,12 @@ def read_set_variables(
     response: Model, catalogue: DeviceModel, asked: Iterable[Variable[Any]] = ()
 ) -> SetResults:
     """The SetVariablesResponse's results keyed by variable (as :func:`read_get_variables`)."""
-    known = _asked(asked)
-    results = []
-    data: Any = response.to_dict()
-    for entry in data["setVariableResult"]:
-        variable = resolve(catalogue, entry["component"], entry["variable"], known)
-        result = SetResult(
-            variable,
-            entry["attributeStatus"],
-            Attribute(entry.get("attributeType", "Actual")),
-            entry.get("attributeStatusInfo"),
+    return SetResults(
+        (variable, SetResult(variable, status, attribute, info))
+        for variable, status, attribute, info, _ in _results(
+            response, "setVariableResult", catalogue, asked
         )
-        results.append((variable, result))
-    return SetResults(results)
+    )
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import Enum
 from types import MappingProxyType
-from typing import Any, ClassVar, Generic, TypeVar, overload
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from ._codecs import STRING, Codec, DecimalCodec
 from ._runtime import UNSET, Unset
@@ -220,21 +220,8 @@ class Variable(Generic[T]):
         if owner.name and self.scope.component is None:
             self.scope = Scope(owner.name)
 
-    @overload
-    def __get__(self, obj: None, owner: type[Component]) -> Variable[T]: ...
-
-    @overload
-    def __get__(self, obj: Component, owner: type[Component]) -> Variable[T]: ...
-
     def __get__(self, obj: Component | None, owner: type[Component]) -> Variable[T]:
-        if obj is not None:
-            return self.on(obj.scope)
-        if not owner.name or owner.name == self.scope.component:
-            return self
-        found = self._by_owner.get(owner)
-        if found is None:
-            found = self._by_owner[owner] = self.on(Scope(owner.name))
-        return found
+        return _seen_from(self, self._by_owner, obj, owner)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Variable) and other.key() == self.key()
@@ -305,25 +292,38 @@ class Instances(Generic[T]):
             self._variables = tuple(v.on(self.scope) for v in self._variables)
             self.template = self._variables[0]
 
-    @overload
-    def __get__(self, obj: None, owner: type[Component]) -> Instances[T]: ...
-
-    @overload
-    def __get__(self, obj: Component, owner: type[Component]) -> Instances[T]: ...
-
     def __get__(self, obj: Component | None, owner: type[Component]) -> Instances[T]:
-        if obj is not None:
-            return self.on(obj.scope)
-        if not owner.name or owner.name == self.scope.component:
-            return self
-        found = self._by_owner.get(owner)
-        if found is None:
-            found = self._by_owner[owner] = self.on(Scope(owner.name))
-        return found
+        return _seen_from(self, self._by_owner, obj, owner)
 
     def __repr__(self) -> str:
         listed = self.pattern if self.pattern is not None else ",".join(self.instances)
         return f"<Instances {self.scope.label}.{self.name}[{listed}]>"
+
+
+class _Placed(Protocol):
+    """A descriptor on a component class: a Variable or Instances."""
+
+    scope: Scope
+
+    def on(self: P, scope: Scope) -> P: ...
+
+
+P = TypeVar("P", bound=_Placed)
+
+
+def _seen_from(
+    descriptor: P, by_owner: dict[type[Component], P], obj: Component | None, owner: type[Component]
+) -> P:
+    """A descriptor as read on a component object (on its scope) or class (on the class's
+    component, made once per class: the generic variables read on ``EVSE``...)."""
+    if obj is not None:
+        return descriptor.on(obj.scope)
+    if not owner.name or owner.name == descriptor.scope.component:
+        return descriptor
+    found = by_owner.get(owner)
+    if found is None:
+        found = by_owner[owner] = descriptor.on(Scope(owner.name))
+    return found
 
 
 class Component:

@@ -261,58 +261,61 @@ class BaseDeviceModelStore:
 
     def _get_variables(self, request: Model, response: type[M]) -> M:
         """The GetVariablesResponse (class ``response``) to a GetVariablesRequest."""
-        results = []
         data: Any = request.to_dict()
-        for item in data["getVariableData"]:
-            attribute = Attribute(item.get("attributeType", "Actual"))
-            status, stored = self._lookup(item["component"], item["variable"])
-            result: dict[str, Any] = {"component": item["component"], "variable": item["variable"]}
-            if "attributeType" in item:
-                result["attributeType"] = attribute.value
-            if stored is not None:
-                if attribute not in stored.values:
-                    status = "NotSupportedAttributeType"
-                elif stored.mutability is Mutability.WriteOnly:
-                    status = "Rejected"
-                else:
-                    status = "Accepted"
-                    result["attributeValue"] = stored.variable.format(stored.values[attribute])
-            result["attributeStatus"] = status
-            results.append(result)
+        results = self._results(data["getVariableData"], self._read)
         return response.from_dict({"getVariableResult": results})
 
     def _set_variables(self, request: Model, response: type[M]) -> M:
         """The SetVariablesResponse (class ``response``) to a SetVariablesRequest; changes
         are made, and passed to ``on_change``, in the request's order."""
-        results = []
         data: Any = request.to_dict()
-        for item in data["setVariableData"]:
+        results = self._results(data["setVariableData"], self._write)
+        return response.from_dict({"setVariableResult": results})
+
+    def _results(
+        self,
+        items: list[dict[str, Any]],
+        answer: Callable[[_Stored, Attribute, dict[str, Any]], tuple[str, dict[str, Any]]],
+    ) -> list[dict[str, Any]]:
+        """One result per requested variable: what it names (as named), the Unknown...
+        status, or ``answer``'s status and fields for a stored variable."""
+        results = []
+        for item in items:
             attribute = Attribute(item.get("attributeType", "Actual"))
             status, stored = self._lookup(item["component"], item["variable"])
             result: dict[str, Any] = {"component": item["component"], "variable": item["variable"]}
             if "attributeType" in item:
                 result["attributeType"] = attribute.value
             if stored is not None:
-                status, info = self._write(stored, attribute, item["attributeValue"])
-                if info is not None:
-                    result["attributeStatusInfo"] = info
+                status, fields = answer(stored, attribute, item)
+                result.update(fields)
             result["attributeStatus"] = status
             results.append(result)
-        return response.from_dict({"setVariableResult": results})
+        return results
+
+    @staticmethod
+    def _read(
+        stored: _Stored, attribute: Attribute, item: dict[str, Any]
+    ) -> tuple[str, dict[str, Any]]:
+        if attribute not in stored.values:
+            return "NotSupportedAttributeType", {}
+        if stored.mutability is Mutability.WriteOnly:
+            return "Rejected", {}
+        return "Accepted", {"attributeValue": stored.variable.format(stored.values[attribute])}
 
     def _write(
-        self, stored: _Stored, attribute: Attribute, text: str
-    ) -> tuple[str, dict[str, str] | None]:
+        self, stored: _Stored, attribute: Attribute, item: dict[str, Any]
+    ) -> tuple[str, dict[str, Any]]:
         if attribute not in stored.values:
-            return "NotSupportedAttributeType", None
+            return "NotSupportedAttributeType", {}
         if stored.mutability is Mutability.ReadOnly:
-            return "Rejected", {"reasonCode": "ReadOnly"}
+            return "Rejected", {"attributeStatusInfo": {"reasonCode": "ReadOnly"}}
         try:
-            value = stored.variable.parse(text)
+            value = stored.variable.parse(item["attributeValue"])
             stored.check(value)
         except ValidationError as exc:
             info = {"reasonCode": "InvalidValue", "additionalInfo": str(exc)[:INFO_LENGTH]}
-            return "Rejected", info
+            return "Rejected", {"attributeStatusInfo": info}
         previous = stored.values.get(attribute)
         if stored.reboot_required:
             stored.pending[attribute] = value
@@ -321,7 +324,7 @@ class BaseDeviceModelStore:
         if self.on_change is not None:
             pending = stored.reboot_required
             self.on_change(Change(stored.variable, attribute, previous, value, pending))
-        return ("RebootRequired" if stored.reboot_required else "Accepted"), None
+        return ("RebootRequired" if stored.reboot_required else "Accepted"), {}
 
     def _get_base_report(
         self,
