@@ -7,12 +7,13 @@ manifest's data for the TOML file, into the schema for a schema file).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import toml as tomllib
 from generator.errors import GeneratorError, json_pointer
+from generator.extensions.catalogue import ExtensionCatalogue, read_catalogue
 from generator.extensions.fields import ManifestFields
 from generator.extensions.schema_files import SchemaFiles
 from generator.output.layout import check_package_name
@@ -24,7 +25,7 @@ if TYPE_CHECKING:  # the loader imports jsonschema: only a generation needs it
 EXTENSION_FILE = "ocppgen-extension.toml"
 TOP_KEYS = frozenset(
     {"package", "vendor_id", "name", "versions", "type_names", "data_transfer", "custom_data"}
-    | {"action"}
+    | {"action", "device_model", "configuration"}
 )
 INITIATORS = ("ChargingStation", "CSMS", "both")
 CUSTOM_DATA_VERSIONS = ("2.0.1", "2.1")
@@ -86,6 +87,8 @@ class Extension:
     actions: tuple[ActionEntry, ...]
     schemas: dict[str, SchemaFile]
     """Relative schema path (as the manifest writes it) -> the parsed schema."""
+    catalogue: ExtensionCatalogue = field(default_factory=ExtensionCatalogue)
+    """The vendor's device-model components and variables, and 1.6 keys."""
 
     def error(self, message: str, *parts: str | int) -> GeneratorError:
         """An error at a place in the manifest."""
@@ -101,7 +104,8 @@ def pascal_name(text: str) -> str:
 def manifest_files(folder: Path) -> list[Path]:
     """The manifest and every ``*.json`` under the folder: what a generation reads."""
     found = [folder / EXTENSION_FILE] if (folder / EXTENSION_FILE).is_file() else []
-    return found + sorted(p for p in folder.rglob("*.json") if p.is_file())
+    files = [*folder.rglob("*.json"), *folder.rglob("*.csv")]
+    return found + sorted(p for p in files if p.is_file())
 
 
 def read_package_name(folder: Path) -> str | None:
@@ -194,9 +198,11 @@ class _Reader:
             self.action(entry, index, versions)
             for index, entry in enumerate(self.fields.entries("action"))
         )
-        if not (transfers or custom or actions):
+        catalogue = read_catalogue(self.folder, self.fields, versions)
+        if not (transfers or custom or actions) and catalogue.empty:
             raise self.fields.error(
-                "the extension defines nothing (data_transfer, custom_data, action)"
+                "the extension defines nothing (data_transfer, custom_data, action, "
+                "device_model, configuration)"
             )
         return Extension(
             self.folder,
@@ -210,6 +216,7 @@ class _Reader:
             custom,
             actions,
             dict(self.schemas.files),
+            catalogue,
         )
 
     def data_transfer(

@@ -251,6 +251,9 @@ class DeviceComponent:
     """Whether the OCA components table lists it (some own variables without being listed)."""
     variables: tuple[DeviceVariableGroup, ...]
     source: str
+    extends: bool = False
+    """A vendor's variables of a standard component (in an extension): its class subclasses
+    the standard one."""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ row's ``file:line``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from generator import ir
 from generator.errors import GeneratorError
@@ -91,6 +92,44 @@ CONFIGURATION_EXPORTS = (
     "read_configuration",
 )
 """What ``configuration`` exports besides its keys."""
+
+EXTENSION_DEVICE_MODEL_EXPORTS = (
+    "DEVICE_MODEL",
+    "REPORT_BASES",
+    "SUMMARY_VARIABLES",
+    "AnyComponent",
+    "Change",
+    "DeviceModel",
+    "DeviceModelStore",
+    "Instances",
+    "Mutability",
+    "Report",
+    "Required",
+    "SetResults",
+    "Variable",
+    "VariableResults",
+    "get_base_report_request",
+    "get_report_request",
+    "get_variables_request",
+    "read_get_variables",
+    "read_report",
+    "read_set_variables",
+    "set_variables_request",
+)
+"""What an extension's ``device_model`` exports besides its component classes."""
+EXTENSION_CONFIGURATION_EXPORTS = (
+    "CONFIGURATION",
+    "Accessibility",
+    "Change",
+    "Configuration",
+    "ConfigurationResults",
+    "ConfigurationStore",
+    "Key",
+    "change_configuration_request",
+    "get_configuration_request",
+    "read_configuration",
+)
+"""What an extension's ``configuration`` exports besides its keys."""
 
 _SIDES = ("Request", "Response")
 _IMPORTED = frozenset({"Any", "Callable", "Decimal", "Enum", "Iterable", "Mapping", "T", "TypeVar"})
@@ -271,13 +310,18 @@ def _checked_name(
 
 
 def build_configuration(
-    catalogue: Catalogue, actions: Iterable[str], title: str
+    catalogue: Catalogue,
+    actions: Iterable[str],
+    title: str,
+    more_integer_keys: Iterable[str] = (),
 ) -> ir.Configuration | None:
-    """The version's configuration keys, or None when its folder has none."""
+    """The version's configuration keys, or None when its folder has none;
+    ``more_integer_keys`` may bound a CSL too (the standard ones, for a vendor's keys)."""
     if not catalogue.keys:
         return None
     _needs_actions(set(actions), CONFIGURATION_ACTIONS, catalogue.keys_file, title)
     types = {row.key: row.type for row in catalogue.keys}
+    types.update((name, "integer") for name in more_integer_keys)
     taken: dict[str, str] = {}
     keys = []
     for row in catalogue.keys:
@@ -304,3 +348,84 @@ def _key(row: KeyRow, py_name: str) -> ir.ConfigurationKey:
         row.description,
         row.where,
     )
+
+
+def build_vendor_device_model(
+    catalogue: Catalogue, standard: ir.DeviceModel, title: str
+) -> ir.DeviceModel:
+    """A vendor's device model beside the version's ``standard`` one: the vendor's own
+    components (its ``components.csv``) and its variables of standard components, none of
+    them standard already."""
+    known = {c.name.casefold(): c for c in standard.components}
+    generic = {g.name.casefold() for g in standard.generic}
+    own = {row.component.casefold(): row for row in catalogue.components}
+    for listed in catalogue.components:
+        if listed.component.casefold() in known:
+            raise GeneratorError(
+                f"{listed.component} is a standard component of {title}", listed.where
+            )
+    specific: dict[str, list[VariableRow]] = {c.component: [] for c in catalogue.components}
+    extended: dict[str, list[VariableRow]] = {}
+    for row in catalogue.variables:
+        _check_vendor_row(row, known, own, generic, title, catalogue.components_file)
+        component = known.get(row.component.casefold())
+        if component is None:
+            specific[own[row.component.casefold()].component].append(row)
+        else:
+            extended.setdefault(component.name, []).append(row)
+    taken = {group.py_name: group.name for group in standard.generic}
+    classes = {c.py_name: c.name for c in standard.components}
+    components = [
+        _component(row, specific[row.component], taken, classes) for row in catalogue.components
+    ]
+    for name, rows in extended.items():
+        base = known[name.casefold()]
+        names = taken | {group.py_name: group.name for group in base.variables}
+        groups = _groups(rows, taken=names)
+        components.append(replace(base, variables=groups, source=rows[0].where, extends=True))
+    return ir.DeviceModel(tuple(components), (), catalogue.variables_file)
+
+
+def _check_vendor_row(
+    row: VariableRow,
+    known: dict[str, ir.DeviceComponent],
+    own: dict[str, ComponentRow],
+    generic: set[str],
+    title: str,
+    components_file: str,
+) -> None:
+    folded = row.variable.casefold()
+    if row.component == GENERIC:
+        raise GeneratorError("an extension cannot add generic variables", row.where)
+    if folded in generic:
+        raise GeneratorError(
+            f"{row.variable} is a generic variable of {title}: it applies to every component",
+            row.where,
+        )
+    component = known.get(row.component.casefold())
+    if component is not None:
+        if any(group.name.casefold() == folded for group in component.variables):
+            raise GeneratorError(
+                f"{component.name}.{row.variable} is a standard variable of {title}", row.where
+            )
+    elif row.component.casefold() not in own:
+        where = f"in {components_file}" if components_file else "listed (no components file)"
+        raise GeneratorError(
+            f"component {row.component!r} is not a standard component of {title}, nor {where}",
+            row.where,
+        )
+
+
+def build_vendor_configuration(
+    catalogue: Catalogue, standard: ir.Configuration
+) -> ir.Configuration:
+    """A vendor's 1.6 keys beside the standard ones, none of them standard already; a
+    ``...MaxLength`` key may be the vendor's or a standard one."""
+    standard_keys = {key.name.casefold(): key for key in standard.keys}
+    for row in catalogue.keys:
+        if row.key.casefold() in standard_keys:
+            raise GeneratorError(f"{row.key} is a standard configuration key", row.where)
+    integers = {key.name for key in standard.keys if key.type == "integer"}
+    built = build_configuration(catalogue, CONFIGURATION_ACTIONS, "", integers)
+    assert built is not None
+    return built

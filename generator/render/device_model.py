@@ -87,6 +87,8 @@ class ComponentView:
     in_components_table: bool
     doc: str
     groups: tuple[GroupView, ...]
+    extends: bool = False
+    """A vendor's subclass of the standard component (in an extension)."""
 
 
 def annotation(group: ir.DeviceVariableGroup) -> str:
@@ -146,10 +148,12 @@ def component_views(model: ir.DeviceModel) -> tuple[ComponentView, ...]:
             "a controller" if component.kind == "controller" else "a physical or logical component"
         )
         count = sum(len(group.variables) for group in component.variables)
-        own = f"{count} variables of its own" if count != 1 else "1 variable of its own"
-        doc = f"{component.name}: {kind}, with {own} and the generic ones."
-        if not component.in_components_table:
-            doc += " Not in the OCA components table, though variables of the catalogue name it."
+        variables = f"{count} variables" if count != 1 else "1 variable"
+        doc = f"{component.name}: {kind}, with {variables} of its own and the generic ones."
+        if component.extends:
+            doc = f"{component.name} with the vendor's {variables} beside the standard ones."
+        elif not component.in_components_table:
+            doc += " Not in the OCA components table."
         groups = tuple(_overriding(group, generic) for group in component.variables)
         views.append(
             ComponentView(
@@ -159,6 +163,7 @@ def component_views(model: ir.DeviceModel) -> tuple[ComponentView, ...]:
                 component.in_components_table,
                 doc,
                 groups,
+                component.extends,
             )
         )
     return tuple(views)

@@ -150,19 +150,10 @@ def load_catalogue(version_dir: Path) -> Catalogue:
     variables: tuple[VariableRow, ...] = ()
     keys: tuple[KeyRow, ...] = ()
     if variables_path.is_file():
-        components = tuple(
-            _component(cells, where) for cells, where in _rows(components_path, COMPONENT_COLUMNS)
-        )
-        _no_duplicates(((row.component,), row.where) for row in components)
-        variables = tuple(
-            _variable(cells, where) for cells, where in _rows(variables_path, VARIABLE_COLUMNS)
-        )
-        _no_duplicates(
-            ((row.component, row.variable, row.instance or ""), row.where) for row in variables
-        )
+        components = read_components(components_path)
+        variables = read_variables(variables_path)
     if keys_path.is_file():
-        keys = tuple(_key(cells, where) for cells, where in _rows(keys_path, KEY_COLUMNS))
-        _no_duplicates(((row.key,), row.where) for row in keys)
+        keys = read_keys(keys_path)
     return Catalogue(
         components,
         variables,
@@ -171,6 +162,27 @@ def load_catalogue(version_dir: Path) -> Catalogue:
         str(variables_path) if variables else "",
         str(keys_path) if keys else "",
     )
+
+
+def read_components(path: Path) -> tuple[ComponentRow, ...]:
+    """The rows of a ``components.csv``, each checked, no component twice."""
+    rows = tuple(_component(cells, where) for cells, where in _rows(path, COMPONENT_COLUMNS))
+    _no_duplicates(((row.component,), row.where) for row in rows)
+    return rows
+
+
+def read_variables(path: Path) -> tuple[VariableRow, ...]:
+    """The rows of a ``components-variables.csv``, each checked, no variable twice."""
+    rows = tuple(_variable(cells, where) for cells, where in _rows(path, VARIABLE_COLUMNS))
+    _no_duplicates(((row.component, row.variable, row.instance or ""), row.where) for row in rows)
+    return rows
+
+
+def read_keys(path: Path) -> tuple[KeyRow, ...]:
+    """The rows of a ``configuration-keys.csv``, each checked, no key twice."""
+    rows = tuple(_key(cells, where) for cells, where in _rows(path, KEY_COLUMNS))
+    _no_duplicates(((row.key,), row.where) for row in rows)
+    return rows
 
 
 def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[dict[str, str], str]]:
@@ -239,7 +251,7 @@ def _text(cells: dict[str, str], column: str, where: str) -> str:
 
 def is_instance_pattern(instance: str) -> bool:
     """An instance cell that stands for any instance (``<vendorId>``, ``1, 2 .. 20``)."""
-    return instance.startswith("<") and instance.endswith(">") or not _NAME.fullmatch(instance)
+    return (instance.startswith("<") and instance.endswith(">")) or not _NAME.fullmatch(instance)
 
 
 def _variable(cells: dict[str, str], where: str) -> VariableRow:

@@ -5345,7 +5345,7 @@ class VehicleIdSensor(AnyComponent):
 
 class DataCollector(AnyComponent):
     """DataCollector: a physical or logical component, with 5 variables of its own and the generic
-    ones. Not in the OCA components table, though variables of the catalogue name it.
+    ones. Not in the OCA components table.
     """
 
     name = "DataCollector"
@@ -5458,7 +5458,7 @@ class DataCollector(AnyComponent):
 
 class FrequencySimulator(AnyComponent):
     """FrequencySimulator: a physical or logical component, with 4 variables of its own and the
-    generic ones. Not in the OCA components table, though variables of the catalogue name it.
+    generic ones. Not in the OCA components table.
     """
 
     name = "FrequencySimulator"

@@ -18,6 +18,8 @@ import pytest
 
 # isort: split
 from ocpp_bindings import ValidationError
+
+# isort: split
 from ocpp_bindings.v16 import configuration
 
 CASES: dict[str, dict[str, Any]] = json.loads(
@@ -27,7 +29,9 @@ CASES: dict[str, dict[str, Any]] = json.loads(
 
 
 def test_every_key_has_cases() -> None:
-    assert len(CASES) == len(configuration.CONFIGURATION) == 54
+    assert len(CASES) == 54
+    assert len(configuration.CONFIGURATION) == 54
+    assert all(configuration.CONFIGURATION.find(name) for name in CASES)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -3176,7 +3176,7 @@ class VehicleIdSensor(AnyComponent):
 
 class CustomizationCtrlr(AnyComponent):
     """CustomizationCtrlr: a controller, with 1 variable of its own and the generic ones. Not in the
-    OCA components table, though variables of the catalogue name it.
+    OCA components table.
     """
 
     name = "CustomizationCtrlr"

@@ -18,6 +18,8 @@ import pytest
 
 # isort: split
 from ocpp_bindings import ValidationError
+
+# isort: split
 from ocpp_bindings.v201 import device_model
 
 CASES: dict[str, list[dict[str, Any]]] = json.loads(

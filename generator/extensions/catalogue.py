@@ -1,0 +1,150 @@
+"""A vendor extension's own device-model components and variables (2.x) and configuration keys
+(1.6): the manifest's ``[device_model]`` and ``[configuration]`` tables name CSV files with the
+columns of ``schemas/<version>/components-variables.csv``, ``components.csv`` and
+``configuration-keys.csv``::
+
+    [device_model]
+    variables = "device-model/components-variables.csv"
+    components = "device-model/components.csv"   # the vendor's own components, if any
+    versions = ["2.0.1"]                           # default: the extension's 2.x versions
+
+    [configuration]
+    keys = "device-model/configuration-keys.csv"
+
+A bad value is an error at its JSON pointer in the manifest; a bad row names ``file:line``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator import ir
+from generator.errors import GeneratorError
+from generator.extensions.fields import ManifestFields
+from generator.ir.device_model import build_vendor_configuration, build_vendor_device_model
+from generator.schemas.device_model import (
+    Catalogue,
+    read_components,
+    read_keys,
+    read_variables,
+)
+
+DEVICE_MODEL_VERSIONS = ("2.0.1", "2.1")
+
+
+@dataclass(frozen=True)
+class ExtensionCatalogue:
+    """The vendor's catalogue rows and the versions they are for."""
+
+    device_model: Catalogue | None = None
+    device_model_versions: tuple[str, ...] = ()
+    configuration: Catalogue | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.device_model is None and self.configuration is None
+
+
+def read_catalogue(
+    folder: Path, fields: ManifestFields, versions: tuple[str, ...]
+) -> ExtensionCatalogue:
+    """The catalogue tables of a manifest (``fields``) in ``folder``, for the extension's
+    ``versions``."""
+    data = fields.data
+    device_model: Catalogue | None = None
+    configuration: Catalogue | None = None
+    chosen: tuple[str, ...] = ()
+    if "device_model" in data:
+        entry = _table(fields, "device_model")
+        fields.check_keys(entry, {"variables", "components", "versions"}, "device_model")
+        allowed = tuple(v for v in versions if v in DEVICE_MODEL_VERSIONS)
+        listed = entry.get("versions")
+        if isinstance(listed, list) and "1.6" in listed:
+            raise fields.error(
+                "OCPP 1.6 has no device model (its keys go in [configuration])",
+                "device_model",
+                "versions",
+                listed.index("1.6"),
+            )
+        chosen = fields.versions(entry, allowed, ("device_model",))
+        if not chosen:
+            raise fields.error(
+                "a device model needs OCPP 2.0.1 or 2.1 among the versions", "device_model"
+            )
+        variables = _csv(folder, fields, entry, "device_model", "variables")
+        if variables is None:
+            raise fields.error(
+                "variables (the CSV file of the variables) is missing", "device_model"
+            )
+        components = _csv(folder, fields, entry, "device_model", "components")
+        device_model = Catalogue(
+            components=read_components(components) if components else (),
+            variables=read_variables(variables),
+            components_file=str(components) if components else "",
+            variables_file=str(variables),
+        )
+    if "configuration" in data:
+        entry = _table(fields, "configuration")
+        fields.check_keys(entry, {"keys"}, "configuration")
+        if "1.6" not in versions:
+            raise fields.error(
+                "configuration keys are OCPP 1.6: add 1.6 to versions", "configuration"
+            )
+        keys = _csv(folder, fields, entry, "configuration", "keys")
+        if keys is None:
+            raise fields.error("keys (the CSV file of the keys) is missing", "configuration")
+        configuration = Catalogue(keys=read_keys(keys), keys_file=str(keys))
+    return ExtensionCatalogue(device_model, chosen, configuration)
+
+
+def _table(fields: ManifestFields, key: str) -> dict[str, Any]:
+    entry = fields.data[key]
+    if not isinstance(entry, dict):
+        raise fields.error(f"{key} must be a table ([{key}])", key)
+    return entry
+
+
+def _csv(
+    folder: Path, fields: ManifestFields, entry: dict[str, Any], table: str, key: str
+) -> Path | None:
+    """The CSV file an entry names, inside the folder and a regular file (None if absent)."""
+    relative = fields.optional_text(entry, key, table)
+    if relative is None:
+        return None
+    path = folder / relative
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise fields.error(f"{relative!r} is outside the extension folder", table, key)
+    if not path.is_file():
+        problem = "is not a regular file" if path.exists() else "does not exist"
+        raise fields.error(f"{relative!r} {problem}", table, key)
+    return path
+
+
+def vendor_catalogues(
+    catalogue: ExtensionCatalogue, standard: ir.Spec
+) -> tuple[ir.DeviceModel | None, ir.Configuration | None]:
+    """The vendor's device model and keys for the version of ``standard`` (None where the
+    extension has none for it)."""
+    device_model = configuration = None
+    version = standard.version
+    if catalogue.device_model is not None and version in catalogue.device_model_versions:
+        if standard.device_model is None:
+            raise GeneratorError(
+                f"{standard.title} has no device model to extend (no components-variables.csv "
+                "in its schema folder)",
+                catalogue.device_model.variables_file,
+            )
+        device_model = build_vendor_device_model(
+            catalogue.device_model, standard.device_model, standard.title
+        )
+    if catalogue.configuration is not None and version == "1.6":
+        if standard.configuration is None:
+            raise GeneratorError(
+                f"{standard.title} has no configuration keys to extend (no "
+                "configuration-keys.csv in its schema folder)",
+                catalogue.configuration.keys_file,
+            )
+        configuration = build_vendor_configuration(catalogue.configuration, standard.configuration)
+    return device_model, configuration
