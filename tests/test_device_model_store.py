@@ -396,6 +396,12 @@ def test_reading_answers_keeps_what_the_catalogue_lacks(side: Side) -> None:
             }
         )
     )
+    phase = dm.DEVICE_MODEL.find("EVSE", "ACCurrent", "L1", evse=1)  # an instance it lists not
+    assert phase is not None and (phase.instance, phase.data_type) == ("L1", "decimal")
+    assert phase.parse("15.5") == Decimal("15.5") and phase == dm.EVSE(
+        evse=1
+    ).ACCurrent.with_instance("L1")
+    assert dm.DEVICE_MODEL.find("DeviceDataCtrlr", "BytesPerMessage", "NoSuchInstance") is None
     (enabled,) = generic.entries  # a generic variable applies to a vendor's component too
     assert enabled.variable.standard and enabled.value is True
     assert enabled.variable == dm.AnyComponent(name="AcmeFan", evse=1).Enabled

@@ -32,6 +32,7 @@ from generator.schemas.device_model import (
 )
 
 DEVICE_MODEL_VERSIONS = ("2.0.1", "2.1")
+CONFIGURATION_VERSIONS = ("1.6",)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class ExtensionCatalogue:
     device_model: Catalogue | None = None
     device_model_versions: tuple[str, ...] = ()
     configuration: Catalogue | None = None
+    configuration_versions: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -88,7 +90,7 @@ def read_catalogue(
     if "configuration" in data:
         entry = _table(fields, "configuration")
         fields.check_keys(entry, {"keys"}, "configuration")
-        if "1.6" not in versions:
+        if not set(CONFIGURATION_VERSIONS) & set(versions):
             raise fields.error(
                 "configuration keys are OCPP 1.6: add 1.6 to versions", "configuration"
             )
@@ -96,7 +98,8 @@ def read_catalogue(
         if keys is None:
             raise fields.error("keys (the CSV file of the keys) is missing", "configuration")
         configuration = Catalogue(keys=read_keys(keys), keys_file=str(keys))
-    return ExtensionCatalogue(device_model, chosen, configuration)
+    configuration_versions = CONFIGURATION_VERSIONS if configuration else ()
+    return ExtensionCatalogue(device_model, chosen, configuration, configuration_versions)
 
 
 def _table(fields: ManifestFields, key: str) -> dict[str, Any]:
@@ -139,7 +142,7 @@ def vendor_catalogues(
         device_model = build_vendor_device_model(
             catalogue.device_model, standard.device_model, standard.title
         )
-    if catalogue.configuration is not None and version == "1.6":
+    if catalogue.configuration is not None and version in catalogue.configuration_versions:
         if standard.configuration is None:
             raise GeneratorError(
                 f"{standard.title} has no configuration keys to extend (no "

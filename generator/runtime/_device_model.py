@@ -417,7 +417,9 @@ class DeviceModel:
     ) -> Variable[Any] | None:
         """The variable by names (any case), on the component at ``evse``/``connector``: a
         component's own, else a generic one (which applies to any component, one the catalogue
-        lacks included), or None."""
+        lacks included), or None. A variable listed per instance is found for its listed
+        instances (any instance, for a pattern); one listed without instances is found for
+        any instance the station gives it (``ACCurrent`` of ``L1``), with the same facts."""
         scope = Scope(component, component_instance, evse, connector)
         cls = self.component(component)
         found = self._own(cls, variable, instance) if cls is not None else None
@@ -433,15 +435,15 @@ class DeviceModel:
     @staticmethod
     def _own(cls: type[Component], variable: str, instance: str | None) -> Variable[Any] | None:
         """The variable of that name declared on ``cls`` or a base (the generic variables of
-        ``AnyComponent`` last), as declared (not yet on a scope)."""
+        ``AnyComponent`` last), of ``instance``, not yet on a scope."""
         wanted = variable.casefold()
         for klass in cls.__mro__:
             for value in vars(klass).values():
                 if not isinstance(value, (Variable, Instances)) or value.name.casefold() != wanted:
                     continue
-                if isinstance(value, Variable) and instance is None:
-                    return value
-                if isinstance(value, Instances) and instance is not None:
+                if isinstance(value, Variable):
+                    return value if instance is None else value.with_instance(instance)
+                if instance is not None:
                     found = value.get(instance)
                     if found is not None:
                         return found
