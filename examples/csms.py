@@ -299,7 +299,11 @@ class Session:
             except Exception as exc:  # refused (CallError), too late, invalid: keep serving
                 log.warning("%s did not answer %s: %s", self.station, name, str(exc))
                 return
-            text = response.to_json() if read is None else read(response)
+            try:
+                text = response.to_json() if read is None else read(response)
+            except (LookupError, ValueError) as exc:  # ValidationError: a value of the wrong type
+                log.warning("%s answered %s unreadably: %s", self.station, name, str(exc))
+                return
             log.info("%s answered %s: %s", self.station, name, text)
 
         self.later(ask())

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
+import websockets
 from charging_station import DEVICE_MODELS, Station
 from csms import Csms, Csms2, Session
 from ocpp_bindings import v16, v21, v201
@@ -200,4 +202,42 @@ def test_typed_get_and_change_configuration_in_1_6(caplog: pytest.LogCaptureFixt
     assert any(
         "CP-16 answered GetConfigurationRequest: HeartbeatInterval = 300 s" in r.getMessage()
         for r in caplog.records
+    )
+
+
+def test_a_value_of_the_wrong_type_is_logged_not_raised(caplog: pytest.LogCaptureFixture) -> None:
+    """A station answering the CSMS's typed GetVariables with a value that is not an integer:
+    the CSMS logs it as unreadable and keeps serving."""
+    caplog.set_level(logging.INFO, logger="csms")
+    boot = {"chargingStation": {"model": "M", "vendorName": "V"}, "reason": "PowerUp"}
+
+    async def scenario() -> None:
+        csms = Csms()
+        server = await csms.serve("127.0.0.1", 0)
+        port = next(iter(server.sockets)).getsockname()[1]
+        try:
+            url = f"ws://127.0.0.1:{port}/CS-ODD"
+            async with websockets.connect(url, subprotocols=["ocpp2.0.1"]) as station:
+                await station.send(json.dumps([2, "b", "BootNotification", boot]))
+                assert json.loads(await station.recv())[:2] == [3, "b"]
+                call = json.loads(await station.recv())
+                assert call[2] == "GetVariables"
+                result = {
+                    "attributeStatus": "Accepted",
+                    "attributeValue": "soon",
+                    **call[3]["getVariableData"][0],
+                }
+                await station.send(json.dumps([3, call[1], {"getVariableResult": [result]}]))
+                await _until(lambda: any("unreadably" in r.getMessage() for r in caplog.records))
+                await station.send(json.dumps([2, "h", "Heartbeat", {}]))
+                assert json.loads(await station.recv())[:2] == [3, "h"]  # still serving
+        finally:
+            server.close()
+            await server.wait_closed()
+
+    _run(scenario)
+    (warning,) = [r.getMessage() for r in caplog.records if "unreadably" in r.getMessage()]
+    assert warning == (
+        "CS-ODD answered GetVariablesRequest unreadably: "
+        "OCPPCommCtrlr.HeartbeatInterval: not an integer: 'soon'"
     )

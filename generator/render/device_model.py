@@ -36,6 +36,26 @@ def codec_expr(data_type: str, values: tuple[str, ...]) -> str:
     return f"{_LIST_CODECS[data_type]}({values!r})" if values else f"{_LIST_CODECS[data_type]}()"
 
 
+STRING_PART = 60
+"""Characters per literal of a long description, so that black can fit the lines."""
+
+
+def string_expr(text: str) -> str:
+    """``text`` as a Python string literal; a long one as parenthesized literals of about
+    ``STRING_PART`` characters each (split at spaces), which black puts one per line."""
+    if len(text) <= STRING_PART:
+        return repr(text)
+    parts, current = [], ""
+    for word in text.split(" "):
+        if current and len(current) + len(word) + 1 > STRING_PART:
+            parts.append(current + " ")
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    parts.append(current)
+    return "(" + " ".join(repr(part) for part in parts) + ")"
+
+
 def variable_expr(variable: ir.DeviceVariable) -> str:
     """The ``Variable(...)`` constructor call of one catalogue row."""
     arguments = [repr(variable.name), codec_expr(variable.data_type, variable.values_list)]
@@ -47,7 +67,7 @@ def variable_expr(variable: ir.DeviceVariable) -> str:
         arguments.append(f"mutability=Mutability.{variable.mutability}")
     if variable.required is not None:
         arguments.append(f"required=Required.{variable.required}")
-    arguments.append(f"description={variable.description!r}")
+    arguments.append(f"description={string_expr(variable.description)}")
     return f"Variable({', '.join(arguments)})"
 
 
@@ -197,7 +217,7 @@ def key_view(key: ir.ConfigurationKey) -> KeyView:
         arguments.append(f"unit={key.unit!r}")
     if key.max_length_key is not None:
         arguments.append(f"max_length_key={key.max_length_key!r}")
-    arguments.append(f"description={key.description!r}")
+    arguments.append(f"description={string_expr(key.description)}")
     facts = [key.type, key.profile, key.accessibility, "required" if key.required else "optional"]
     if key.unit:
         facts.append(f"in {key.unit}")

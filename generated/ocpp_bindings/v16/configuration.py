@@ -125,7 +125,9 @@ AllowOfflineTxForUnknownId = Key(
     profile="Core",
     required=False,
     accessibility=Accessibility.RW,
-    description="Presence means unknown-id offline transactions are supported; true enables them",
+    description=(
+        "Presence means unknown-id offline transactions are " "supported; true enables them"
+    ),
 )
 """Presence means unknown-id offline transactions are supported; true enables them (boolean; Core;
 RW; optional).
@@ -137,7 +139,7 @@ AuthorizationCacheEnabled = Key(
     profile="Core",
     required=False,
     accessibility=Accessibility.RW,
-    description="Presence means an authorization cache exists; true enables it",
+    description=("Presence means an authorization cache exists; true enables " "it"),
 )
 """Presence means an authorization cache exists; true enables it (boolean; Core; RW; optional)."""
 
@@ -147,7 +149,9 @@ AuthorizeRemoteTxRequests = Key(
     profile="Core",
     required=True,
     accessibility=Accessibility.R_or_RW,
-    description="Authorize RemoteStartTransaction like a local start (R or RW at the CP's choice)",
+    description=(
+        "Authorize RemoteStartTransaction like a local start (R or RW " "at the CP's choice)"
+    ),
 )
 """Authorize RemoteStartTransaction like a local start (R or RW at the CP's choice) (boolean; Core;
 R|RW; required).
@@ -182,7 +186,9 @@ ConnectionTimeOut = Key(
     required=True,
     accessibility=Accessibility.RW,
     unit="seconds",
-    description="Time from Preparing until the pending transaction is cancelled if no EV is plugged in",
+    description=(
+        "Time from Preparing until the pending transaction is " "cancelled if no EV is plugged in"
+    ),
 )
 """Time from Preparing until the pending transaction is cancelled if no EV is plugged in (integer;
 Core; RW; required; in seconds).
@@ -270,7 +276,7 @@ MaxEnergyOnInvalidId = Key(
     required=False,
     accessibility=Accessibility.RW,
     unit="Wh",
-    description="Max energy delivered after the id is rejected mid-transaction",
+    description=("Max energy delivered after the id is rejected " "mid-transaction"),
 )
 """Max energy delivered after the id is rejected mid-transaction (integer; Core; RW; optional; in
 Wh).
@@ -342,7 +348,7 @@ MinimumStatusDuration = Key(
     required=False,
     accessibility=Accessibility.RW,
     unit="seconds",
-    description="Time a status must be stable before StatusNotification is sent",
+    description=("Time a status must be stable before StatusNotification is " "sent"),
 )
 """Time a status must be stable before StatusNotification is sent (integer; Core; RW; optional; in
 seconds).
@@ -396,7 +402,7 @@ StopTxnAlignedData = Key(
     required=True,
     accessibility=Accessibility.RW,
     max_length_key="StopTxnAlignedDataMaxLength",
-    description="Clock-aligned measurands put in StopTransaction transactionData",
+    description=("Clock-aligned measurands put in StopTransaction " "transactionData"),
 )
 """Clock-aligned measurands put in StopTransaction transactionData (CSL; Core; RW; required; at most
 StopTxnAlignedDataMaxLength items).
@@ -476,7 +482,7 @@ TransactionMessageRetryInterval = Key(
     required=True,
     accessibility=Accessibility.RW,
     unit="seconds",
-    description="Base wait between transaction message retries (grows per attempt)",
+    description=("Base wait between transaction message retries (grows per " "attempt)"),
 )
 """Base wait between transaction message retries (grows per attempt) (integer; Core; RW; required;
 in seconds).
@@ -559,7 +565,7 @@ ChargingScheduleAllowedChargingRateUnit = Key(
     profile="SmartCharging",
     required=True,
     accessibility=Accessibility.R,
-    description="Charging rate units supported in schedules (Current and/or Power)",
+    description=("Charging rate units supported in schedules (Current and/or " "Power)"),
 )
 """Charging rate units supported in schedules (Current and/or Power) (CSL; SmartCharging; R;
 required).
@@ -581,7 +587,7 @@ ConnectorSwitch3to1PhaseSupported = Key(
     profile="SmartCharging",
     required=False,
     accessibility=Accessibility.R,
-    description="Switching from 3 to 1 phase during a transaction is supported",
+    description=("Switching from 3 to 1 phase during a transaction is " "supported"),
 )
 """Switching from 3 to 1 phase during a transaction is supported (boolean; SmartCharging; R;
 optional).
@@ -603,7 +609,7 @@ AdditionalRootCertificateCheck = Key(
     profile="Security",
     required=False,
     accessibility=Accessibility.R,
-    description="Only one Central System root certificate (plus fallback) may be installed",
+    description=("Only one Central System root certificate (plus fallback) may " "be installed"),
 )
 """Only one Central System root certificate (plus fallback) may be installed (boolean; Security; R;
 optional).
@@ -625,7 +631,7 @@ CertificateSignedMaxChainSize = Key(
     profile="Security",
     required=False,
     accessibility=Accessibility.R,
-    description="Max size of certificateChain in CertificateSigned (at most 10000)",
+    description=("Max size of certificateChain in CertificateSigned (at most " "10000)"),
 )
 """Max size of certificateChain in CertificateSigned (at most 10000) (integer; Security; R;
 optional).
@@ -667,7 +673,7 @@ CentralContractValidationAllowed = Key(
     profile="PnC",
     required=False,
     accessibility=Accessibility.RW,
-    description="CP may pass unverifiable contract certificates to the Central System",
+    description=("CP may pass unverifiable contract certificates to the " "Central System"),
 )
 """CP may pass unverifiable contract certificates to the Central System (boolean; PnC; RW;
 optional).
@@ -679,7 +685,7 @@ CertSigningRepeatTimes = Key(
     profile="PnC",
     required=False,
     accessibility=Accessibility.RW,
-    description="How often to double the back-off while waiting for a signed certificate",
+    description=("How often to double the back-off while waiting for a signed " "certificate"),
 )
 """How often to double the back-off while waiting for a signed certificate (integer; PnC; RW;
 optional).
@@ -692,7 +698,7 @@ CertSigningWaitMinimum = Key(
     required=False,
     accessibility=Accessibility.RW,
     unit="seconds",
-    description="Wait before generating a new CSR when no signed certificate arrives",
+    description=("Wait before generating a new CSR when no signed certificate " "arrives"),
 )
 """Wait before generating a new CSR when no signed certificate arrives (integer; PnC; RW; optional;
 in seconds).

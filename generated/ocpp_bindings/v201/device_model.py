@@ -204,7 +204,7 @@ class AnyComponent(Component):
         _c.DECIMAL,
         unit="A",
         required=Required.no,
-        description="RMS AC current; per-phase values as instances (L1, L2, L3, N)",
+        description=("RMS AC current; per-phase values as instances (L1, L2, L3, " "N)"),
     )
     """RMS AC current; per-phase values as instances (L1, L2, L3, N) (decimal; in A; mutability not
     fixed by the standard; optional).
@@ -246,7 +246,7 @@ class AnyComponent(Component):
         "Attempts",
         _c.INTEGER,
         required=Required.no,
-        description="Attempts made in the last operation cycle, including the first",
+        description=("Attempts made in the last operation cycle, including the " "first"),
     )
     """Attempts made in the last operation cycle, including the first (integer; mutability not fixed
     by the standard; optional).
@@ -368,7 +368,7 @@ class AnyComponent(Component):
         "Entries",
         _c.INTEGER,
         required=Required.no,
-        description="Number of entries in a repeating structure; maxLimit = capacity",
+        description=("Number of entries in a repeating structure; maxLimit = " "capacity"),
     )
     """Number of entries in a repeating structure; maxLimit = capacity (integer; mutability not
     fixed by the standard; optional).
@@ -508,7 +508,7 @@ class AnyComponent(Component):
         _c.INTEGER,
         unit="s",
         required=Required.no,
-        description="Time a status must be stable before StatusNotification is sent",
+        description=("Time a status must be stable before StatusNotification is " "sent"),
     )
     """Time a status must be stable before StatusNotification is sent (integer; in s; mutability not
     fixed by the standard; optional).
@@ -765,7 +765,7 @@ class AlignedDataCtrlr(AnyComponent):
         unit="s",
         mutability=Mutability.ReadWrite,
         required=Required.yes,
-        description="Length of the clock-aligned interval for MeterValues reporting",
+        description=("Length of the clock-aligned interval for MeterValues " "reporting"),
     )
     """Length of the clock-aligned interval for MeterValues reporting (integer; in s; ReadWrite;
     required).
@@ -803,7 +803,7 @@ class AlignedDataCtrlr(AnyComponent):
         ),
         mutability=Mutability.ReadWrite,
         required=Required.yes,
-        description="Measurands sent in MeterValues at each clock-aligned interval",
+        description=("Measurands sent in MeterValues at each clock-aligned " "interval"),
     )
     """Measurands sent in MeterValues at each clock-aligned interval (MemberList; of Current.Export,
     Current.Import, Current.Offered, Energy.Active.Export.Register,
@@ -820,7 +820,7 @@ class AlignedDataCtrlr(AnyComponent):
         _c.BOOLEAN,
         mutability=Mutability.ReadWrite,
         required=Required.no,
-        description="Send clock-aligned values only when no transaction is running",
+        description=("Send clock-aligned values only when no transaction is " "running"),
     )
     """Send clock-aligned values only when no transaction is running (boolean; ReadWrite;
     optional).
@@ -839,7 +839,7 @@ class AlignedDataCtrlr(AnyComponent):
         unit="s",
         mutability=Mutability.ReadWrite,
         required=Required.yes,
-        description="Clock-aligned interval for values carried in TransactionEvent(Ended)",
+        description=("Clock-aligned interval for values carried in " "TransactionEvent(Ended)"),
     )
     """Clock-aligned interval for values carried in TransactionEvent(Ended) (integer; in s;
     ReadWrite; required).
@@ -909,7 +909,7 @@ class AuthCtrlr(AnyComponent):
         _c.BOOLEAN,
         mutability=Mutability.ReadWrite,
         required=Required.yes,
-        description="Authorize remote start requests like local ones before starting",
+        description=("Authorize remote start requests like local ones before " "starting"),
     )
     """Authorize remote start requests like local ones before starting (boolean; ReadWrite;
     required).
@@ -943,7 +943,7 @@ class AuthCtrlr(AnyComponent):
         _c.STRING,
         mutability=Mutability.ReadWrite,
         required=Required.no,
-        description="groupId of master-pass tokens that may stop but not start transactions",
+        description=("groupId of master-pass tokens that may stop but not start " "transactions"),
     )
     """groupId of master-pass tokens that may stop but not start transactions (string; ReadWrite;
     optional).
@@ -1020,7 +1020,7 @@ class AuthCacheCtrlr(AnyComponent):
         _c.BOOLEAN,
         mutability=Mutability.ReadWrite,
         required=Required.no,
-        description="Do not re-authorize cached tokens whose status is not Accepted",
+        description=("Do not re-authorize cached tokens whose status is not " "Accepted"),
     )
     """Do not re-authorize cached tokens whose status is not Accepted (boolean; ReadWrite;
     optional).
@@ -1212,7 +1212,7 @@ class DeviceDataCtrlr(AnyComponent):
         _c.INTEGER,
         mutability=Mutability.ReadOnly,
         required=Required.no,
-        description="Max length of values written via SetVariables and of valuesList",
+        description=("Max length of values written via SetVariables and of " "valuesList"),
     )
     """Max length of values written via SetVariables and of valuesList (integer; ReadOnly;
     optional).
@@ -1303,7 +1303,7 @@ class DisplayMessageCtrlr(AnyComponent):
         "PersonalMessageSize",
         _c.INTEGER,
         required=Required.no,
-        description="Max characters of the personal message in IdTokenInfo (0 = none)",
+        description=("Max characters of the personal message in IdTokenInfo (0 = " "none)"),
     )
     """Max characters of the personal message in IdTokenInfo (0 = none) (integer; mutability not
     fixed by the standard; optional).
@@ -1340,7 +1340,7 @@ class ISO15118Ctrlr(AnyComponent):
         _c.BOOLEAN,
         mutability=Mutability.ReadWrite,
         required=Required.no,
-        description="Station may pass unverifiable contract certificates to the CSMS",
+        description=("Station may pass unverifiable contract certificates to the " "CSMS"),
     )
     """Station may pass unverifiable contract certificates to the CSMS (boolean; ReadWrite;
     optional).
@@ -1426,7 +1426,7 @@ class ISO15118Ctrlr(AnyComponent):
         _c.BOOLEAN,
         mutability=Mutability.ReadWrite,
         required=Required.no,
-        description="Contract certificate install/update for the EV (M01/M02) is on",
+        description=("Contract certificate install/update for the EV (M01/M02) is " "on"),
     )
     """Contract certificate install/update for the EV (M01/M02) is on (boolean; ReadWrite;
     optional).
@@ -1494,7 +1494,7 @@ class LocalAuthListCtrlr(AnyComponent):
         _c.BOOLEAN,
         mutability=Mutability.ReadWrite,
         required=Required.no,
-        description="Do not re-authorize listed tokens whose status is not Accepted",
+        description=("Do not re-authorize listed tokens whose status is not " "Accepted"),
     )
     """Do not re-authorize listed tokens whose status is not Accepted (boolean; ReadWrite;
     optional).
@@ -1577,7 +1577,7 @@ class MonitoringCtrlr(AnyComponent):
         _c.INTEGER,
         mutability=Mutability.ReadWrite,
         required=Required.no,
-        description="While offline, queue monitor events at this severity or more severe",
+        description=("While offline, queue monitor events at this severity or more " "severe"),
     )
     """While offline, queue monitor events at this severity or more severe (integer; ReadWrite;
     optional).
@@ -1605,7 +1605,7 @@ class MonitoringCtrlr(AnyComponent):
         _c.OptionListCodec(("All", "FactoryDefault", "HardWiredOnly")),
         mutability=Mutability.ReadOnly,
         required=Required.no,
-        description="Monitoring base currently applied (All, FactoryDefault, HardwiredOnly)",
+        description=("Monitoring base currently applied (All, FactoryDefault, " "HardwiredOnly)"),
     )
     """Monitoring base currently applied (All, FactoryDefault, HardwiredOnly) (OptionList; of All,
     FactoryDefault, HardWiredOnly; ReadOnly; optional).
@@ -1660,7 +1660,7 @@ class OCPPCommCtrlr(AnyComponent):
             unit="s",
             mutability=Mutability.ReadOnly,
             required=Required.yes,
-            description="Time after which an unanswered request is considered timed out",
+            description=("Time after which an unanswered request is considered timed " "out"),
         )
     )
     """Per instance:
@@ -1676,7 +1676,7 @@ class OCPPCommCtrlr(AnyComponent):
             unit="s",
             mutability=Mutability.ReadWrite,
             required=Required.yes,
-            description="Wait before resending a TransactionEvent the CSMS did not process",
+            description=("Wait before resending a TransactionEvent the CSMS did not " "process"),
         )
     )
     """Per instance:
@@ -1802,7 +1802,9 @@ class OCPPCommCtrlr(AnyComponent):
         _c.INTEGER,
         mutability=Mutability.ReadOnly,
         required=Required.no,
-        description="Reports a field length larger than the schema default (instance: message.field)",
+        description=(
+            "Reports a field length larger than the schema default " "(instance: message.field)"
+        ),
     )
     """Reports a field length larger than the schema default (instance: message.field) (integer;
     ReadOnly; optional).
@@ -1875,7 +1877,7 @@ class SampledDataCtrlr(AnyComponent):
         unit="s",
         mutability=Mutability.ReadWrite,
         required=Required.yes,
-        description="Sampling interval for values carried in TransactionEvent(Ended)",
+        description=("Sampling interval for values carried in " "TransactionEvent(Ended)"),
     )
     """Sampling interval for values carried in TransactionEvent(Ended) (integer; in s; ReadWrite;
     required).
@@ -2028,7 +2030,9 @@ class SampledDataCtrlr(AnyComponent):
         _c.BOOLEAN,
         mutability=Mutability.ReadWrite,
         required=Required.no,
-        description="Report Energy.Active.Import.Register as a total only, no per-phase values",
+        description=(
+            "Report Energy.Active.Import.Register as a total only, no " "per-phase values"
+        ),
     )
     """Report Energy.Active.Import.Register as a total only, no per-phase values (boolean;
     ReadWrite; optional).
@@ -2053,7 +2057,7 @@ class SecurityCtrlr(AnyComponent):
         _c.STRING,
         mutability=Mutability.WriteOnly,
         required=Required.no,
-        description="Password for HTTP Basic authentication (spec type passwordString)",
+        description=("Password for HTTP Basic authentication (spec type " "passwordString)"),
     )
     """Password for HTTP Basic authentication (spec type passwordString) (string; WriteOnly;
     optional).
@@ -2082,7 +2086,7 @@ class SecurityCtrlr(AnyComponent):
         unit="s",
         mutability=Mutability.ReadWrite,
         required=Required.no,
-        description="Wait before generating a new CSR when no signed certificate arrives",
+        description=("Wait before generating a new CSR when no signed certificate " "arrives"),
     )
     """Wait before generating a new CSR when no signed certificate arrives (integer; in s;
     ReadWrite; optional).
@@ -2152,7 +2156,17 @@ class SmartChargingCtrlr(AnyComponent):
     )
     """Smart charging is switched on (boolean; ReadWrite; optional)."""
     # the generic Entries is a Variable[int]: this one takes its place here
-    Entries: Instances[int] = Instances(Variable("Entries", _c.INTEGER, instance="ChargingProfiles", mutability=Mutability.ReadOnly, required=Required.yes, description="Number of installed charging profiles"))  # type: ignore[assignment]
+    Entries: Instances[int]  # type: ignore[assignment]
+    Entries = Instances(
+        Variable(
+            "Entries",
+            _c.INTEGER,
+            instance="ChargingProfiles",
+            mutability=Mutability.ReadOnly,
+            required=Required.yes,
+            description="Number of installed charging profiles",
+        )
+    )
     """Per instance:
 
     - ``ChargingProfiles``: Number of installed charging profiles (integer; ReadOnly; required).
@@ -2197,7 +2211,7 @@ class SmartChargingCtrlr(AnyComponent):
         _c.BOOLEAN,
         mutability=Mutability.ReadOnly,
         required=Required.no,
-        description="Switching from 3 to 1 phase during a transaction is supported",
+        description=("Switching from 3 to 1 phase during a transaction is " "supported"),
     )
     """Switching from 3 to 1 phase during a transaction is supported (boolean; ReadOnly;
     optional).
@@ -2228,7 +2242,25 @@ class TariffCostCtrlr(AnyComponent):
     name = "TariffCostCtrlr"
     kind = "controller"
     # the generic Available is a Variable[bool]: this one takes its place here
-    Available: Instances[bool] = Instances(Variable("Available", _c.BOOLEAN, instance="Tariff", mutability=Mutability.ReadOnly, required=Required.no, description="Tariff information is supported"), Variable("Available", _c.BOOLEAN, instance="Cost", mutability=Mutability.ReadOnly, required=Required.no, description="Cost information is supported"))  # type: ignore[assignment]
+    Available: Instances[bool]  # type: ignore[assignment]
+    Available = Instances(
+        Variable(
+            "Available",
+            _c.BOOLEAN,
+            instance="Tariff",
+            mutability=Mutability.ReadOnly,
+            required=Required.no,
+            description="Tariff information is supported",
+        ),
+        Variable(
+            "Available",
+            _c.BOOLEAN,
+            instance="Cost",
+            mutability=Mutability.ReadOnly,
+            required=Required.no,
+            description="Cost information is supported",
+        ),
+    )
     """Per instance:
 
     - ``Tariff``: Tariff information is supported (boolean; ReadOnly; optional).
@@ -2243,7 +2275,25 @@ class TariffCostCtrlr(AnyComponent):
     )
     """ISO 4217 currency code used by the station (string; ReadWrite; required)."""
     # the generic Enabled is a Variable[bool]: this one takes its place here
-    Enabled: Instances[bool] = Instances(Variable("Enabled", _c.BOOLEAN, instance="Tariff", mutability=Mutability.ReadWrite, required=Required.no, description="Tariff display is switched on"), Variable("Enabled", _c.BOOLEAN, instance="Cost", mutability=Mutability.ReadWrite, required=Required.no, description="Cost display is switched on"))  # type: ignore[assignment]
+    Enabled: Instances[bool]  # type: ignore[assignment]
+    Enabled = Instances(
+        Variable(
+            "Enabled",
+            _c.BOOLEAN,
+            instance="Tariff",
+            mutability=Mutability.ReadWrite,
+            required=Required.no,
+            description="Tariff display is switched on",
+        ),
+        Variable(
+            "Enabled",
+            _c.BOOLEAN,
+            instance="Cost",
+            mutability=Mutability.ReadWrite,
+            required=Required.no,
+            description="Cost display is switched on",
+        ),
+    )
     """Per instance:
 
     - ``Tariff``: Tariff display is switched on (boolean; ReadWrite; optional).
@@ -2289,7 +2339,9 @@ class TxCtrlr(AnyComponent):
         unit="s",
         mutability=Mutability.ReadWrite,
         required=Required.yes,
-        description="Time allowed to plug in after a transaction is started before it is cancelled",
+        description=(
+            "Time allowed to plug in after a transaction is started " "before it is cancelled"
+        ),
     )
     """Time allowed to plug in after a transaction is started before it is cancelled (integer; in s;
     ReadWrite; required).
@@ -2300,7 +2352,7 @@ class TxCtrlr(AnyComponent):
         unit="Wh",
         mutability=Mutability.ReadWrite,
         required=Required.no,
-        description="Max energy (Wh) delivered after the token is rejected mid-transaction",
+        description=("Max energy (Wh) delivered after the token is rejected " "mid-transaction"),
     )
     """Max energy (Wh) delivered after the token is rejected mid-transaction (integer; in Wh;
     ReadWrite; optional).
@@ -2309,7 +2361,7 @@ class TxCtrlr(AnyComponent):
         "StopTxOnEVSideDisconnect",
         _c.BOOLEAN,
         required=Required.yes,
-        description="Deauthorize the transaction when the cable is pulled at the EV",
+        description=("Deauthorize the transaction when the cable is pulled at the " "EV"),
     )
     """Deauthorize the transaction when the cable is pulled at the EV (boolean; mutability not fixed
     by the standard; required).
@@ -2319,7 +2371,7 @@ class TxCtrlr(AnyComponent):
         _c.BOOLEAN,
         mutability=Mutability.ReadWrite,
         required=Required.yes,
-        description="Deauthorize a running transaction if the token is no longer accepted",
+        description=("Deauthorize a running transaction if the token is no longer " "accepted"),
     )
     """Deauthorize a running transaction if the token is no longer accepted (boolean; ReadWrite;
     required).
@@ -2473,7 +2525,7 @@ class ChargingStation(AnyComponent):
         _c.BOOLEAN,
         mutability=Mutability.ReadWrite,
         required=Required.no,
-        description="New sessions may start while a firmware update waits for idle EVSEs",
+        description=("New sessions may start while a firmware update waits for " "idle EVSEs"),
     )
     """New sessions may start while a firmware update waits for idle EVSEs (boolean; ReadWrite;
     optional).
@@ -2596,7 +2648,7 @@ class Connector(AnyComponent):
         "ChargeProtocol",
         _c.STRING,
         required=Required.no,
-        description="Charging control protocol in use (CHAdeMO, ISO15118, CPPWM, ...)",
+        description=("Charging control protocol in use (CHAdeMO, ISO15118, CPPWM, " "...)"),
     )
     """Charging control protocol in use (CHAdeMO, ISO15118, CPPWM, ...) (string; mutability not
     fixed by the standard; optional).
@@ -2605,7 +2657,7 @@ class Connector(AnyComponent):
         "ConnectorType",
         _c.STRING,
         required=Required.yes,
-        description="Connector type incl. sub-variant (ConnectorEnumType plus extras)",
+        description=("Connector type incl. sub-variant (ConnectorEnumType plus " "extras)"),
     )
     """Connector type incl. sub-variant (ConnectorEnumType plus extras) (string; mutability not
     fixed by the standard; required).
@@ -2849,7 +2901,7 @@ class EVSE(AnyComponent):
         unit="W, kW",
         mutability=Mutability.ReadOnly,
         required=Required.yes,
-        description="maxLimit = max power the EVSE can deliver; Actual = present power",
+        description=("maxLimit = max power the EVSE can deliver; Actual = present " "power"),
     )
     """maxLimit = max power the EVSE can deliver; Actual = present power (decimal; in W, kW;
     ReadOnly; required).

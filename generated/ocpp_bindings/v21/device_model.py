@@ -214,7 +214,7 @@ class AnyComponent(Component):
         _c.DECIMAL,
         unit="A",
         required=Required.no,
-        description="RMS AC current; per-phase values as instances (L1, L2, L3, N)",
+        description=("RMS AC current; per-phase values as instances (L1, L2, L3, " "N)"),
     )
     """RMS AC current; per-phase values as instances (L1, L2, L3, N) (decimal; in A; mutability not
     fixed by the standard; optional).
@@ -256,7 +256,7 @@ class AnyComponent(Component):
         "Attempts",
         _c.INTEGER,
         required=Required.no,
-        description="Attempts made in the last operation cycle, including the first",
+        description=("Attempts made in the last operation cycle, including the " "first"),
     )
     """Attempts made in the last operation cycle, including the first (integer; mutability not fixed
     by the standard; optional).
@@ -378,7 +378,7 @@ class AnyComponent(Component):
         "Entries",
         _c.INTEGER,
         required=Required.no,
-        description="Number of entries in a repeating structure; maxLimit = capacity",
+        description=("Number of entries in a repeating structure; maxLimit = " "capacity"),
     )
     """Number of entries in a repeating structure; maxLimit = capacity (integer; mutability not
     fixed by the standard; optional).
@@ -518,7 +518,7 @@ class AnyComponent(Component):
         _c.INTEGER,
         unit="s",
         required=Required.no,
-        description="Time a status must be stable before StatusNotification is sent",
+        description=("Time a status must be stable before StatusNotification is " "sent"),
     )
     """Time a status must be stable before StatusNotification is sent (integer; in s; mutability not
     fixed by the standard; optional).
@@ -802,7 +802,7 @@ class ACDERCtrlr(AnyComponent):
         "ModesSupported",
         _c.MemberListCodec(),
         required=Required.yes,
-        description="DER control mode functions the EVSE can emulate via ISO 15118-20",
+        description=("DER control mode functions the EVSE can emulate via ISO " "15118-20"),
     )
     """DER control mode functions the EVSE can emulate via ISO 15118-20 (MemberList; mutability not
     fixed by the standard; required).
@@ -836,7 +836,7 @@ class AlignedDataCtrlr(AnyComponent):
         unit="s",
         mutability=Mutability.ReadWrite,
         required=Required.yes,
-        description="Length of the clock-aligned interval for MeterValues reporting",
+        description=("Length of the clock-aligned interval for MeterValues " "reporting"),
     )
     """Length of the clock-aligned interval for MeterValues reporting (integer; in s; ReadWrite;
     required).
@@ -904,7 +904,7 @@ class AlignedDataCtrlr(AnyComponent):
         ),
         mutability=Mutability.ReadWrite,
         required=Required.yes,
-        description="Measurands sent in MeterValues at each clock-aligned interval",
+        description=("Measurands sent in MeterValues at each clock-aligned " "interval"),
     )
     """Measurands sent in MeterValues at each clock-aligned interval (MemberList; of Current.Export,
     Current.Export.Offered, Current.Export.Minimum, Current.Import, Current.Import.Offered,
@@ -929,7 +929,7 @@ class AlignedDataCtrlr(AnyComponent):
         _c.BOOLEAN,
         mutability=Mutability.ReadWrite,
         required=Required.no,
-        description="Send clock-aligned values only when no transaction is running",
+        description=("Send clock-aligned values only when no transaction is " "running"),
     )
     """Send clock-aligned values only when no transaction is running (boolean; ReadWrite;
     optional).
@@ -948,7 +948,7 @@ class AlignedDataCtrlr(AnyComponent):
         unit="s",
         mutability=Mutability.ReadWrite,
         required=Required.yes,
-        description="Clock-aligned interval for values carried in TransactionEvent(Ended)",
+        description=("Clock-aligned interval for values carried in " "TransactionEvent(Ended)"),
     )
     """Clock-aligned interval for values carried in TransactionEvent(Ended) (integer; in s;
     ReadWrite; required).
@@ -1040,7 +1040,7 @@ class AlignedDataCtrlr(AnyComponent):
         "SignUpdatedReadings",
         _c.BOOLEAN,
         required=Required.no,
-        description="Include signed clock-aligned values in TransactionEvent(Updated)",
+        description=("Include signed clock-aligned values in " "TransactionEvent(Updated)"),
     )
     """Include signed clock-aligned values in TransactionEvent(Updated) (boolean; mutability not
     fixed by the standard; optional).
@@ -1193,7 +1193,7 @@ class AuthCacheCtrlr(AnyComponent):
         _c.BOOLEAN,
         mutability=Mutability.ReadWrite,
         required=Required.no,
-        description="Do not re-authorize cached tokens whose status is not Accepted",
+        description=("Do not re-authorize cached tokens whose status is not " "Accepted"),
     )
     """Do not re-authorize cached tokens whose status is not Accepted (boolean; ReadWrite;
     optional).
@@ -1218,7 +1218,7 @@ class AuthCtrlr(AnyComponent):
         _c.BOOLEAN,
         mutability=Mutability.ReadWrite,
         required=Required.yes,
-        description="Authorize remote start requests like local ones before starting",
+        description=("Authorize remote start requests like local ones before " "starting"),
     )
     """Authorize remote start requests like local ones before starting (boolean; ReadWrite;
     required).
@@ -1252,7 +1252,7 @@ class AuthCtrlr(AnyComponent):
         _c.STRING,
         mutability=Mutability.ReadWrite,
         required=Required.no,
-        description="groupId of master-pass tokens that may stop but not start transactions",
+        description=("groupId of master-pass tokens that may stop but not start " "transactions"),
     )
     """groupId of master-pass tokens that may stop but not start transactions (string; ReadWrite;
     optional).
@@ -1319,7 +1319,25 @@ class BatterySwapCtrlr(AnyComponent):
     standard; optional).
     """
     # the generic Timeout is a Variable[Decimal]: this one takes its place here
-    Timeout: Instances[int] = Instances(Variable("Timeout", _c.INTEGER, instance="In", unit="s", required=Required.no, description="Time allowed to insert batteries after authorization"), Variable("Timeout", _c.INTEGER, instance="Out", unit="s", required=Required.no, description="Time allowed to remove the offered batteries"))  # type: ignore[assignment]
+    Timeout: Instances[int]  # type: ignore[assignment]
+    Timeout = Instances(
+        Variable(
+            "Timeout",
+            _c.INTEGER,
+            instance="In",
+            unit="s",
+            required=Required.no,
+            description="Time allowed to insert batteries after authorization",
+        ),
+        Variable(
+            "Timeout",
+            _c.INTEGER,
+            instance="Out",
+            unit="s",
+            required=Required.no,
+            description="Time allowed to remove the offered batteries",
+        ),
+    )
     """Per instance:
 
     - ``In``: Time allowed to insert batteries after authorization (integer; in s; mutability not
@@ -1495,7 +1513,7 @@ class CustomizationCtrlr(AnyComponent):
         "CustomTriggers",
         _c.MemberListCodec(),
         required=Required.no,
-        description="Custom trigger names accepted in TriggerMessage customTrigger",
+        description=("Custom trigger names accepted in TriggerMessage " "customTrigger"),
     )
     """Custom trigger names accepted in TriggerMessage customTrigger (MemberList; mutability not
     fixed by the standard; optional).
@@ -1702,7 +1720,7 @@ class DCDERCtrlr(AnyComponent):
         _c.DECIMAL,
         unit="s",
         required=Required.yes,
-        description="Reactive susceptance kept connected in cease-to-energize/trip state",
+        description=("Reactive susceptance kept connected in " "cease-to-energize/trip state"),
     )
     """Reactive susceptance kept connected in cease-to-energize/trip state (decimal; in s;
     mutability not fixed by the standard; required).
@@ -1751,7 +1769,7 @@ class DeviceDataCtrlr(AnyComponent):
         _c.INTEGER,
         mutability=Mutability.ReadOnly,
         required=Required.no,
-        description="Max length of values written via SetVariables and of valuesList",
+        description=("Max length of values written via SetVariables and of " "valuesList"),
     )
     """Max length of values written via SetVariables and of valuesList (integer; ReadOnly;
     optional).
@@ -1892,7 +1910,7 @@ class ISO15118Ctrlr(AnyComponent):
         _c.BOOLEAN,
         mutability=Mutability.ReadWrite,
         required=Required.no,
-        description="Station may pass unverifiable contract certificates to the CSMS",
+        description=("Station may pass unverifiable contract certificates to the " "CSMS"),
     )
     """Station may pass unverifiable contract certificates to the CSMS (boolean; ReadWrite;
     optional).
@@ -1993,7 +2011,7 @@ class ISO15118Ctrlr(AnyComponent):
         _c.BOOLEAN,
         mutability=Mutability.ReadWrite,
         required=Required.no,
-        description="Contract certificate install/update for the EV (M01/M02) is on",
+        description=("Contract certificate install/update for the EV (M01/M02) is " "on"),
     )
     """Contract certificate install/update for the EV (M01/M02) is on (boolean; ReadWrite;
     optional).
@@ -2049,7 +2067,7 @@ class ISO15118Ctrlr(AnyComponent):
             "ProtocolSupported",
             _c.STRING,
             required=Required.no,
-            description="Supported protocol as uri,major,minor; one instance per entry (1-20)",
+            description=("Supported protocol as uri,major,minor; one instance per " "entry (1-20)"),
         ),
         pattern="1, 2 .. 20",
     )
@@ -2121,7 +2139,7 @@ class LocalAuthListCtrlr(AnyComponent):
         _c.BOOLEAN,
         mutability=Mutability.ReadWrite,
         required=Required.no,
-        description="Do not re-authorize listed tokens whose status is not Accepted",
+        description=("Do not re-authorize listed tokens whose status is not " "Accepted"),
     )
     """Do not re-authorize listed tokens whose status is not Accepted (boolean; ReadWrite;
     optional).
@@ -2213,7 +2231,7 @@ class MonitoringCtrlr(AnyComponent):
         _c.INTEGER,
         mutability=Mutability.ReadWrite,
         required=Required.no,
-        description="While offline, queue monitor events at this severity or more severe",
+        description=("While offline, queue monitor events at this severity or more " "severe"),
     )
     """While offline, queue monitor events at this severity or more severe (integer; ReadWrite;
     optional).
@@ -2241,7 +2259,7 @@ class MonitoringCtrlr(AnyComponent):
         _c.OptionListCodec(("All", "FactoryDefault", "HardWiredOnly")),
         mutability=Mutability.ReadOnly,
         required=Required.no,
-        description="Monitoring base currently applied (All, FactoryDefault, HardwiredOnly)",
+        description=("Monitoring base currently applied (All, FactoryDefault, " "HardwiredOnly)"),
     )
     """Monitoring base currently applied (All, FactoryDefault, HardwiredOnly) (OptionList; of All,
     FactoryDefault, HardWiredOnly; ReadOnly; optional).
@@ -2484,7 +2502,7 @@ class OCPPCommCtrlr(AnyComponent):
             unit="s",
             mutability=Mutability.ReadOnly,
             required=Required.yes,
-            description="Time after which an unanswered request is considered timed out",
+            description=("Time after which an unanswered request is considered timed " "out"),
         )
     )
     """Per instance:
@@ -2500,7 +2518,7 @@ class OCPPCommCtrlr(AnyComponent):
             unit="s",
             mutability=Mutability.ReadWrite,
             required=Required.yes,
-            description="Wait before resending a TransactionEvent the CSMS did not process",
+            description=("Wait before resending a TransactionEvent the CSMS did not " "process"),
         )
     )
     """Per instance:
@@ -2626,7 +2644,9 @@ class OCPPCommCtrlr(AnyComponent):
         _c.INTEGER,
         mutability=Mutability.ReadOnly,
         required=Required.no,
-        description="Reports a field length larger than the schema default (instance: message.field)",
+        description=(
+            "Reports a field length larger than the schema default " "(instance: message.field)"
+        ),
     )
     """Reports a field length larger than the schema default (instance: message.field) (integer;
     ReadOnly; optional).
@@ -2708,7 +2728,7 @@ class SampledDataCtrlr(AnyComponent):
         unit="s",
         mutability=Mutability.ReadWrite,
         required=Required.yes,
-        description="Sampling interval for values carried in TransactionEvent(Ended)",
+        description=("Sampling interval for values carried in " "TransactionEvent(Ended)"),
     )
     """Sampling interval for values carried in TransactionEvent(Ended) (integer; in s; ReadWrite;
     required).
@@ -2976,7 +2996,9 @@ class SampledDataCtrlr(AnyComponent):
         _c.BOOLEAN,
         mutability=Mutability.ReadWrite,
         required=Required.no,
-        description="Report Energy.Active.Import.Register as a total only, no per-phase values",
+        description=(
+            "Report Energy.Active.Import.Register as a total only, no " "per-phase values"
+        ),
     )
     """Report Energy.Active.Import.Register as a total only, no per-phase values (boolean;
     ReadWrite; optional).
@@ -2984,7 +3006,9 @@ class SampledDataCtrlr(AnyComponent):
     SignStartedReadings = Variable(
         "SignStartedReadings",
         _c.BOOLEAN,
-        description="Include signed Transaction.Begin values in TransactionEvent(Started/Updated)",
+        description=(
+            "Include signed Transaction.Begin values in " "TransactionEvent(Started/Updated)"
+        ),
     )
     """Include signed Transaction.Begin values in TransactionEvent(Started/Updated) (boolean;
     mutability not fixed by the standard; required flag unknown).
@@ -3109,7 +3133,7 @@ class SecurityCtrlr(AnyComponent):
         _c.STRING,
         mutability=Mutability.WriteOnly,
         required=Required.no,
-        description="Password for HTTP Basic authentication (spec type passwordString)",
+        description=("Password for HTTP Basic authentication (spec type " "passwordString)"),
     )
     """Password for HTTP Basic authentication (spec type passwordString) (string; WriteOnly;
     optional).
@@ -3138,7 +3162,7 @@ class SecurityCtrlr(AnyComponent):
         unit="s",
         mutability=Mutability.ReadWrite,
         required=Required.no,
-        description="Wait before generating a new CSR when no signed certificate arrives",
+        description=("Wait before generating a new CSR when no signed certificate " "arrives"),
     )
     """Wait before generating a new CSR when no signed certificate arrives (integer; in s;
     ReadWrite; optional).
@@ -3217,7 +3241,17 @@ class SmartChargingCtrlr(AnyComponent):
     )
     """Smart charging is switched on (boolean; ReadWrite; optional)."""
     # the generic Entries is a Variable[int]: this one takes its place here
-    Entries: Instances[int] = Instances(Variable("Entries", _c.INTEGER, instance="ChargingProfiles", mutability=Mutability.ReadOnly, required=Required.yes, description="Number of installed charging profiles"))  # type: ignore[assignment]
+    Entries: Instances[int]  # type: ignore[assignment]
+    Entries = Instances(
+        Variable(
+            "Entries",
+            _c.INTEGER,
+            instance="ChargingProfiles",
+            mutability=Mutability.ReadOnly,
+            required=Required.yes,
+            description="Number of installed charging profiles",
+        )
+    )
     """Per instance:
 
     - ``ChargingProfiles``: Number of installed charging profiles (integer; ReadOnly; required).
@@ -3262,7 +3296,7 @@ class SmartChargingCtrlr(AnyComponent):
         _c.BOOLEAN,
         mutability=Mutability.ReadOnly,
         required=Required.no,
-        description="Switching from 3 to 1 phase during a transaction is supported",
+        description=("Switching from 3 to 1 phase during a transaction is " "supported"),
     )
     """Switching from 3 to 1 phase during a transaction is supported (boolean; ReadOnly;
     optional).
@@ -3289,7 +3323,9 @@ class SmartChargingCtrlr(AnyComponent):
         "ExternalConstraintsProfileDisallowed",
         _c.BOOLEAN,
         required=Required.no,
-        description="Forbid external systems to submit ChargingStationExternalConstraints profiles",
+        description=(
+            "Forbid external systems to submit " "ChargingStationExternalConstraints profiles"
+        ),
     )
     """Forbid external systems to submit ChargingStationExternalConstraints profiles (boolean;
     mutability not fixed by the standard; optional).
@@ -3332,7 +3368,7 @@ class SmartChargingCtrlr(AnyComponent):
         "SetpointPriority",
         _c.OptionListCodec(),
         required=Required.no,
-        description="Which setpoint wins when external and Tx(Default) setpoints coexist",
+        description=("Which setpoint wins when external and Tx(Default) setpoints " "coexist"),
     )
     """Which setpoint wins when external and Tx(Default) setpoints coexist (OptionList; mutability
     not fixed by the standard; optional).
@@ -3342,7 +3378,7 @@ class SmartChargingCtrlr(AnyComponent):
         _c.INTEGER,
         mutability=Mutability.ReadWrite,
         required=Required.no,
-        description="Highest profile id for ChargingStationExternalConstraints profiles",
+        description=("Highest profile id for ChargingStationExternalConstraints " "profiles"),
     )
     """Highest profile id for ChargingStationExternalConstraints profiles (integer; ReadWrite;
     optional).
@@ -3419,7 +3455,25 @@ class TariffCostCtrlr(AnyComponent):
     name = "TariffCostCtrlr"
     kind = "controller"
     # the generic Available is a Variable[bool]: this one takes its place here
-    Available: Instances[bool] = Instances(Variable("Available", _c.BOOLEAN, instance="Tariff", mutability=Mutability.ReadOnly, required=Required.no, description="Tariff information is supported"), Variable("Available", _c.BOOLEAN, instance="Cost", mutability=Mutability.ReadOnly, required=Required.no, description="Cost information is supported"))  # type: ignore[assignment]
+    Available: Instances[bool]  # type: ignore[assignment]
+    Available = Instances(
+        Variable(
+            "Available",
+            _c.BOOLEAN,
+            instance="Tariff",
+            mutability=Mutability.ReadOnly,
+            required=Required.no,
+            description="Tariff information is supported",
+        ),
+        Variable(
+            "Available",
+            _c.BOOLEAN,
+            instance="Cost",
+            mutability=Mutability.ReadOnly,
+            required=Required.no,
+            description="Cost information is supported",
+        ),
+    )
     """Per instance:
 
     - ``Tariff``: Tariff information is supported (boolean; ReadOnly; optional).
@@ -3434,7 +3488,32 @@ class TariffCostCtrlr(AnyComponent):
     )
     """ISO 4217 currency code used by the station (string; ReadWrite; required)."""
     # the generic Enabled is a Variable[bool]: this one takes its place here
-    Enabled: Instances[bool] = Instances(Variable("Enabled", _c.BOOLEAN, instance="Tariff", mutability=Mutability.ReadWrite, required=Required.no, description="Tariff display is switched on"), Variable("Enabled", _c.BOOLEAN, instance="Cost", mutability=Mutability.ReadWrite, required=Required.no, description="Cost display is switched on"), Variable("Enabled", _c.BOOLEAN, instance="RunningCost", required=Required.no, description="Send periodic running-cost updates in TransactionEvent"))  # type: ignore[assignment]
+    Enabled: Instances[bool]  # type: ignore[assignment]
+    Enabled = Instances(
+        Variable(
+            "Enabled",
+            _c.BOOLEAN,
+            instance="Tariff",
+            mutability=Mutability.ReadWrite,
+            required=Required.no,
+            description="Tariff display is switched on",
+        ),
+        Variable(
+            "Enabled",
+            _c.BOOLEAN,
+            instance="Cost",
+            mutability=Mutability.ReadWrite,
+            required=Required.no,
+            description="Cost display is switched on",
+        ),
+        Variable(
+            "Enabled",
+            _c.BOOLEAN,
+            instance="RunningCost",
+            required=Required.no,
+            description="Send periodic running-cost updates in TransactionEvent",
+        ),
+    )
     """Per instance:
 
     - ``Tariff``: Tariff display is switched on (boolean; ReadWrite; optional).
@@ -3485,7 +3564,25 @@ class TariffCostCtrlr(AnyComponent):
     One per instance (<language>): ``[name]``.
     """
     # the generic Interval is a Variable[int]: this one takes its place here
-    Interval: Instances[int] = Instances(Variable("Interval", _c.INTEGER, instance="Tariff", unit="s", required=Required.no, description="Max interval for evaluating tariff conditions during a transaction"), Variable("Interval", _c.INTEGER, instance="Cost", unit="s", required=Required.no, description="Interval of running-cost updates"))  # type: ignore[assignment]
+    Interval: Instances[int]  # type: ignore[assignment]
+    Interval = Instances(
+        Variable(
+            "Interval",
+            _c.INTEGER,
+            instance="Tariff",
+            unit="s",
+            required=Required.no,
+            description=("Max interval for evaluating tariff conditions during a " "transaction"),
+        ),
+        Variable(
+            "Interval",
+            _c.INTEGER,
+            instance="Cost",
+            unit="s",
+            required=Required.no,
+            description="Interval of running-cost updates",
+        ),
+    )
     """Per instance:
 
     - ``Tariff``: Max interval for evaluating tariff conditions during a transaction (integer; in
@@ -3559,7 +3656,9 @@ class TxCtrlr(AnyComponent):
         unit="s",
         mutability=Mutability.ReadWrite,
         required=Required.yes,
-        description="Time allowed to plug in after a transaction is started before it is cancelled",
+        description=(
+            "Time allowed to plug in after a transaction is started " "before it is cancelled"
+        ),
     )
     """Time allowed to plug in after a transaction is started before it is cancelled (integer; in s;
     ReadWrite; required).
@@ -3570,7 +3669,7 @@ class TxCtrlr(AnyComponent):
         unit="Wh",
         mutability=Mutability.ReadWrite,
         required=Required.no,
-        description="Max energy (Wh) delivered after the token is rejected mid-transaction",
+        description=("Max energy (Wh) delivered after the token is rejected " "mid-transaction"),
     )
     """Max energy (Wh) delivered after the token is rejected mid-transaction (integer; in Wh;
     ReadWrite; optional).
@@ -3579,7 +3678,7 @@ class TxCtrlr(AnyComponent):
         "StopTxOnEVSideDisconnect",
         _c.BOOLEAN,
         required=Required.yes,
-        description="Deauthorize the transaction when the cable is pulled at the EV",
+        description=("Deauthorize the transaction when the cable is pulled at the " "EV"),
     )
     """Deauthorize the transaction when the cable is pulled at the EV (boolean; mutability not fixed
     by the standard; required).
@@ -3589,7 +3688,7 @@ class TxCtrlr(AnyComponent):
         _c.BOOLEAN,
         mutability=Mutability.ReadWrite,
         required=Required.yes,
-        description="Deauthorize a running transaction if the token is no longer accepted",
+        description=("Deauthorize a running transaction if the token is no longer " "accepted"),
     )
     """Deauthorize a running transaction if the token is no longer accepted (boolean; ReadWrite;
     required).
@@ -3644,7 +3743,7 @@ class TxCtrlr(AnyComponent):
         _c.INTEGER,
         unit="s",
         required=Required.no,
-        description="Max random delay before energy transfer resumes after an interruption",
+        description=("Max random delay before energy transfer resumes after an " "interruption"),
     )
     """Max random delay before energy transfer resumes after an interruption (integer; in s;
     mutability not fixed by the standard; optional).
@@ -3654,7 +3753,7 @@ class TxCtrlr(AnyComponent):
         _c.INTEGER,
         unit="s",
         required=Required.no,
-        description="Max outage duration after which a transaction can still resume",
+        description=("Max outage duration after which a transaction can still " "resume"),
     )
     """Max outage duration after which a transaction can still resume (integer; in s; mutability not
     fixed by the standard; optional).
@@ -3713,7 +3812,7 @@ class V2XChargingCtrlr(AnyComponent):
         _c.INTEGER,
         unit="mHz",
         required=Required.no,
-        description="Net-frequency change (mHz) that triggers setpoint recalculation",
+        description=("Net-frequency change (mHz) that triggers setpoint " "recalculation"),
     )
     """Net-frequency change (mHz) that triggers setpoint recalculation (integer; in mHz; mutability
     not fixed by the standard; optional).
@@ -3955,7 +4054,7 @@ class V2XChargingCtrlr(AnyComponent):
                 )
             ),
             required=Required.no,
-            description="Extra measurands in TransactionEvent(Updated) in this V2X mode",
+            description=("Extra measurands in TransactionEvent(Updated) in this V2X " "mode"),
         ),
         pattern="<OperationMode>",
     )
@@ -4074,7 +4173,7 @@ class WebPaymentsCtrlr(AnyComponent):
         "URLParameters",
         _c.MemberListCodec(("maxtime", "maxenergy", "maxcost")),
         required=Required.no,
-        description="Optional URL parameters supported (maxtime, maxenergy, maxcost)",
+        description=("Optional URL parameters supported (maxtime, maxenergy, " "maxcost)"),
     )
     """Optional URL parameters supported (maxtime, maxenergy, maxcost) (MemberList; of maxtime,
     maxenergy, maxcost; mutability not fixed by the standard; optional).
@@ -4092,7 +4191,7 @@ class WebPaymentsCtrlr(AnyComponent):
         "ChargingStationId",
         _c.STRING,
         required=Required.no,
-        description="Station id used in the URL; defaults to SecurityCtrlr.Identity",
+        description=("Station id used in the URL; defaults to " "SecurityCtrlr.Identity"),
     )
     """Station id used in the URL; defaults to SecurityCtrlr.Identity (string; mutability not fixed
     by the standard; optional).
@@ -4117,7 +4216,10 @@ class WebPaymentsCtrlr(AnyComponent):
     required).
     """
     # the generic Length is a Variable[Decimal]: this one takes its place here
-    Length: Variable[int] = Variable("Length", _c.INTEGER, required=Required.yes, description="Number of TOTP digits")  # type: ignore[assignment]
+    Length: Variable[int]  # type: ignore[assignment]
+    Length = Variable(
+        "Length", _c.INTEGER, required=Required.yes, description="Number of TOTP digits"
+    )
     """Number of TOTP digits (integer; mutability not fixed by the standard; required)."""
     QRCodeQuality = Variable(
         "QRCodeQuality",
@@ -4270,7 +4372,7 @@ class ChargingStation(AnyComponent):
         _c.BOOLEAN,
         mutability=Mutability.ReadWrite,
         required=Required.no,
-        description="New sessions may start while a firmware update waits for idle EVSEs",
+        description=("New sessions may start while a firmware update waits for " "idle EVSEs"),
     )
     """New sessions may start while a firmware update waits for idle EVSEs (boolean; ReadWrite;
     optional).
@@ -4525,7 +4627,14 @@ class ConnectedEV(AnyComponent):
     optional).
     """
     # the generic StateOfCharge is a Variable[Decimal]: this one takes its place here
-    StateOfCharge: Variable[int] = Variable("StateOfCharge", _c.INTEGER, unit="Percent", required=Required.no, description="EV state of charge (attributes: MaxSet,Actual)")  # type: ignore[assignment]
+    StateOfCharge: Variable[int]  # type: ignore[assignment]
+    StateOfCharge = Variable(
+        "StateOfCharge",
+        _c.INTEGER,
+        unit="Percent",
+        required=Required.no,
+        description="EV state of charge (attributes: MaxSet,Actual)",
+    )
     """EV state of charge (attributes: MaxSet,Actual) (integer; in Percent; mutability not fixed by
     the standard; optional).
     """
@@ -4582,7 +4691,7 @@ class Connector(AnyComponent):
         "ChargeProtocol",
         _c.STRING,
         required=Required.no,
-        description="Charging control protocol in use (CHAdeMO, ISO15118, CPPWM, ...)",
+        description=("Charging control protocol in use (CHAdeMO, ISO15118, CPPWM, " "...)"),
     )
     """Charging control protocol in use (CHAdeMO, ISO15118, CPPWM, ...) (string; mutability not
     fixed by the standard; optional).
@@ -4591,7 +4700,7 @@ class Connector(AnyComponent):
         "ConnectorType",
         _c.STRING,
         required=Required.yes,
-        description="Connector type incl. sub-variant (ConnectorEnumType plus extras)",
+        description=("Connector type incl. sub-variant (ConnectorEnumType plus " "extras)"),
     )
     """Connector type incl. sub-variant (ConnectorEnumType plus extras) (string; mutability not
     fixed by the standard; required).
@@ -4803,7 +4912,7 @@ class EVSE(AnyComponent):
         unit="W, kW",
         mutability=Mutability.ReadOnly,
         required=Required.yes,
-        description="maxLimit = max power the EVSE can deliver; Actual = present power",
+        description=("maxLimit = max power the EVSE can deliver; Actual = present " "power"),
     )
     """maxLimit = max power the EVSE can deliver; Actual = present power (decimal; in W, kW;
     ReadOnly; required).
@@ -4829,7 +4938,7 @@ class EVSE(AnyComponent):
         _c.DECIMAL,
         unit="W, kW",
         required=Required.V2X,
-        description="maxLimit = rated discharge power; maxSet = configured maximum",
+        description=("maxLimit = rated discharge power; maxSet = configured " "maximum"),
     )
     """maxLimit = rated discharge power; maxSet = configured maximum (decimal; in W, kW; mutability
     not fixed by the standard; required with V2X).
@@ -4838,7 +4947,7 @@ class EVSE(AnyComponent):
         "DCInputPhaseControl",
         _c.BOOLEAN,
         required=Required.no,
-        description="Schedule numberPhases/phaseToUse select grid input phases of a DC EVSE",
+        description=("Schedule numberPhases/phaseToUse select grid input phases of " "a DC EVSE"),
     )
     """Schedule numberPhases/phaseToUse select grid input phases of a DC EVSE (boolean; mutability
     not fixed by the standard; optional).
@@ -5084,7 +5193,9 @@ class NetworkConfiguration(AnyComponent):
         "Identity",
         _c.STRING,
         required=Required.no,
-        description="Station identity for this slot; needed if SecurityCtrlr.Identity is writable",
+        description=(
+            "Station identity for this slot; needed if " "SecurityCtrlr.Identity is writable"
+        ),
     )
     """Station identity for this slot; needed if SecurityCtrlr.Identity is writable (string;
     mutability not fixed by the standard; optional).
@@ -5356,7 +5467,23 @@ class DataCollector(AnyComponent):
     )
     """Switches the data collector on (boolean; mutability not fixed by the standard; optional)."""
     # the generic DateTime is a Variable[datetime]: this one takes its place here
-    DateTime: Instances[datetime] = Instances(Variable("DateTime", _c.DATE_TIME, instance="Start", required=Required.no, description="Start of the sampling window"), Variable("DateTime", _c.DATE_TIME, instance="End", required=Required.no, description="End of the sampling window"))  # type: ignore[assignment]
+    DateTime: Instances[datetime]  # type: ignore[assignment]
+    DateTime = Instances(
+        Variable(
+            "DateTime",
+            _c.DATE_TIME,
+            instance="Start",
+            required=Required.no,
+            description="Start of the sampling window",
+        ),
+        Variable(
+            "DateTime",
+            _c.DATE_TIME,
+            instance="End",
+            required=Required.no,
+            description="End of the sampling window",
+        ),
+    )
     """Per instance:
 
     - ``Start``: Start of the sampling window (dateTime; mutability not fixed by the standard;
@@ -5474,7 +5601,23 @@ class FrequencySimulator(AnyComponent):
     optional).
     """
     # the generic DateTime is a Variable[datetime]: this one takes its place here
-    DateTime: Instances[datetime] = Instances(Variable("DateTime", _c.DATE_TIME, instance="Start", required=Required.no, description="Start of the simulation window"), Variable("DateTime", _c.DATE_TIME, instance="End", required=Required.no, description="End of the simulation window"))  # type: ignore[assignment]
+    DateTime: Instances[datetime]  # type: ignore[assignment]
+    DateTime = Instances(
+        Variable(
+            "DateTime",
+            _c.DATE_TIME,
+            instance="Start",
+            required=Required.no,
+            description="Start of the simulation window",
+        ),
+        Variable(
+            "DateTime",
+            _c.DATE_TIME,
+            instance="End",
+            required=Required.no,
+            description="End of the simulation window",
+        ),
+    )
     """Per instance:
 
     - ``Start``: Start of the simulation window (dateTime; mutability not fixed by the standard;

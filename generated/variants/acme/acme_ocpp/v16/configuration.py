@@ -48,7 +48,7 @@ AcmeCoolingMode = Key(
     profile="Acme",
     required=False,
     accessibility=Accessibility.RW,
-    description="Fan profile of the Acme cooling unit (Quiet, Normal or Boost)",
+    description=("Fan profile of the Acme cooling unit (Quiet, Normal or " "Boost)"),
 )
 """Fan profile of the Acme cooling unit (Quiet, Normal or Boost) (string; Acme; RW; optional)."""
 
