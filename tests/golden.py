@@ -34,7 +34,8 @@ ACME_ROOTS = ("acme_ocpp", "acme_ocpp_tests")
 def write() -> None:
     """Regenerate every golden record (only changed files are rewritten)."""
     pipeline.generate(PYDANTIC)
-    write_package(ACME_SETTINGS.out, pipeline.extension_files(ACME_SETTINGS), ACME_ROOTS)
+    files = pipeline.extension_files(ACME_SETTINGS)
+    write_package(ACME_SETTINGS.out, files, ACME_ROOTS, force=True)
 
 
 def check() -> list[str]:

@@ -113,6 +113,8 @@ VARIABLE_ROWS = [
     ("OCPPCommCtrlr," + "V" * 51 + ",,integer,,,no,,x", "is longer than 50 characters"),
     (",Interval,,integer,,,no,,x", "component is empty"),
     ("OCPPCommCtrlr,Interval,,integer, s,,no,,x", "unit ' s' has surrounding spaces"),
+    ("OCPPCommCtrlr,Interval,,integer,s,,no,,a\u202ebc", "has the control character U+202E"),
+    ('OCPPCommCtrlr,Interval,,integer,s,,no,,"two\nlines"', "has the control character U+000A"),
     ("NoSuchCtrlr,Interval,,integer,,,no,,x", "component 'NoSuchCtrlr' is not in"),
     (
         "OCPPCommCtrlr,HeartbeatInterval,Default,integer,,,no,,x",

@@ -22,7 +22,8 @@ from typing import Any
 
 from generator import ir
 from generator.errors import GeneratorError
-from generator.extensions.fields import ManifestFields
+from generator.extensions.fields import ManifestFields, control_character
+from generator.extensions.schema_files import is_inside
 from generator.ir.device_model import build_vendor_configuration, build_vendor_device_model
 from generator.schemas.device_model import (
     Catalogue,
@@ -47,6 +48,20 @@ class ExtensionCatalogue:
     @property
     def empty(self) -> bool:
         return self.device_model is None and self.configuration is None
+
+
+TABLES = {"device_model": ("variables", "components"), "configuration": ("keys",)}
+"""The manifest's catalogue tables and the keys in each that name a CSV file."""
+
+
+def named_files(data: dict[str, Any]) -> set[str]:
+    """The CSV paths the manifest's catalogue tables name (those that can be paths at all)."""
+    named: set[str] = set()
+    for table, keys in TABLES.items():
+        entry = data.get(table)
+        values = [entry.get(key) for key in keys] if isinstance(entry, dict) else []
+        named.update(v for v in values if isinstance(v, str) and not control_character(v))
+    return named
 
 
 def read_catalogue(
@@ -113,11 +128,11 @@ def _csv(
     folder: Path, fields: ManifestFields, entry: dict[str, Any], table: str, key: str
 ) -> Path | None:
     """The CSV file an entry names, inside the folder and a regular file (None if absent)."""
-    relative = fields.optional_text(entry, key, table)
-    if relative is None:
+    if key not in entry:
         return None
+    relative = fields.plain_text(entry, key, table)
     path = folder / relative
-    if not path.resolve().is_relative_to(folder.resolve()):
+    if not is_inside(folder, path):
         raise fields.error(f"{relative!r} is outside the extension folder", table, key)
     if not path.is_file():
         problem = "is not a regular file" if path.exists() else "does not exist"

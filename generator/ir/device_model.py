@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from generator import ir
 from generator.errors import GeneratorError
-from generator.ir.naming import enum_member_name
+from generator.ir.naming import class_name_problem, enum_member_name
 from generator.schemas.device_model import (
     GENERIC,
     Catalogue,
@@ -132,7 +132,9 @@ EXTENSION_CONFIGURATION_EXPORTS = (
 """What an extension's ``configuration`` exports besides its keys."""
 
 _SIDES = ("Request", "Response")
-_IMPORTED = frozenset({"Any", "Callable", "Decimal", "Enum", "Iterable", "Mapping", "T", "TypeVar"})
+_IMPORTED = frozenset(
+    {"Any", "Callable", "Decimal", "Enum", "Iterable", "Mapping", "T", "TypeVar", "annotations"}
+)
 """Names the generated modules import or define for themselves (``_c``, ``_...`` aside)."""
 DEVICE_MODEL_MODULE_NAMES = frozenset(
     {
@@ -153,8 +155,12 @@ CONFIGURATION_MODULE_NAMES = frozenset(
     }
 )
 """Names the generated ``configuration`` module defines or imports besides its keys."""
-COMPONENT_ATTRIBUTES = frozenset({"name", "kind", "in_components_table", "scope", "variables"})
-"""Attributes of every component class: no variable may take their names."""
+COMPONENT_ATTRIBUTES = frozenset(
+    {"name", "kind", "in_components_table", "scope", "variables"}
+    | {"Variable", "Instances", "Mutability", "Required"}
+)
+"""Attributes of every component class, and the names its class body calls: no variable may
+take them."""
 
 
 def python_name(name: str) -> str:
@@ -244,8 +250,11 @@ def _groups(rows: list[VariableRow], taken: dict[str, str]) -> tuple[ir.DeviceVa
                 f"variable {name!r} gives the attribute {py_name!r}, taken by {what}",
                 members[0].where,
             )
-        if not py_name.isidentifier() or py_name.startswith("__"):
-            raise GeneratorError(f"variable {name!r} gives no attribute name", members[0].where)
+        if not py_name.isidentifier() or py_name.startswith("_"):
+            raise GeneratorError(
+                f"variable {name!r} gives no attribute name (an identifier not starting with _)",
+                members[0].where,
+            )
         own[py_name] = name
         groups.append(_group(name, py_name, members))
     return tuple(groups)
@@ -297,6 +306,9 @@ def _checked_name(
 ) -> str:
     """A module-level name (a component class, a 1.6 key) that the module leaves free."""
     py_name = python_name(name)
+    problem = class_name_problem(py_name) if what == "component" else None
+    if problem is not None:
+        raise GeneratorError(f"component {name!r}: {problem}", where)
     if py_name in reserved or py_name.startswith("_"):
         raise GeneratorError(
             f"{what} {name!r} gives the name {py_name!r}, which the generated module uses",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,9 @@ ACCESSIBILITIES = ("R", "RW", "W", "R|RW")
 chooses (AuthorizeRemoteTxRequests)."""
 NAME_LENGTH = 50
 """The schemas' maxLength of component, variable and instance names and of 1.6 keys."""
+_CONTROL = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+"""Unicode categories refused in a cell: control and format characters, line and paragraph
+separators, surrogates."""
 _NAME = re.compile(r"[A-Za-z0-9*\-_=:+|@.]+")
 """OCPP 2.x identifierString: the characters a component, variable or instance name may have."""
 
@@ -203,8 +207,10 @@ def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[dict[str, str], st
                 f"the header must be {','.join(columns)} (found {','.join(header or [])!r})",
                 f"{shown}:1",
             )
+        start = reader.line_num + 1
         for cells in reader:
-            where = f"{shown}:{reader.line_num}"
+            where = f"{shown}:{start}"  # the row's first line (a quoted cell may span more)
+            start = reader.line_num + 1
             if len(cells) != len(columns):
                 raise GeneratorError(
                     f"{len(cells)} cells, the header has {len(columns)} columns", where
@@ -242,10 +248,17 @@ def _choice(cells: dict[str, str], column: str, allowed: tuple[str, ...], where:
 
 
 def _text(cells: dict[str, str], column: str, where: str) -> str:
-    """A free-text cell: one line, no surrounding spaces."""
+    """A free-text cell: no surrounding spaces, no line break or other control character
+    (the text reaches generated code and one-line error messages)."""
     value = cells[column]
-    if value != value.strip() or "\n" in value or "\r" in value:
-        raise GeneratorError(f"{column} {value!r} has surrounding spaces or a line break", where)
+    if value != value.strip():
+        raise GeneratorError(f"{column} {value!r} has surrounding spaces", where)
+    control = next((c for c in value if unicodedata.category(c) in _CONTROL), None)
+    if control is not None:
+        raise GeneratorError(
+            f"{column} has the control character U+{ord(control):04X} (one line of text only)",
+            where,
+        )
     return value
 
 
