@@ -510,7 +510,12 @@ def list_features(
     ] = False,
     component: Annotated[
         Optional[str],  # noqa: UP045 - typer reads the annotation at run time
-        typer.Option("--component", help="With --device-model: one component ('<generic>')."),
+        typer.Option(
+            "--component",
+            metavar="NAME",
+            help="With --device-model: one component (any case), or generic for the variables "
+            "that apply to every component.",
+        ),
     ] = None,
 ) -> None:
     """Print every action with its profile (functional block), initiators and kind; with

@@ -50,7 +50,8 @@ def test_one_component_with_its_facts() -> None:
     ]
     timeout = next(line for line in lines if " MessageTimeout " in line)
     assert timeout.split()[2] == "Default"  # the instance
-    generic = _lines("--version", "2.1", "--component", "<generic>")
+    generic = _lines("--version", "2.1", "--component", "generic")
+    assert generic == _lines("--version", "2.1", "--component", "<GENERIC>")
     assert generic[0] == "OCPP 2.1: the generic variables, which apply to any component"
     assert len(generic) == 2 + 74
     unknown = next(line for line in generic if line.startswith("<generic>  Active "))

@@ -4,17 +4,22 @@ edit), and a folder without them generates no catalogue module."""
 
 from __future__ import annotations
 
+import ast
 import shutil
 from pathlib import Path
 
 import pytest
-from support import SCHEMAS
+from support import ROOT, SCHEMAS
 from test_cli import _expect_error
 
 from generator import pipeline
 from generator.config import Settings
 from generator.errors import GeneratorError
-from generator.ir.device_model import DEVICE_MODEL_ACTIONS
+from generator.ir.device_model import (
+    CONFIGURATION_MODULE_NAMES,
+    DEVICE_MODEL_ACTIONS,
+    DEVICE_MODEL_MODULE_NAMES,
+)
 from generator.output.manifest import input_digests
 
 METADATA_201 = "[profiles]\nProvisioning = { letter = 'B' }\n\n[actions]\n" + "".join(
@@ -228,3 +233,50 @@ def test_a_folder_without_the_files_generates_no_catalogue_module(schemas: Path)
     assert "ocpp_bindings/v201/registry.py" in files
     assert "ocpp_bindings/v201/device_model.py" not in files
     assert "ocpp_bindings_tests/v201/test_device_model.py" not in files
+
+
+def _module_names(path: Path) -> tuple[set[str], set[str]]:
+    """(names a catalogue module binds at its top level, those that are catalogue entries:
+    component classes and 1.6 keys)."""
+    bound: set[str] = set()
+    entries: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom):
+            if (node.module or "").rsplit(".", 1)[-1] != "messages":
+                bound.update(alias.asname or alias.name for alias in node.names)
+        elif isinstance(node, ast.ClassDef):
+            bound.add(node.name)
+            bases = {ast.unparse(base) for base in node.bases}
+            if "AnyComponent" in bases or any(b.startswith("_standard.") for b in bases):
+                entries.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = {t.id for t in targets if isinstance(t, ast.Name)}
+            bound |= names
+            call = node.value
+            if isinstance(call, ast.Call) and ast.unparse(call.func) == "Key":
+                entries |= names
+        elif isinstance(node, ast.FunctionDef):
+            bound.add(node.name)
+    return bound, entries
+
+
+@pytest.mark.parametrize(
+    ("module", "reserved", "copies"),
+    [
+        ("device_model.py", DEVICE_MODEL_MODULE_NAMES, 4),  # 2.0.1, 2.1, pydantic, acme
+        ("configuration.py", CONFIGURATION_MODULE_NAMES, 2),  # 1.6, acme
+    ],
+)
+def test_every_name_a_catalogue_module_binds_is_kept_from_the_catalogue(
+    module: str, reserved: frozenset[str], copies: int
+) -> None:
+    """A component or key can never take a name its module uses itself: each is refused by
+    name (the reserved sets) or as private (a leading ``_``)."""
+    paths = sorted((ROOT / "generated").rglob(module))
+    assert len(paths) == copies
+    for path in paths:
+        bound, entries = _module_names(path)
+        assert entries, path
+        own = {name for name in bound - entries if not name.startswith("_")}
+        assert own <= reserved, (path, sorted(own - reserved))

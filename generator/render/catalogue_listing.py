@@ -11,6 +11,8 @@ from generator.render.device_model import GENERIC_LABEL
 
 VALUES_WIDTH = 60
 """Characters of a values list shown before it is cut (with its count)."""
+GENERIC_NAMES = (GENERIC_LABEL, "generic")
+"""What ``--component`` takes for the generic variables."""
 UNKNOWN = "-"
 """How a fact the catalogue leaves open (mutability, required flag) is shown."""
 
@@ -56,7 +58,7 @@ HEADER = ["component", "variable", "instance", "type", "unit", "mutability", "re
 
 def device_model_table(spec: ir.Spec, component: str | None = None) -> str:
     """A version's catalogue: every variable (``component``: that component's own, or
-    ``<generic>`` for the generic ones; any case)."""
+    ``generic`` / ``<generic>`` for the generic ones; any case)."""
     model = spec.device_model
     if model is None:
         return _keys_table(spec)
@@ -78,12 +80,12 @@ def has_component(spec: ir.Spec, name: str) -> bool:
     model = spec.device_model
     if model is None:
         return False
-    names = {c.name.casefold() for c in model.components} | {GENERIC_LABEL}
+    names = {c.name.casefold() for c in model.components} | set(GENERIC_NAMES)
     return name.casefold() in names
 
 
 def _component_table(spec: ir.Spec, model: ir.DeviceModel, name: str) -> str:
-    if name.casefold() == GENERIC_LABEL:
+    if name.casefold() in GENERIC_NAMES:
         rows = [HEADER, *_variable_rows(GENERIC_LABEL, model.generic)]
         title = f"{spec.title}: the generic variables, which apply to any component"
         return "\n".join([title, *_table(rows)])
@@ -94,7 +96,7 @@ def _component_table(spec: ir.Spec, model: ir.DeviceModel, name: str) -> str:
     count = sum(len(group.variables) for group in found.variables)
     title = (
         f"{spec.title} {found.name} ({kind}): {count} variables of its own, and the "
-        f"{sum(len(g.variables) for g in model.generic)} generic ones (--component '<generic>')"
+        f"{sum(len(g.variables) for g in model.generic)} generic ones (--component generic)"
     )
     if not found.variables:
         return title
