@@ -11,6 +11,7 @@ import importlib
 import shutil
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -214,3 +215,21 @@ def test_the_csv_files_are_inputs_of_the_extension() -> None:
         "device-model/components.csv",
         "device-model/configuration-keys.csv",
     } <= names
+
+
+def test_a_vendor_catalogue_needs_the_standard_one_to_extend() -> None:
+    v16_spec, v201_spec = _standards()
+    bare = (replace(v16_spec, configuration=None), replace(v201_spec, device_model=None))
+    extension = load_extension(ACME)
+    with pytest.raises(GeneratorError) as caught:
+        build_extensions([extension], (v16_spec, bare[1]))
+    assert str(caught.value) == (
+        f"{ACME / 'device-model' / 'components-variables.csv'}: OCPP 2.0.1 has no device model "
+        "to extend (its schema folder has no catalogue files)"
+    )
+    with pytest.raises(GeneratorError) as caught:
+        build_extensions([extension], (bare[0], v201_spec))
+    assert str(caught.value) == (
+        f"{ACME / 'device-model' / 'configuration-keys.csv'}: OCPP 1.6 has no configuration keys "
+        "to extend (its schema folder has no catalogue files)"
+    )

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from generator import ir
 from generator.errors import GeneratorError
@@ -32,6 +32,7 @@ from generator.schemas.device_model import (
     read_variables,
 )
 
+P = TypeVar("P")
 DEVICE_MODEL_VERSIONS = ("2.0.1", "2.1")
 CONFIGURATION_VERSIONS = ("1.6",)
 
@@ -147,22 +148,21 @@ def vendor_catalogues(
     extension has none for it)."""
     device_model = configuration = None
     version = standard.version
-    if catalogue.device_model is not None and version in catalogue.device_model_versions:
-        if standard.device_model is None:
-            raise GeneratorError(
-                f"{standard.title} has no device model to extend (no components-variables.csv "
-                "in its schema folder)",
-                catalogue.device_model.variables_file,
-            )
-        device_model = build_vendor_device_model(
-            catalogue.device_model, standard.device_model, standard.title
-        )
-    if catalogue.configuration is not None and version in catalogue.configuration_versions:
-        if standard.configuration is None:
-            raise GeneratorError(
-                f"{standard.title} has no configuration keys to extend (no "
-                "configuration-keys.csv in its schema folder)",
-                catalogue.configuration.keys_file,
-            )
-        configuration = build_vendor_configuration(catalogue.configuration, standard.configuration)
+    vendor_model, vendor_keys = catalogue.device_model, catalogue.configuration
+    if vendor_model is not None and version in catalogue.device_model_versions:
+        model = _standard_part(standard.device_model, standard, "device model", vendor_model)
+        device_model = build_vendor_device_model(vendor_model, model, standard.title)
+    if vendor_keys is not None and version in catalogue.configuration_versions:
+        keys = _standard_part(standard.configuration, standard, "configuration keys", vendor_keys)
+        configuration = build_vendor_configuration(vendor_keys, keys)
     return device_model, configuration
+
+
+def _standard_part(part: P | None, standard: ir.Spec, what: str, vendor: Catalogue) -> P:
+    """The standard catalogue a vendor's extends; an error when the version has none."""
+    if part is None:
+        raise GeneratorError(
+            f"{standard.title} has no {what} to extend (its schema folder has no catalogue files)",
+            vendor.variables_file or vendor.keys_file,
+        )
+    return part

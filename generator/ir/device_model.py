@@ -38,98 +38,70 @@ CONFIGURATION_ACTIONS = ("GetConfiguration", "ChangeConfiguration")
 
 CODEC_EXPORTS = ("BOOLEAN", "DATE_TIME", "DECIMAL", "INTEGER", "STRING", "codec_for")
 """The value codecs both catalogue modules re-export (for a vendor's own variables and keys)."""
+_SHARED_DEVICE_MODEL_EXPORTS = (
+    "DEVICE_MODEL",
+    "REPORT_BASES",
+    "SUMMARY_VARIABLES",
+    "AnyComponent",
+    "Change",
+    "DeviceModel",
+    "DeviceModelStore",
+    "Instances",
+    "Mutability",
+    "Report",
+    "Required",
+    "SetResults",
+    "Variable",
+    "VariableResults",
+    "get_base_report_request",
+    "get_report_request",
+    "get_variables_request",
+    "read_get_variables",
+    "read_report",
+    "read_set_variables",
+    "set_variables_request",
+)
+EXTENSION_DEVICE_MODEL_EXPORTS = _SHARED_DEVICE_MODEL_EXPORTS
+"""What an extension's ``device_model`` exports besides its component classes."""
 DEVICE_MODEL_EXPORTS = (
+    *_SHARED_DEVICE_MODEL_EXPORTS,
     *CODEC_EXPORTS,
     "MemberListCodec",
     "OptionListCodec",
     "SequenceListCodec",
-    "DEVICE_MODEL",
-    "REPORT_BASES",
-    "SUMMARY_VARIABLES",
-    "AnyComponent",
     "Attribute",
-    "Change",
     "Characteristics",
     "Component",
-    "DeviceModel",
-    "DeviceModelStore",
-    "Instances",
-    "Mutability",
     "NotWritable",
-    "Report",
     "ReportEntry",
     "ReportedAttribute",
-    "Required",
     "Scope",
     "SetResult",
-    "SetResults",
-    "Variable",
     "VariableResult",
-    "VariableResults",
-    "get_base_report_request",
-    "get_report_request",
-    "get_variables_request",
-    "read_get_variables",
-    "read_report",
-    "read_set_variables",
-    "set_variables_request",
 )
 """What ``device_model`` exports besides its component classes."""
+_SHARED_CONFIGURATION_EXPORTS = (
+    "CONFIGURATION",
+    "Accessibility",
+    "Change",
+    "Configuration",
+    "ConfigurationResults",
+    "ConfigurationStore",
+    "Key",
+    "change_configuration_request",
+    "get_configuration_request",
+    "read_configuration",
+)
+EXTENSION_CONFIGURATION_EXPORTS = _SHARED_CONFIGURATION_EXPORTS
+"""What an extension's ``configuration`` exports besides its keys."""
 CONFIGURATION_EXPORTS = (
+    *_SHARED_CONFIGURATION_EXPORTS,
     *CODEC_EXPORTS,
     "CSL",
-    "CONFIGURATION",
-    "Accessibility",
-    "Change",
-    "Configuration",
-    "ConfigurationResults",
-    "ConfigurationStore",
-    "Key",
     "KeyResult",
     "NotWritable",
-    "change_configuration_request",
-    "get_configuration_request",
-    "read_configuration",
 )
 """What ``configuration`` exports besides its keys."""
-
-EXTENSION_DEVICE_MODEL_EXPORTS = (
-    "DEVICE_MODEL",
-    "REPORT_BASES",
-    "SUMMARY_VARIABLES",
-    "AnyComponent",
-    "Change",
-    "DeviceModel",
-    "DeviceModelStore",
-    "Instances",
-    "Mutability",
-    "Report",
-    "Required",
-    "SetResults",
-    "Variable",
-    "VariableResults",
-    "get_base_report_request",
-    "get_report_request",
-    "get_variables_request",
-    "read_get_variables",
-    "read_report",
-    "read_set_variables",
-    "set_variables_request",
-)
-"""What an extension's ``device_model`` exports besides its component classes."""
-EXTENSION_CONFIGURATION_EXPORTS = (
-    "CONFIGURATION",
-    "Accessibility",
-    "Change",
-    "Configuration",
-    "ConfigurationResults",
-    "ConfigurationStore",
-    "Key",
-    "change_configuration_request",
-    "get_configuration_request",
-    "read_configuration",
-)
-"""What an extension's ``configuration`` exports besides its keys."""
 
 _SIDES = ("Request", "Response")
 _IMPORTED = frozenset(
