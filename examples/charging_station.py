@@ -2,8 +2,10 @@
 
 It boots, sends a heartbeat and its connector status, then runs one charging session
 (authorize, start, meter values at 11 kW, stop) and answers what the CSMS asks meanwhile:
-Reset, ChangeAvailability, GetConfiguration (1.6) / GetVariables (2.x), RemoteStartTransaction
-(1.6) / RequestStartTransaction (2.x) and TriggerMessage.
+Reset, ChangeAvailability, GetConfiguration / ChangeConfiguration (1.6) and GetVariables /
+SetVariables / GetBaseReport (2.x, with the NotifyReport parts after it) from its typed
+configuration (a ``ConfigurationStore`` / ``DeviceModelStore``), RemoteStartTransaction (1.6) /
+RequestStartTransaction (2.x) and TriggerMessage.
 
     python examples/charging_station.py ws://127.0.0.1:9000/CS-001 --version 2.0.1
     python examples/charging_station.py wss://localhost:9000/CS-001 --security-profile 3 \
@@ -26,14 +28,18 @@ import ssl
 import sys
 import uuid
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ocpp_bindings import ValidationError, v16, v21, v201
+from ocpp_bindings.v16 import configuration
 from ocpp_bindings.v16 import dispatch as dispatch16
+from ocpp_bindings.v21 import device_model as device_model21
 from ocpp_bindings.v21 import dispatch as dispatch21
+from ocpp_bindings.v201 import device_model as device_model201
 from ocpp_bindings.v201 import dispatch as dispatch201
 from ocpp_bindings.v201.dispatch import (
     CallAbandoned,
@@ -56,6 +62,8 @@ from websockets.typing import Subprotocol
 
 DISPATCH: dict[ModuleType, ModuleType] = {v16: dispatch16, v201: dispatch201, v21: dispatch21}
 """Each version's ``dispatch`` module."""
+DEVICE_MODELS: dict[ModuleType, Any] = {v201: device_model201, v21: device_model21}
+"""Each 2.x version's ``device_model`` module."""
 
 log = logging.getLogger("station")
 VERSIONS = {"1.6": v16, "2.0.1": v201, "2.1": v21}
@@ -78,11 +86,47 @@ class StillOffline(ConnectionError):
     """The CSMS stayed unreachable for the whole ``offline_limit``."""
 
 
+def configuration_store() -> configuration.ConfigurationStore:
+    """The simulator's 1.6 configuration keys, typed."""
+    store = configuration.ConfigurationStore(on_change=_changed)
+    store.add(configuration.HeartbeatInterval, 300)
+    store.add(configuration.MeterValueSampleInterval, 60)
+    store.add(configuration.NumberOfConnectors, 1)
+    store.add(configuration.MeterValuesSampledDataMaxLength, 4)
+    store.add(
+        configuration.MeterValuesSampledData,
+        ("Energy.Active.Import.Register", "Power.Active.Import"),
+    )
+    store.add(configuration.WebSocketPingInterval, 0, reboot_required=True)
+    return store
+
+
+def device_model_store(dm: Any) -> Any:
+    """The simulator's 2.x device model (``dm``: the version's ``device_model``), typed."""
+    store = dm.DeviceModelStore(on_change=_changed)
+    store.add(dm.OCPPCommCtrlr.HeartbeatInterval, 300)
+    store.add(dm.OCPPCommCtrlr.WebSocketPingInterval, 0, reboot_required=True)
+    store.add(dm.DeviceDataCtrlr.ItemsPerMessage["GetVariables"], 16)
+    store.add(dm.EVSE(evse=1).AvailabilityState, "Available")
+    store.add(dm.EVSE(evse=1).Power, Decimal(POWER_W), unit="W", max_limit=22_000)
+    connector = dm.Connector(evse=1, connector=1)
+    store.add(connector.AvailabilityState, "Available", mutability=dm.Mutability.ReadOnly)
+    store.add(connector.ConnectorType, "cType2", mutability=dm.Mutability.ReadOnly)
+    return store
+
+
+def _changed(change: Any) -> None:
+    what = getattr(change, "variable", None) or change.key
+    later = " after a reboot" if change.pending else ""
+    log.info("%s set to %r (was %r)%s", what, change.value, change.previous, later)
+
+
 class Station16:
     """What a 1.6 charge point answers (``CoreChargePointHandler`` and friends)."""
 
     def __init__(self, station: Station) -> None:
         self.station = station
+        self.configuration = configuration_store()
 
     def on_reset(self, request: v16.ResetRequest) -> v16.ResetResponse:
         self.station.received.append("Reset")
@@ -98,16 +142,13 @@ class Station16:
         self, request: v16.GetConfigurationRequest
     ) -> v16.GetConfigurationResponse:
         self.station.received.append("GetConfiguration")
-        known = {"HeartbeatInterval": "300", "MeterValueSampleInterval": "60"}
-        keys = request.key or list(known)
-        return v16.GetConfigurationResponse(
-            configuration_key=[
-                v16.KeyValue(key=key, readonly=False, value=known[key])
-                for key in keys
-                if key in known
-            ],
-            unknown_key=[key for key in keys if key not in known] or None,
-        )
+        return self.configuration.get_configuration(request)
+
+    def on_change_configuration(
+        self, request: v16.ChangeConfigurationRequest
+    ) -> v16.ChangeConfigurationResponse:
+        self.station.received.append("ChangeConfiguration")
+        return self.configuration.change_configuration(request)
 
     def on_remote_start_transaction(
         self, request: v16.RemoteStartTransactionRequest
@@ -128,6 +169,7 @@ class Station2:
     def __init__(self, station: Station, v: ModuleType) -> None:
         self.station = station
         self.v = v
+        self.device_model = device_model_store(DEVICE_MODELS[v])
 
     def on_reset(self, request: Any) -> Any:
         self.station.received.append("Reset")
@@ -141,20 +183,22 @@ class Station2:
 
     def on_get_variables(self, request: Any) -> Any:
         self.station.received.append("GetVariables")
-        known = {("OCPPCommCtrlr", "HeartbeatInterval"): "300"}
-        results = []
-        for wanted in request.get_variable_data:
-            value = known.get((wanted.component.name, wanted.variable.name))
-            status = self.v.GetVariableStatusEnumType
-            results.append(
-                self.v.GetVariableResultType(
-                    attribute_status=status.Accepted if value else status.UnknownVariable,
-                    attribute_value=value,
-                    component=wanted.component,
-                    variable=wanted.variable,
-                )
-            )
-        return self.v.GetVariablesResponse(get_variable_result=results)
+        return self.device_model.get_variables(request)
+
+    def on_set_variables(self, request: Any) -> Any:
+        self.station.received.append("SetVariables")
+        return self.device_model.set_variables(request)
+
+    def on_get_base_report(self, request: Any) -> Any:
+        """Answer at once; the NotifyReport parts follow (3 variables each)."""
+        self.station.received.append("GetBaseReport")
+        response, parts = self.device_model.get_base_report(request, max_items=3)
+        self.station.later(self._report(parts))
+        return response
+
+    async def _report(self, parts: list[Any]) -> None:
+        for part in parts:
+            await self.station.send(part)
 
     def on_request_start_transaction(self, request: Any) -> Any:
         self.station.received.append("RequestStartTransaction")

@@ -53,8 +53,11 @@ from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from ocpp_bindings import v16, v21, v201
+from ocpp_bindings.v16 import configuration
 from ocpp_bindings.v16 import dispatch as dispatch16
+from ocpp_bindings.v21 import device_model as device_model21
 from ocpp_bindings.v21 import dispatch as dispatch21
+from ocpp_bindings.v201 import device_model as device_model201
 from ocpp_bindings.v201 import dispatch as dispatch201
 from security import ServerSecurity, add_profile_option, station_certificate_problem
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -66,6 +69,8 @@ from websockets.typing import Subprotocol
 
 DISPATCH: dict[ModuleType, ModuleType] = {v16: dispatch16, v201: dispatch201, v21: dispatch21}
 """Each version's ``dispatch`` module."""
+DEVICE_MODELS: dict[ModuleType, Any] = {v201: device_model201, v21: device_model21}
+"""Each 2.x version's ``device_model`` module (typed variables, requests and answers)."""
 
 log = logging.getLogger("csms")
 WEBSOCKETS_LOG = logging.getLogger("csms.websockets")
@@ -73,6 +78,10 @@ WEBSOCKETS_LOG = logging.getLogger("csms.websockets")
 SUBPROTOCOLS = {"ocpp2.1": v21, "ocpp2.0.1": v201, "ocpp1.6": v16}
 """Offered subprotocol -> the version's bindings, in order of preference."""
 HEARTBEAT_INTERVAL = 300
+REPORTS_KEPT = 16
+"""Device-model reports kept per connection (the last ones)."""
+REPORT_PARTS_KEPT = 10_000
+"""NotifyReport parts of unfinished reports kept per connection (the oldest report goes)."""
 TAKEN_OVER = "a newer connection for this station id took over"
 """Why an older connection is closed (close code 1008) when its station connects again."""
 BINARY_REFUSED = "OCPP-J frames are text (UTF-8 JSON), not binary"
@@ -289,8 +298,9 @@ class Session:
         reason = self._ended.result() if self.ended else "the connection closed"
         raise NotConnected(f"{self.station} did not answer {action}: {reason}")
 
-    def ask_later(self, request: Any) -> None:
-        """Send ``request`` once the answer being handled is on its way; log the response."""
+    def ask_later(self, request: Any, read: Callable[[Any], str] | None = None) -> None:
+        """Send ``request`` once the answer being handled is on its way; log the response
+        (as ``read`` tells it, else as JSON)."""
 
         async def ask() -> None:
             await asyncio.sleep(0)
@@ -303,7 +313,12 @@ class Session:
             except Exception as exc:  # refused (CallError), too late, invalid: keep serving
                 log.warning("%s did not answer %s: %s", self.station, name, str(exc))
                 return
-            log.info("%s answered %s: %s", self.station, name, response.to_json())
+            try:
+                text = response.to_json() if read is None else read(response)
+            except (LookupError, ValueError) as exc:  # ValidationError: a value of the wrong type
+                log.warning("%s answered %s unreadably: %s", self.station, name, str(exc))
+                return
+            log.info("%s answered %s: %s", self.station, name, text)
 
         self.later(ask())
 
@@ -385,7 +400,13 @@ class Csms16:
             request.charge_point_vendor,
             request.charge_point_model,
         )
-        self.session.ask_later(v16.GetConfigurationRequest(key=["HeartbeatInterval"]))
+        heartbeat = configuration.HeartbeatInterval
+
+        def interval(response: v16.GetConfigurationResponse) -> str:
+            seconds = configuration.read_configuration(response, [heartbeat]).get(heartbeat)
+            return f"{heartbeat} = {seconds.value if seconds else None} s"
+
+        self.session.ask_later(configuration.get_configuration_request([heartbeat]), interval)
         return v16.BootNotificationResponse(
             current_time=now(),
             interval=HEARTBEAT_INTERVAL,
@@ -492,6 +513,11 @@ class Csms2:
         self.csms = csms
         self.session = session
         self.v = v
+        self.dm = DEVICE_MODELS[v]
+        self.reports: OrderedDict[int, Any] = OrderedDict()
+        """Request id -> the station's report (typed) once its last part arrived; the last
+        ``REPORTS_KEPT`` of this connection."""
+        self._parts: OrderedDict[int, list[Any]] = OrderedDict()
 
     async def on_boot_notification(self, request: Any, charging_station_id: str) -> Any:
         station = request.charging_station
@@ -502,11 +528,13 @@ class Csms2:
             station.vendor_name,
             station.model,
         )
-        wanted = self.v.GetVariableDataType(
-            component=self.v.ComponentType(name="OCPPCommCtrlr"),
-            variable=self.v.VariableType(name="HeartbeatInterval"),
-        )
-        self.session.ask_later(self.v.GetVariablesRequest(get_variable_data=[wanted]))
+        heartbeat = self.dm.OCPPCommCtrlr.HeartbeatInterval
+
+        def interval(response: Any) -> str:
+            seconds = self.dm.read_get_variables(response, [heartbeat]).value(heartbeat)
+            return f"{heartbeat} = {seconds} s"
+
+        self.session.ask_later(self.dm.get_variables_request([heartbeat]), interval)
         return self.v.BootNotificationResponse(
             current_time=now(),
             interval=HEARTBEAT_INTERVAL,
@@ -570,6 +598,25 @@ class Csms2:
         return self.v.NotifyEventResponse()
 
     def on_notify_report(self, request: Any, charging_station_id: str) -> Any:
+        """Collect the parts of a report; the last one (``tbc`` false) makes it typed."""
+        parts = self._parts.setdefault(request.request_id, [])
+        parts.append(request)
+        if sum(len(waiting) for waiting in self._parts.values()) > REPORT_PARTS_KEPT:
+            forgotten, _ = self._parts.popitem(last=False)
+            log.warning("%s report %s forgotten: too many parts", charging_station_id, forgotten)
+        if not request.tbc and request.request_id in self._parts:
+            report = self.reports[request.request_id] = self.dm.read_report(parts)
+            del self._parts[request.request_id]
+            if len(self.reports) > REPORTS_KEPT:
+                self.reports.popitem(last=False)
+            log.info(
+                "%s report %s: %d variables (%d the catalogue lacks)%s",
+                charging_station_id,
+                request.request_id,
+                len(report),
+                len(report.unknown),
+                "" if report.complete else ", parts missing",
+            )
         return self.v.NotifyReportResponse()
 
     def on_firmware_status_notification(self, request: Any, charging_station_id: str) -> Any:

@@ -14,6 +14,7 @@ from generator import ir
 from generator.flavours.base import Flavour, ModelSet
 from generator.ir.naming import dunder_all_key, snake_case
 from generator.output.layout import Layout
+from generator.render.catalogue import extension_catalogue_files
 from generator.render.generated_tests import invalid_cases
 from generator.render.renderer import RenderedPackage, Renderer
 from generator.render.testdata import ExampleBuilder
@@ -171,6 +172,7 @@ def _version(renderer: Renderer, ext: ir.ExtensionSpec, own: Layout, source: str
     )
     doc = f'"""Generated tests of the {ext.name} extension for {spec.title}."""\n'
     renderer.add_text(f"{tests}/__init__.py", renderer.header(source) + doc)
+    extension_catalogue_files(renderer, ext, base, tests, source)
     add(f"{tests}/test_extension.py", f"{TEMPLATES}/test_extension.py.j2", source, ext=ext)
     renderer.add_data(f"{tests}/cases.json", _cases(ext, messages, protocols))
 

@@ -24,6 +24,11 @@ SHARED = (
     "_inflight.py",
     "_message_store.py",
     "_queue.py",
+    "_codecs.py",
+    "_device_model.py",
+    "_device_messages.py",
+    "_device_store.py",
+    "_configuration.py",
 )
 """The modules every flavour ships, by name in the package and here."""
 
