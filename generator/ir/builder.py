@@ -15,6 +15,7 @@ from typing import Any
 
 from generator import ir
 from generator.errors import GeneratorError, json_pointer
+from generator.ir.device_model import build_configuration, build_device_model
 from generator.ir.docs import render_spec_docs
 from generator.ir.naming import (
     class_name_problem,
@@ -80,6 +81,7 @@ def build_spec(loaded: LoadedVersion) -> ir.Spec:
     check_type_names_used(loaded.metadata.source, loaded.metadata.type_names, used_names)
     _check_roots(named, {m.type.name: m.schema_file for m in messages.values()})
     actions = _pair_actions(loaded, messages)
+    names = [action.name for action in actions]
     spec = ir.Spec(
         version=loaded.info.folder,
         package=loaded.info.package,
@@ -94,6 +96,8 @@ def build_spec(loaded: LoadedVersion) -> ir.Spec:
         enums=tuple(named.enums[name] for name in sorted(named.enums)),
         datatypes=tuple(named.objects[name] for name in sorted(named.objects)),
         actions=actions,
+        device_model=build_device_model(loaded.catalogue, names, loaded.info.title),
+        configuration=build_configuration(loaded.catalogue, names, loaded.info.title),
         enum_repairs=enum_repairs(loaded.metadata.tolerances, named.enums, loaded.metadata.source),
     )
     return render_spec_docs(spec)
