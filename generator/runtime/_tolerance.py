@@ -62,7 +62,7 @@ def table_of(cls: type[Any]) -> FieldTable:
     """The field table of a class of any flavour (the pydantic flavour loads its tables on
     first use, from the version's ``shapes`` module)."""
     table = cls.__dict__.get("_table")
-    if table is None:
+    if table is None:  # a flavour that builds or loads its tables on first use
         table = cls.ocpp_field_table()
     assert isinstance(table, FieldTable), cls
     return table
@@ -75,7 +75,7 @@ def parse_tolerated(
     strict one) when no tolerance applies, or the strict error of the normalised payload."""
     table = table_of(cls)
     normaliser = Normaliser(allowed, table.dialect.repairs)
-    normalised = normaliser.walk_object(table, data, None)
+    normalised = normaliser.walk_object(table, data, None, cls.__name__)
     if not normaliser.found:
         raise error
     model: M = cls.from_dict(normalised)  # type: ignore[attr-defined]
@@ -106,7 +106,7 @@ def normalise(
     unchanged, and no record, when nothing applies). Not validated: see :func:`parse_tolerated`."""
     table = table_of(cls)
     normaliser = Normaliser(allowed, table.dialect.repairs)
-    return normaliser.walk_object(table, data, None), normaliser.found
+    return normaliser.walk_object(table, data, None, cls.__name__), normaliser.found
 
 
 def plain(value: object) -> Any:
@@ -152,8 +152,9 @@ class Normaliser:
         self.record(tolerance, path, original, result)
         return result
 
-    def walk_object(self, table: FieldTable, value: object, path: Path) -> object:
-        """An object's properties, each normalised; those not allowed dropped if tolerated."""
+    def walk_object(self, table: FieldTable, value: object, path: Path, owner: str) -> object:
+        """An object's properties, each normalised; those not allowed dropped if tolerated.
+        ``owner`` names the object's class."""
         if not isinstance(value, dict):
             return value
         out: dict[object, object] = {}
@@ -170,26 +171,27 @@ class Normaliser:
                 if Tolerance.NULL_FOR_OPTIONAL in self.allowed:
                     self.record(Tolerance.NULL_FOR_OPTIONAL, where, raw, _DROP)
                     continue
-            result = self.value(f.parser, raw, where, f, table)
+            result = self.value(f.parser, raw, where, f, owner)
             if result is not _DROP:
                 out[key] = result
         return out
 
     def value(
-        self, parser: Parser[Any], value: object, path: Path, f: Field | None, table: FieldTable
+        self, parser: Parser[Any], value: object, path: Path, f: Field | None, owner: str
     ) -> object:
-        """One value, normalised for ``parser``; ``f`` is its property (None in an array)."""
+        """One value, normalised for ``parser``; ``f`` is its property (None in an array) of
+        an object of class ``owner``."""
         if isinstance(parser, ObjectOf):
-            return self.walk_object(table_of(parser.cls), value, path)
+            return self.walk_object(table_of(parser.cls), value, path, parser.cls.__name__)
         if isinstance(parser, ArrayOf):
-            return self.array(parser, value, path, table)
+            return self.array(parser, value, path, owner)
         if isinstance(parser, (AnyJson, Boolean)):
             return plain(value)
         if _passes(parser, value):
             return plain(value)
         optional = f is not None and not f.required
         if isinstance(parser, String):
-            return self.string(parser, value, path, f, table)
+            return self.string(parser, value, path, f, owner)
         if isinstance(parser, (Integer, Number)):
             return self.number(parser, value, path)
         if isinstance(parser, DateTime):
@@ -198,7 +200,7 @@ class Normaliser:
             return self.enum(parser, value, path, optional)
         return value
 
-    def array(self, parser: ArrayOf[Any], value: object, path: Path, table: FieldTable) -> object:
+    def array(self, parser: ArrayOf[Any], value: object, path: Path, owner: str) -> object:
         if (
             isinstance(value, dict)
             and isinstance(parser.items, ObjectOf)
@@ -209,12 +211,12 @@ class Normaliser:
         if not isinstance(value, list):
             return value
         return [
-            self.value(parser.items, item, (path, index), None, table)
+            self.value(parser.items, item, (path, index), None, owner)
             for index, item in enumerate(value)
         ]
 
     def string(
-        self, parser: String, value: object, path: Path, f: Field | None, table: FieldTable
+        self, parser: String, value: object, path: Path, f: Field | None, owner: str
     ) -> object:
         allowed = self.allowed
         if isinstance(value, str):
@@ -235,7 +237,7 @@ class Normaliser:
         structured = isinstance(value, (dict, list)) and f is not None and f.json_name == "data"
         if (
             structured
-            and table.cls.__name__ in DATA_TRANSFER
+            and owner in DATA_TRANSFER
             and Tolerance.DATA_TRANSFER_STRUCTURED in allowed
             and _passes(AnyJson(), value)
         ):
