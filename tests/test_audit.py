@@ -10,6 +10,8 @@ import json
 import logging
 import os
 import pty
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -205,3 +207,39 @@ def test_a_progress_bar_only_for_a_large_file_on_a_terminal(tmp_path: Path) -> N
     assert done.returncode == 0, done
     assert b"auditing" in shown
     assert b"auditing" not in done.stdout and done.stdout.decode().endswith("0 lines skipped\n")
+
+
+def _readme_section() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return text.split("## Tolerances: what real stations send", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_readme_audit_commands_print_what_it_shows() -> None:
+    """The README's worked example, run as a new user runs it (``ocppgen`` on the PATH)."""
+    section = _readme_section().split("**Auditing a traffic log.**", 1)[1]
+    commands = re.search(r"```sh\n(.*?)```", section, flags=re.DOTALL)
+    shown = re.search(r"```text\n(.*?)```", section, flags=re.DOTALL)
+    assert commands and shown
+    lines = commands[1].strip().splitlines()
+    assert len(lines) == 2
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    outputs = []
+    for line in lines:
+        done = subprocess.run(
+            shlex.split(line), capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
+        )
+        assert done.returncode == 1 and done.stderr == "", done
+        outputs.append(done.stdout)
+    assert "9 fail strictly, 0 accepted under strict, 9 not covered" in outputs[0]
+    assert outputs[1] == shown[1]
+
+
+def test_the_readme_tolerances_file_reads(tmp_path: Path) -> None:
+    from station_tolerances import load
+
+    snippet = re.search(r"```toml\n(.*?)```", _readme_section(), flags=re.DOTALL)
+    assert snippet
+    path = tmp_path / "tolerances.toml"
+    path.write_text(snippet[1], encoding="utf-8")
+    tolerances = load(path)
+    assert tolerances.for_station("CS-LAB-2") and not tolerances.for_station("CS-2")
