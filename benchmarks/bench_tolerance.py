@@ -86,7 +86,9 @@ def main() -> None:
             strict = per_call_us(lambda: cls.from_json(text))  # noqa: B023
             tolerant = per_call_us(lambda: cls.from_json(text, tolerate=field))  # noqa: B023
             print(f"  {case.label:<28} {strict:>9.2f} {tolerant:>9.2f}  {tolerant / strict:5.2f} x")
-        print(f"\n{flavour}: tolerated payloads under FIELD, against the valid payload each becomes")
+        print(
+            f"\n{flavour}: tolerated payloads under FIELD, against the valid payload each becomes"
+        )
         for frame_id in DEVIANT:
             frame = frames[frame_id]
             cls = _frame_class(package, frame)
