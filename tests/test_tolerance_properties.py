@@ -18,13 +18,13 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 from ocpp_bindings import Tolerance, ValidationError, tolerating
 from ocpp_bindings import _runtime as rt
 from support import MessageCase, is_valid, message_cases
-from test_properties import _inlined
+from test_properties import PROPERTY_SETTINGS, _inlined
 
 SELECTED = {
     "1.6": (
@@ -48,17 +48,7 @@ SELECTED = {
 }
 """Messages that hold every kind of place a tolerance applies to, in every version."""
 EXAMPLES = int(os.environ.get("OCPPGEN_TOLERANCE_EXAMPLES", "12"))
-SETTINGS = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.filter_too_much,
-        HealthCheck.large_base_example,
-    ],
-)
+SETTINGS = settings(PROPERTY_SETTINGS, max_examples=EXAMPLES)
 
 
 def _cases() -> list[tuple[MessageCase, MessageCase]]:

@@ -343,6 +343,11 @@ def test_a_number_for_a_string_keeps_its_json_text_from_json() -> None:
     )
     request = cls.from_json(text, tolerate={Tolerance.NUMBER_FOR_STRING})
     assert [s.value for s in request.meter_value[0].sampled_value] == ["0.10", "1E21", "-7"]
+    for package in ("ocpp_bindings", pydantic_bindings()):  # inside tolerating() too
+        runtime = importlib.import_module(f"{package}._runtime")
+        twin = _cls({"version": "1.6", "direction": "request", "action": "MeterValues"}, package)
+        tolerant, _ = runtime.tolerating(FIELD, lambda: twin.from_json(text))  # noqa: B023
+        assert [s.value for s in tolerant.meter_value[0].sampled_value] == ["0.10", "1E21", "-7"]
     decoded = cls.from_dict(json.loads(text), tolerate={Tolerance.NUMBER_FOR_STRING})
     assert [s.value for s in decoded.meter_value[0].sampled_value] == ["0.1", "1e+21", "-7"]
     with pytest.raises(ValidationError):  # a boolean is no number

@@ -558,6 +558,26 @@ def allowed_tolerances(tolerate: Iterable[Tolerance]) -> frozenset[Tolerance]:
     return STRICT if state is None else state.allowed
 
 
+def recover(
+    cls: type[T],
+    source: object,
+    tolerate: Iterable[Tolerance],
+    error: ValidationError,
+    *,
+    is_text: bool = False,
+) -> T:
+    """After strict parsing failed with ``error``: the object the tolerances allowed here
+    (:func:`allowed_tolerances`) make of ``source`` (a decoded payload, or its JSON text with
+    ``is_text``), else ``error`` raised again. Every flavour's ``from_dict`` / ``from_json``
+    end here, so all accept the same deviations into equal objects with equal records."""
+    allowed = allowed_tolerances(tolerate)
+    if not allowed:
+        raise error
+    from ._tolerance import parse_tolerated  # only on this path: strict costs nothing
+
+    return parse_tolerated(cls, source, allowed, bool(tolerate), error, is_text)
+
+
 def report_deviations(model: str, found: list[Deviation], logged: bool) -> None:
     """Hand accepted deviations to the enclosing :func:`tolerating` (if any) and, when the
     caller asked for tolerances itself (``logged``), log each as a warning."""
@@ -1277,6 +1297,14 @@ class Model:
         validation is normalised (see :class:`Tolerance`) and parsed strictly again; each
         accepted deviation is logged as a warning on the ``<package>.tolerance`` logger.
         """
+        try:
+            return cls._strict(data)
+        except ValidationError as error:
+            return recover(cls, data, tolerate, error)
+
+    @classmethod
+    def _strict(cls: type[M], data: object) -> M:
+        """:meth:`from_dict` without tolerances."""
         table = cls._table
         try:
             return (table._fast_parse or table.compiled_parse())(data)  # type: ignore[return-value]
@@ -1285,13 +1313,7 @@ class Model:
         try:
             return table.parse(data, None)  # type: ignore[return-value]
         except ValidationError as exc:
-            error = _with_dialect(exc, table.dialect)
-        allowed = allowed_tolerances(tolerate)
-        if not allowed:
-            raise error
-        from ._tolerance import parse_tolerated  # only on this path: strict costs nothing
-
-        return parse_tolerated(cls, data, allowed, bool(tolerate), error)
+            raise _with_dialect(exc, table.dialect) from None
 
     @classmethod
     def from_json(cls: type[M], text: str | bytes, *, tolerate: Iterable[Tolerance] = ()) -> M:
@@ -1309,15 +1331,9 @@ class Model:
         except ValidationError as exc:
             raise _with_dialect(exc, table.dialect) from None
         try:
-            return cls.from_dict(data)
-        except ValidationError as exc:
-            allowed = allowed_tolerances(tolerate)
-            if not allowed:
-                raise
-            error = exc
-        from ._tolerance import parse_json_tolerated
-
-        return parse_json_tolerated(cls, text, allowed, bool(tolerate), error)
+            return cls._strict(data)
+        except ValidationError as error:
+            return recover(cls, text, tolerate, error, is_text=True)
 
     def to_dict(self) -> dict[str, JsonValue]:
         """The JSON payload: camelCase names, unset optional fields left out.

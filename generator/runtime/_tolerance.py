@@ -69,34 +69,30 @@ def table_of(cls: type[Any]) -> FieldTable:
 
 
 def parse_tolerated(
-    cls: type[M], data: object, allowed: frozenset[Tolerance], logged: bool, error: ValidationError
+    cls: type[M],
+    source: object,
+    allowed: frozenset[Tolerance],
+    logged: bool,
+    error: ValidationError,
+    is_text: bool = False,
 ) -> M:
-    """``cls.from_dict`` of the payload normalised under ``allowed``; raises ``error`` (the
-    strict one) when no tolerance applies, or the strict error of the normalised payload."""
+    """``cls.from_dict`` of the payload (or of JSON text, its numbers read with their text)
+    normalised under ``allowed``; raises ``error`` (the strict one) when no tolerance applies
+    or the text is not JSON, else the strict error of the normalised payload."""
+    data = source
+    if is_text:
+        try:
+            data = load_json(source, number_texts=True)  # type: ignore[arg-type]
+        except ValidationError:
+            raise error from None
     table = table_of(cls)
     normaliser = Normaliser(allowed, table.dialect.repairs)
     normalised = normaliser.walk_object(table, data, None, cls.__name__)
     if not normaliser.found:
         raise error
-    model: M = cls.from_dict(normalised)  # type: ignore[attr-defined]
+    model: M = cls._strict(normalised)  # type: ignore[attr-defined]
     report_deviations(cls.__name__, normaliser.found, logged)
     return model
-
-
-def parse_json_tolerated(
-    cls: type[M],
-    text: str | bytes,
-    allowed: frozenset[Tolerance],
-    logged: bool,
-    error: ValidationError,
-) -> M:
-    """:func:`parse_tolerated` of JSON text, its numbers read with their text; ``error``
-    for text that is not JSON (no tolerance reads it)."""
-    try:
-        data = load_json(text, number_texts=True)
-    except ValidationError:
-        raise error from None
-    return parse_tolerated(cls, data, allowed, logged, error)
 
 
 def normalise(

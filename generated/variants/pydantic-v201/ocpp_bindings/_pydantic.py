@@ -43,10 +43,10 @@ from ._runtime import (
     JsonValue,
     Tolerance,
     ValidationError,
-    allowed_tolerances,
     format_datetime,
     json_text,
     load_json,
+    recover,
 )
 
 __all__ = [
@@ -302,19 +302,19 @@ class OcppModel(BaseModel):
         the ``<package>.tolerance`` logger, as in the dataclass flavour.
         """
         try:
-            model = cls.model_validate(data, by_alias=True, by_name=False)
-            model._reject_null("")
-            return model
-        except PydanticValidationError as exc:
-            error = ocpp_error(exc, cls.ocpp_dialect)
-        except ValidationError as exc:
-            error = exc
-        allowed = allowed_tolerances(tolerate)
-        if not allowed:
-            raise error
-        from ._tolerance import parse_tolerated  # only on this path: strict costs nothing
+            return cls._strict(data)
+        except ValidationError as error:
+            return recover(cls, data, tolerate, error)
 
-        return parse_tolerated(cls, data, allowed, bool(tolerate), error)
+    @classmethod
+    def _strict(cls: type[M], data: object) -> M:
+        """:meth:`from_dict` without tolerances."""
+        try:
+            model = cls.model_validate(data, by_alias=True, by_name=False)
+        except PydanticValidationError as exc:
+            raise ocpp_error(exc, cls.ocpp_dialect) from None
+        model._reject_null("")
+        return model
 
     @classmethod
     def from_json(cls: type[M], text: str | bytes, *, tolerate: Iterable[Tolerance] = ()) -> M:
@@ -322,14 +322,8 @@ class OcppModel(BaseModel):
         ``tolerate`` as in :meth:`from_dict`."""
         try:
             return cls._from_json(text)
-        except ValidationError as exc:
-            allowed = allowed_tolerances(tolerate)
-            if not allowed:
-                raise
-            error = exc
-        from ._tolerance import parse_json_tolerated
-
-        return parse_json_tolerated(cls, text, allowed, bool(tolerate), error)
+        except ValidationError as error:
+            return recover(cls, text, tolerate, error, is_text=True)
 
     @classmethod
     def _from_json(cls: type[M], text: str | bytes) -> M:
@@ -351,7 +345,7 @@ class OcppModel(BaseModel):
         except ValidationError as exc:
             exc.dialect = cls.ocpp_dialect
             raise
-        return cls.from_dict(data)
+        return cls._strict(data)
 
     @classmethod
     def ocpp_field_table(cls) -> _rt.FieldTable:
