@@ -178,6 +178,13 @@ def _numeric_string(data: st.DataObject, place: Place, value: Any) -> Mutation |
     return Mutation(json.dumps(value), value)
 
 
+def _boolean(data: st.DataObject, place: Place, value: Any) -> Mutation | None:
+    if not isinstance(place.field.parser, rt.Boolean) or not place.present:
+        return None
+    spelled = data.draw(st.sampled_from([str(value).lower(), str(value), int(value)]))
+    return Mutation(spelled, value)
+
+
 def _enum_case(data: st.DataObject, place: Place, value: Any) -> Mutation | None:
     parser = place.field.parser
     if not isinstance(parser, rt.EnumOf) or not place.present:
@@ -288,6 +295,7 @@ MUTATORS: dict[Tolerance, Mutator] = {
     Tolerance.DATE_TIME_FIELD_WIDTH: _date_time("field-width"),
     Tolerance.NUMBER_FOR_STRING: _number_for_string,
     Tolerance.NUMERIC_STRING: _numeric_string,
+    Tolerance.BOOLEAN_SPELLED: _boolean,
     Tolerance.ENUM_CASE: _enum_case,
     Tolerance.ENUM_ALIAS: _enum_alias,
     Tolerance.ENUM_CATCH_ALL: _enum_catch_all,

@@ -354,6 +354,21 @@ def test_a_number_for_a_string_keeps_its_json_text_from_json() -> None:
         cls.from_json(text.replace("-7", "true"), tolerate=FIELD)
 
 
+def test_booleans_spelled_as_text_or_0_1_and_nothing_else() -> None:
+    cls = messages16.GetConfigurationResponse
+    keys = [
+        {"key": "A", "readonly": "true"},
+        {"key": "B", "readonly": 0},
+        {"key": "C", "readonly": "False"},
+    ]
+    response, found = _tolerate(cls, {"configurationKey": keys}, Tolerance.BOOLEAN_SPELLED)
+    assert [k.readonly for k in response.configuration_key] == [True, False, False]
+    assert [(d.original, d.result) for d in found] == [("true", True), (0, False), ("False", False)]
+    for sent in ("yes", 2, 1.0, "1", None, ""):
+        with pytest.raises(ValidationError):
+            _tolerate(cls, {"configurationKey": [{"key": "A", "readonly": sent}]}, *Tolerance)
+
+
 def test_enum_case_needs_one_member_and_unknown_values_follow_the_curated_tables() -> None:
     cls = messages16.StatusNotificationRequest
     request, found = _tolerate(cls, _status(status="available"), Tolerance.ENUM_CASE)

@@ -183,10 +183,10 @@ class Normaliser:
             return self.walk_object(table_of(parser.cls), value, path, parser.cls.__name__)
         if isinstance(parser, ArrayOf):
             return self.array(parser, value, path, owner)
-        if isinstance(parser, (AnyJson, Boolean)):
+        if isinstance(parser, AnyJson) or _passes(parser, value):
             return plain(value)
-        if _passes(parser, value):
-            return plain(value)
+        if isinstance(parser, Boolean):
+            return self.boolean(value, path)
         optional = f is not None and not f.required
         if isinstance(parser, String):
             return self.string(parser, value, path, f, owner)
@@ -243,6 +243,15 @@ class Normaliser:
             if _passes(parser, text):
                 return self.apply(Tolerance.DATA_TRANSFER_STRUCTURED, path, value, text)
         return plain(value)
+
+    def boolean(self, value: object, path: Path) -> object:
+        if Tolerance.BOOLEAN_SPELLED not in self.allowed:
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return self.apply(Tolerance.BOOLEAN_SPELLED, path, value, value.lower() == "true")
+        if value.__class__ is int and value in (0, 1):
+            return self.apply(Tolerance.BOOLEAN_SPELLED, path, value, value == 1)
+        return value
 
     def number(self, parser: Integer | Number, value: object, path: Path) -> object:
         if not isinstance(value, str) or Tolerance.NUMERIC_STRING not in self.allowed:

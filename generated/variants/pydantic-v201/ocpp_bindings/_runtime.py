@@ -407,6 +407,11 @@ class Tolerance(str, Enum):
     number, only when the whole string is a JSON number literal and the number meets the
     property's constraints (``" 1"``, ``"1.5"`` for an integer, ``"NaN"`` stay errors).
     Reported for a 2.0 simulator (JavaIsJavaScript/OCPP-2.0-CP-Simulator#2)."""
+    BOOLEAN_SPELLED = "boolean-spelled"
+    """``"true"`` / ``"false"`` (in any letter case) or the integers ``1`` / ``0`` where a
+    boolean is wanted become ``true`` / ``false``; nothing else (``"yes"``, ``2``, ``1.0``).
+    Seen: Wall-E GetConfiguration ``"readonly": "true"`` (evcc-io/evcc#10339), ``readonly``
+    as ``0`` / ``1`` (evcc-io/evcc#26253)."""
     ENUM_CASE = "enum-case"
     """An enum value that differs from exactly one member only in letter case
     (``Current.import``) becomes that member (``Current.Import``). Seen: MicroOcpp
