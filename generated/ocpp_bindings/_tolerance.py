@@ -62,7 +62,7 @@ _DATE_TIME = DateTime()
 
 def table_of(cls: type[Any]) -> FieldTable:
     """The field table of a class of any flavour (the pydantic flavour loads its tables on
-    first use, from the version's ``shapes`` module)."""
+    first use, from the version's ``tables`` module)."""
     table = cls.__dict__.get("_table")
     if table is None:  # a flavour that builds or loads its tables on first use
         table = cls.ocpp_field_table()

@@ -55,8 +55,8 @@ class PydanticFlavour:
         view = object_module_view(objects, local=True, runtime_parent=parent)
         names = sorted({o.name for o in objects} | set(view.enum_imports))
         renderer.add(
-            f"{folder}/shapes.py",
-            "pydantic/shapes.py.j2",
+            f"{folder}/tables.py",
+            "pydantic/tables.py.j2",
             source,
             what=what,
             view=view,

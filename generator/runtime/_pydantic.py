@@ -257,7 +257,7 @@ class OcppModel(BaseModel):
     """The additional properties (of ``customData``): each one "any JSON value"."""
     ocpp_dialect: ClassVar[Dialect]
     _table: ClassVar[_rt.FieldTable]
-    """The model's field table (as the dataclass flavour's), set by the version's ``shapes``
+    """The model's field table (as the dataclass flavour's), set by the version's ``tables``
     module: what tolerances walk (see :meth:`ocpp_field_table`)."""
     _keeps_null: ClassVar[frozenset[str]] = frozenset()
     """Names (Python and JSON) of the "any JSON value" fields, where ``null`` is a value."""
@@ -347,11 +347,11 @@ class OcppModel(BaseModel):
 
     @classmethod
     def ocpp_field_table(cls) -> _rt.FieldTable:
-        """The field table of this model, loading the version's ``shapes`` module (which
+        """The field table of this model, loading the version's ``tables`` module (which
         sets every model's ``_table``) on first use."""
         table = cls.__dict__.get("_table")
         if table is None:
-            importlib.import_module(cls.__module__.rpartition(".")[0] + ".shapes")
+            importlib.import_module(cls.__module__.rpartition(".")[0] + ".tables")
             table = cls.__dict__["_table"]
         assert isinstance(table, _rt.FieldTable)
         return table
