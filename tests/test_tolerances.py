@@ -35,6 +35,7 @@ from ocpp_bindings.v16 import dispatch as dispatch16
 from ocpp_bindings.v16 import enums as enums16
 from ocpp_bindings.v16 import messages as messages16
 from support import ROOT, is_valid, message_cases
+from test_runtime import _profile_period
 
 CORPUS = ROOT / "tests" / "data" / "field_frames" / "frames.jsonl"
 FRAMES = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
@@ -318,19 +319,7 @@ def test_numeric_strings_become_numbers_only_when_whole_and_within_the_constrain
         )
     assert caught.value.ocpp_error_code == "TypeConstraintViolation"
     chargers = messages16.SetChargingProfileRequest
-    profile = {
-        "chargingProfileId": 1,
-        "stackLevel": 0,
-        "chargingProfilePurpose": "TxDefaultProfile",
-        "chargingProfileKind": "Absolute",
-        "chargingSchedule": {
-            "chargingRateUnit": "A",
-            "chargingSchedulePeriod": [{"startPeriod": 0, "limit": "16.5"}],
-        },
-    }
-    request, found = _tolerate(
-        chargers, {"connectorId": 1, "csChargingProfiles": profile}, Tolerance.NUMERIC_STRING
-    )
+    request, found = _tolerate(chargers, _profile_period("16.5"), Tolerance.NUMERIC_STRING)
     assert request.cs_charging_profiles.charging_schedule.charging_schedule_period[0].limit == 16.5
     assert found[0].path == "csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0].limit"
 
