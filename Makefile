@@ -11,13 +11,14 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench,msgspec]'
 	# `python examples/...` imports the committed bindings: put generated/ on the venv's path
 	$(BIN)/python -c "import site, pathlib; pathlib.Path(site.getsitepackages()[0], 'ocpp_bindings_generated.pth').write_text('$(CURDIR)/generated\n')"
 	touch $(STAMP)
 
 ## Regenerate generated/ocpp_bindings from schemas/ and templates/, and the golden records of
-## the variants in generated/variants (the pydantic flavour of 2.0.1, the acme extension).
+## the variants in generated/variants (the pydantic and msgspec flavours of 2.0.1, the acme
+## extension).
 generate: $(STAMP)
 	$(BIN)/ocppgen generate
 	$(BIN)/python tests/golden.py write

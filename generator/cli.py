@@ -85,9 +85,9 @@ StyleOption = Annotated[
     Optional[Style],  # noqa: UP045
     typer.Option(
         "--style",
-        help="dataclasses (standard library only) or pydantic (pydantic v2 models written by "
-        "datamodel-code-generator, same names and validation). "
-        "Default: [tool.ocppgen] style, else dataclasses.",
+        help="dataclasses (standard library only), pydantic (pydantic v2 models) or msgspec "
+        "(msgspec structs), the latter two written by datamodel-code-generator, with the same "
+        "names and validation. Default: [tool.ocppgen] style, else dataclasses.",
     ),
 ]
 

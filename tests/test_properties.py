@@ -9,8 +9,10 @@ of a string changed) must be accepted by the bindings exactly when the reference
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,13 +20,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 from ocpp_bindings import ValidationError
-from support import MessageCase, assert_reported_place, is_valid, message_cases, same_json
+from support import (
+    MessageCase,
+    assert_reported_place,
+    is_valid,
+    load_schema,
+    message_cases,
+    same_json,
+)
 
-# Both tests of one schema run in the same xdist worker, which builds its strategy once.
-# Every flavour of the bindings is held to the same proof.
+# Every flavour of the bindings is held to the same proof. The tests of one schema, in every
+# flavour, run in the same xdist worker, which builds its strategy once.
 CASES = [
-    pytest.param(case, id=case.id, marks=pytest.mark.xdist_group(case.id))
-    for flavour in ("dataclasses", "pydantic")
+    pytest.param(case, id=case.id, marks=pytest.mark.xdist_group(str(case.schema_file)))
+    for flavour in ("dataclasses", "pydantic", "msgspec")
     for case in message_cases(flavour)
 ]
 EXAMPLES = int(os.environ.get("OCPPGEN_PROPERTY_EXAMPLES", "12"))
@@ -86,15 +95,23 @@ def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
     return inline(schema)  # type: ignore[no-any-return]
 
 
-@functools.cache
 def _payloads(case: MessageCase) -> st.SearchStrategy[Any]:
-    """Valid payloads of one schema (built once: canonicalising big schemas is slow)."""
-    return from_schema(_inlined(case.schema))
+    """Valid payloads of the case's schema."""
+    return _strategy(case.schema_file)
+
+
+@functools.cache
+def _strategy(schema_file: Path) -> st.SearchStrategy[Any]:
+    """Valid payloads of one schema, for every flavour (built once: canonicalising big schemas
+    is slow)."""
+    return from_schema(_inlined(load_schema(schema_file)))
 
 
 def _accepts(case: MessageCase, payload: Any) -> bool:
     if case.flavour == "dataclasses":
         _fast_path_agrees(case, payload)
+    elif case.flavour == "msgspec":
+        _msgspec_fast_paths_agree(case, payload)
     try:
         case.cls.from_dict(payload)
     except case.validation_error as error:
@@ -134,6 +151,30 @@ def _fast_path_agrees(case: MessageCase, payload: Any) -> None:
     exact = table.parse(payload, None)
     assert fast == exact
     assert json.dumps(table.fast_dump(fast)) == json.dumps(table.dump(exact))
+
+
+def _msgspec_fast_paths_agree(case: MessageCase, payload: Any) -> None:
+    """msgspec's decoder (JSON text) and converter (Python objects), each followed by the
+    type's finisher, accept only what the exact parser accepts, with equal objects and dumps.
+
+    The exact parser is the dataclass flavour's tables; its verdicts are held to jsonschema
+    and to the dataclass flavour's errors by the tests below.
+    """
+    codec = importlib.import_module(f"{case.bindings}._msgspec")._Codec.of(case.cls)
+    try:
+        exact = codec.table.parse(payload, None)
+    except case.validation_error:
+        exact = None
+    text = json.dumps(payload)
+    fast_paths = {"decode": lambda: codec.decode(text), "convert": lambda: codec.convert(payload)}
+    for name, fast_path in fast_paths.items():
+        try:
+            fast = fast_path()
+        except Exception:
+            continue  # refused: the exact parser decides
+        assert exact is not None, f"msgspec's {name} accepts what the exact parser refuses"
+        assert fast == exact
+        assert json.dumps(fast.to_dict()) == json.dumps(exact.to_dict())
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -17,6 +17,7 @@ __all__ = ["FLAVOURS", "Flavour", "ModelSet", "Style", "flavour"]
 FLAVOURS: dict[Style, str] = {
     Style.DATACLASSES: "generator.flavours.dataclasses:DataclassesFlavour",
     Style.PYDANTIC: "generator.flavours.pydantic:PydanticFlavour",
+    Style.MSGSPEC: "generator.flavours.msgspec:MsgspecFlavour",
 }
 """Each style's flavour class (imported only when chosen: a flavour may need heavy packages)."""
 

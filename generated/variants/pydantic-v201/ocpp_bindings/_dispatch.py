@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
+from . import _flavour
 from ._flavour import Model
 from ._registry import Feature
 from ._runtime import JsonValue, Tolerance, ValidationError, load_json, tolerating
@@ -82,6 +83,12 @@ class ProtocolSpec(Generic[R]):
 def encode(frame: list[JsonValue]) -> str:
     """A frame as compact JSON text."""
     return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
+
+
+# A flavour may read and write frames its own, faster way (msgspec: a payload stays JSON text
+# for its message class); the frames, and the errors on bad ones, are the same.
+load_frame: Callable[[str | bytes], object] = getattr(_flavour, "load_frame", load_json)
+dump_frame: Callable[[list[JsonValue]], str] = getattr(_flavour, "dump_frame", encode)
 
 
 def error_frame(unique_id: str, code: str, description: str, message_type: int = CALLERROR) -> str:
@@ -177,7 +184,7 @@ class Dispatcher(Generic[R]):
             description = f"Frame larger than {self.max_frame_bytes} bytes"
             return error_frame(UNKNOWN_ID, self.protocol.format_error, description)
         try:
-            frame = load_json(text)
+            frame = load_frame(text)
         except ValidationError:
             return error_frame(UNKNOWN_ID, self.protocol.rpc_error, "Frame is not valid JSON")
         if not isinstance(frame, list) or len(frame) < 3 or not isinstance(frame[1], str):
@@ -285,7 +292,7 @@ class Dispatcher(Generic[R]):
             if not isinstance(response, feature.response):
                 raise TypeError(f"returned {type(response).__name__}")
             response.validate()
-            return encode([CALLRESULT, unique_id, response.to_dict()])
+            return dump_frame([CALLRESULT, unique_id, response.to_dict()])
         except Exception:
             logger.exception("invalid response from the handler for %s", action)
             return error_frame(unique_id, self.protocol.internal_error, "Internal error")
@@ -343,7 +350,7 @@ class Dispatcher(Generic[R]):
         encoded (ValidationError when it does not match its schema)."""
         try:
             request.validate()
-            return encode([message_type, unique_id, feature.action, request.to_dict()])
+            return dump_frame([message_type, unique_id, feature.action, request.to_dict()])
         except ValidationError:
             raise
         except Exception as exc:

@@ -1,0 +1,31 @@
+"""The msgspec flavour: what the shared runtime modules need to know of the models.
+
+Shipped as ``_flavour.py`` in a package generated with ``--style msgspec``; see the
+dataclasses flavour's ``_flavour.py`` for the contract. It also gives the dispatcher the
+optional ``load_frame`` and ``dump_frame``: frames read and written by msgspec, a message's
+payload handed to its class as JSON text.
+"""
+
+from __future__ import annotations
+
+from ._msgspec import OcppStruct as Model
+from ._msgspec import dump_frame, extra_of, json_names, load_frame
+from ._runtime import Dialect
+
+__all__ = [
+    "FLAVOUR",
+    "Model",
+    "dialect_of",
+    "dump_frame",
+    "extra_of",
+    "json_names",
+    "load_frame",
+]
+
+FLAVOUR = "msgspec"
+"""The name of the flavour (``ocppgen generate --style``)."""
+
+
+def dialect_of(cls: type[Model]) -> Dialect:
+    """The error-code spelling of the OCPP version ``cls`` belongs to."""
+    return cls.ocpp_dialect
