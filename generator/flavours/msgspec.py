@@ -165,7 +165,7 @@ def models_source(
     from datamodel_code_generator.enums import DataModelType
 
     opened = {o.name: f"{own}.{open_class_name(spec)}" for o in objects if o.allows_extra}
-    return write_models(
+    source = write_models(
         MsgspecLowering(spec.enums, objects, root, own),
         header,
         output_model_type=DataModelType.MsgspecStruct,
@@ -175,3 +175,30 @@ def models_source(
         use_union_operator=False,
         strict_nullable=True,
     )
+    return without_unused_base_imports(source)
+
+
+def without_unused_base_imports(source: str) -> str:
+    """``source`` without the names it imports from ``.base`` and never uses.
+
+    The one edit of datamodel-code-generator's msgspec output: with ``strict_nullable`` it
+    imports ``Optional`` wherever a field is nullable, also where every such field is written
+    ``Union[X, None]`` (a small extension module), and the package must stay ruff-clean.
+    """
+    import ast
+
+    from generator.flavours.dmc import sorted_imports
+
+    tree = ast.parse(source)
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module == "base":
+            names = [alias.name for alias in node.names]
+            kept = [name for name in names if name in used]
+            if kept == names:
+                return source
+            lines = source.splitlines(keepends=True)
+            start, end = node.lineno - 1, node.end_lineno or node.lineno
+            statement = f"from .base import {', '.join(kept)}\n" if kept else ""
+            return sorted_imports("".join([*lines[:start], statement, *lines[end:]]))
+    return source

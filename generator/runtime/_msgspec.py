@@ -157,9 +157,10 @@ class _Reject(Exception):
     """A finisher met something it does not handle: the exact parser decides."""
 
 
-_WITH_EXTRA: weakref.WeakValueDictionary[int, OpenStruct] = weakref.WeakValueDictionary()
-"""Every live object whose ``extra`` was read or set: while there is one, encoding also walks
-the objects to write their additional properties (msgspec's encoder knows only fields)."""
+_WITH_EXTRA: dict[int, weakref.ref[OpenStruct]] = {}
+"""Every live object whose ``extra`` was read or set (by id; an entry goes with its object):
+while there is one, encoding also walks the objects to write their additional properties
+(msgspec's encoder knows only fields). A plain dict: its truth is one C call."""
 _ENCODER = msgspec.json.Encoder()
 _RAW = msgspec.Raw
 
@@ -255,7 +256,8 @@ class OpenStruct(OcppStruct, dict=True, weakref=True):
         found: dict[str, JsonValue] | None = self.__dict__.get("_extra")
         if found is None:
             found = self.__dict__["_extra"] = {}
-            _WITH_EXTRA[id(self)] = self
+            key = id(self)
+            _WITH_EXTRA[key] = weakref.ref(self, lambda _: _WITH_EXTRA.pop(key, None))
         return found
 
     def __eq__(self, other: object) -> bool:
