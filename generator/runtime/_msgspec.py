@@ -186,7 +186,10 @@ class OcppStruct(
         if codec is None or codec.cls is not cls:
             codec = _Codec.of(cls)
         if data.__class__ is _RAW:  # a payload left as JSON text by load_frame
-            return cls.from_json(bytes(data), tolerate=tolerate)
+            try:
+                return codec.decode(data)  # type: ignore[return-value]
+            except Exception:
+                return cls.from_json(bytes(data), tolerate=tolerate)
         if data.__class__ is dict:
             try:
                 return codec.convert(data)  # type: ignore[return-value]
@@ -229,6 +232,13 @@ class OcppStruct(
 
     def validate(self) -> None:
         """Check an object built in code against its schema; raises ValidationError."""
+        codec = _Codec.of(type(self))
+        if codec.plain and not _WITH_EXTRA:
+            try:  # msgspec's encoder and decoder: what they pass, from_dict passes too
+                codec.decode(_ENCODER.encode(self))
+                return
+            except Exception:  # the general path below finds and explains the problem
+                pass
         try:
             try:
                 payload: object = self.to_dict()
@@ -299,8 +309,15 @@ def load_frame(text: str | bytes) -> object:
     return load_json(text)
 
 
-def dump_frame(frame: list[JsonValue]) -> str:
-    """A frame as compact JSON text (msgspec's encoder; ``json.dumps`` for what it refuses)."""
+def dump_frame(head: list[JsonValue], message: OcppStruct) -> str:
+    """The frame ``head`` + the message's payload, as compact JSON text: written by msgspec's
+    encoder in one step (``to_json``'s fallbacks when it cannot)."""
+    if not _WITH_EXTRA:
+        try:
+            return _ENCODER.encode([*head, message]).decode()
+        except (UnicodeEncodeError, OverflowError, ValueError, TypeError):
+            pass
+    frame = [*head, message.to_dict()]
     try:
         return _ENCODER.encode(frame).decode()
     except (UnicodeEncodeError, OverflowError, ValueError, TypeError):
@@ -376,6 +393,9 @@ class _Codec:
         self.decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(cls)
         self.finish = _finisher(cls)
         """Run after msgspec's decoder or converter (None: nothing to do for this type)."""
+        self.plain = not _holds_any_json(self.table, set())
+        """No "any JSON" value at any depth: msgspec's encoder writes such an object's values
+        as they are (it writes NaN as null, which is a value where any JSON is)."""
 
     @staticmethod
     def of(cls: type[OcppStruct]) -> _Codec:
@@ -446,6 +466,22 @@ def _finisher(cls: type[OcppStruct]) -> Callable[[Any], None] | None:
         finally:
             _COMPILING.discard(cls)
     return _FINISHERS[cls]
+
+
+def _holds_any_json(table: _rt.FieldTable, seen: set[int]) -> bool:
+    """Does a value of ``table``'s type hold, at any depth, an "any JSON" value?"""
+    seen.add(id(table))
+    for f in table.fields:
+        parser = f.parser
+        while isinstance(parser, _rt.ArrayOf):
+            parser = parser.items
+        if isinstance(parser, _rt.AnyJson):
+            return True
+        if isinstance(parser, _rt.ObjectOf):
+            inner = _table_of(parser.cls)
+            if id(inner) not in seen and _holds_any_json(inner, seen):
+                return True
+    return False
 
 
 def _reaches(table: _rt.FieldTable, target: _rt.FieldTable, seen: set[int]) -> bool:

@@ -22,7 +22,7 @@ VERSIONS: dict[str, str] = {
 }
 """OCPP version -> the module holding its bindings."""
 
-RUNTIME = "0.1.0+pydantic.a92707771d32"
+RUNTIME = "0.1.0+pydantic.1842b4f9d10f"
 """This package's runtime: ocppgen version, flavour and a digest of the runtime modules.
 Modules generated against another runtime (an extension package) refuse to import."""
 

@@ -85,10 +85,15 @@ def encode(frame: list[JsonValue]) -> str:
     return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
 
 
+def _dump_frame(head: list[JsonValue], message: Model) -> str:
+    """A frame: ``head`` (message type, unique id, action) and the message's payload."""
+    return encode([*head, message.to_dict()])
+
+
 # A flavour may read and write frames its own, faster way (msgspec: a payload stays JSON text
 # for its message class); the frames, and the errors on bad ones, are the same.
 load_frame: Callable[[str | bytes], object] = getattr(_flavour, "load_frame", load_json)
-dump_frame: Callable[[list[JsonValue]], str] = getattr(_flavour, "dump_frame", encode)
+dump_frame: Callable[[list[JsonValue], Model], str] = getattr(_flavour, "dump_frame", _dump_frame)
 
 
 def error_frame(unique_id: str, code: str, description: str, message_type: int = CALLERROR) -> str:
@@ -292,7 +297,7 @@ class Dispatcher(Generic[R]):
             if not isinstance(response, feature.response):
                 raise TypeError(f"returned {type(response).__name__}")
             response.validate()
-            return dump_frame([CALLRESULT, unique_id, response.to_dict()])
+            return dump_frame([CALLRESULT, unique_id], response)
         except Exception:
             logger.exception("invalid response from the handler for %s", action)
             return error_frame(unique_id, self.protocol.internal_error, "Internal error")
@@ -350,7 +355,7 @@ class Dispatcher(Generic[R]):
         encoded (ValidationError when it does not match its schema)."""
         try:
             request.validate()
-            return dump_frame([message_type, unique_id, feature.action, request.to_dict()])
+            return dump_frame([message_type, unique_id, feature.action], request)
         except ValidationError:
             raise
         except Exception as exc:
