@@ -141,13 +141,7 @@ def test_an_extension_refuses_a_bindings_runtime_it_was_not_generated_against(
         assert result.returncode == 0, result.stderr
     shutil.rmtree(tmp_path / "pydantic" / "acme_ocpp")
     shutil.copytree(tmp_path / "dataclasses" / "acme_ocpp", tmp_path / "pydantic" / "acme_ocpp")
-    mixed = subprocess.run(
-        [sys.executable, "-c", "import acme_ocpp.v201"],
-        cwd=tmp_path / "pydantic",
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    mixed = _import_acme(tmp_path / "pydantic")
     assert mixed.returncode == 1
     last = mixed.stderr.strip().splitlines()[-1]
     dataclasses_runtime = _runtime_of(tmp_path / "dataclasses")
@@ -155,14 +149,18 @@ def test_an_extension_refuses_a_bindings_runtime_it_was_not_generated_against(
     assert last.startswith("ocpp_bindings._runtime.RuntimeMismatch: acme_ocpp was generated")
     assert dataclasses_runtime in last and pydantic_runtime in last, last
     assert "+dataclasses." in dataclasses_runtime and "+pydantic." in pydantic_runtime
-    same = subprocess.run(
+    same = _import_acme(tmp_path / "dataclasses")
+    assert same.returncode == 0, same.stderr
+
+
+def _import_acme(out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, "-c", "import acme_ocpp.v201"],
-        cwd=tmp_path / "dataclasses",
+        cwd=out,
         capture_output=True,
         text=True,
         check=False,
     )
-    assert same.returncode == 0, same.stderr
 
 
 def _runtime_of(out: Path) -> str:
