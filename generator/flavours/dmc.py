@@ -5,9 +5,11 @@ dataclass flavour's names, and the same import order as the rest of the package.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from generator import ir
     from generator.flavours.base import ModelSet
     from generator.flavours.canonical import Lowering
     from generator.render.renderer import Renderer
@@ -82,3 +84,24 @@ def write_reexports(renderer: Renderer, models: ModelSet, template: str) -> None
                 module_doc=module_doc,
                 names=names,
             )
+
+
+ModelsSource = Callable[["ir.Spec", "tuple[ir.ObjectDef, ...]", str, str, str], str]
+"""A flavour's ``models_source(spec, objects, root class, base module, header)``."""
+
+
+def add_models_module(
+    renderer: Renderer, models: ModelSet, kind: str, source: ModelsSource
+) -> tuple[tuple[ir.ObjectDef, ...], str]:
+    """Write ``<folder>/models.py`` (``kind``: what the docstring calls the classes) with
+    ``source``; returns the objects it holds and the prefix the folder imports the package's
+    runtime modules with (``..`` in the bindings, ``<package>.`` in an extension)."""
+    spec, folder = models.spec, models.folder
+    objects = (*spec.datatypes, *models.objects)
+    what = f"of {spec.title}" if models.in_bindings else "of this extension version"
+    doc = f'"""Every enum, data type and message {what}, as {kind}."""\n'
+    header = renderer.header(f"{models.source}, models by {MODELS_WRITER}") + doc
+    own = f"{import_name(folder)}.base"
+    text = source(spec, objects, models.objects[0].name, own, header)
+    renderer.add_text(f"{folder}/models.py", text, MODELS_WRITER)
+    return objects, ".." if models.in_bindings else f"{models.package}."

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from generator import ir
 from generator.flavours.base import ModelSet, Style
 from generator.flavours.canonical import Lowering, number_types
-from generator.flavours.dmc import MODELS_WRITER, import_name, write_models, write_reexports
+from generator.flavours.dmc import add_models_module, write_models, write_reexports
 
 if TYPE_CHECKING:
     from generator.render.renderer import Renderer
@@ -47,14 +47,7 @@ class MsgspecFlavour:
 
     def render_models(self, renderer: Renderer, models: ModelSet) -> None:
         spec, folder, source = models.spec, models.folder, models.source
-        objects = (*spec.datatypes, *models.objects)
-        what = f"of {spec.title}" if models.in_bindings else "of this extension version"
-        doc = f'"""Every enum, data type and message {what}, as msgspec structs."""\n'
-        header = renderer.header(f"{source}, models by {MODELS_WRITER}") + doc
-        own = f"{import_name(folder)}.base"
-        text = models_source(spec, objects, models.objects[0].name, own, header)
-        renderer.add_text(f"{folder}/models.py", text, MODELS_WRITER)
-        runtime = ".." if models.in_bindings else f"{models.package}."
+        objects, runtime = add_models_module(renderer, models, "msgspec structs", models_source)
         renderer.add(
             f"{folder}/base.py",
             "msgspec/base.py.j2",
