@@ -206,8 +206,11 @@ class OcppStruct(
         codec = cls._codec
         if codec is None or codec.cls is not cls:
             codec = _Codec.of(cls)
-        try:
-            return codec.decode(text)  # type: ignore[return-value]
+        try:  # codec.decode, inline: this is the hot path
+            obj: M = codec.decoder.decode(text)
+            if codec.finish is not None:
+                codec.finish(obj)
+            return obj
         except Exception:  # the general path below decides and explains
             pass
         try:
