@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
+import typer.core
 
 from generator import pipeline
 from generator.config import Settings, resolve_settings
@@ -16,6 +17,27 @@ from generator.flavours.base import Style
 if TYPE_CHECKING:
     from generator import ir
     from generator.schemas.diff import SchemaSet
+
+
+class _Argument(typer.core.TyperArgument):
+    """An argument shown by its metavar alone (typer would add ``<list[str]>``, ``{OLD}``)."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+    def _usage_display_name(self) -> str:
+        return self.display_name_raw
+
+
+class _Command(typer.core.TyperCommand):
+    """A command whose arguments with a metavar show it plainly in ``--help``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if type(param) is typer.core.TyperArgument and param.metavar is not None:
+                param.__class__ = _Argument
+
 
 app = typer.Typer(
     help="Generate typed, validated Python bindings from the OCA's OCPP JSON schemas.",
@@ -29,6 +51,7 @@ SchemasOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer reads the annotation at run time
     typer.Option(
         "--schemas",
+        metavar="ROOT",
         help="Folder with one subfolder per OCPP version (1.6, 2.0.1, 2.1). "
         "Default: [tool.ocppgen] schemas in the nearest pyproject.toml, else the bundled schemas.",
         file_okay=False,
@@ -38,25 +61,34 @@ OutOption = Annotated[
     Optional[Path],  # noqa: UP045
     typer.Option(
         "--out",
+        metavar="DIR",
         help="Folder that receives the ocpp_bindings package. "
         "Default: [tool.ocppgen] out in the nearest pyproject.toml, else ./generated.",
         file_okay=False,
     ),
 ]
+VERSION_HELP = "1.6, 2.0.1 or 2.1 (an OCPP version; `ocppgen --version` is ocppgen's own)."
+
+
+def _version_option(help_text: str) -> Any:
+    """``--version V`` / ``-v V`` of a command: an OCPP version."""
+    return typer.Option("--version", "-v", metavar="V", help=help_text)
+
+
 VersionOption = Annotated[
     Optional[list[str]],  # noqa: UP045
-    typer.Option(
-        "--version",
-        "-v",
-        help="OCPP version (repeatable): 1.6, 2.0.1 or 2.1. Default: every version folder present.",
+    _version_option(
+        f"OCPP version (repeatable): {VERSION_HELP} Default: every version folder present."
     ),
 ]
+OneVersionOption = Annotated[str, _version_option(f"OCPP version: {VERSION_HELP}")]
 PackageOption = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option(
         "--package",
+        metavar="NAME",
         help="Import name of the generated package; dotted names (acme_csms.ocpp) are allowed, "
-        "the tests go to the sibling <package>_tests. "
+        "the tests go to the sibling NAME_tests. "
         "Default: [tool.ocppgen] package, else ocpp_bindings.",
     ),
 ]
@@ -64,6 +96,7 @@ TemplatesOption = Annotated[
     Optional[Path],  # noqa: UP045
     typer.Option(
         "--templates",
+        metavar="DIR",
         help="Folder of template overrides: a file with the relative path of a bundled template "
         "(see `ocppgen templates list`) replaces it. Default: [tool.ocppgen] templates.",
         file_okay=False,
@@ -74,6 +107,7 @@ ExtensionOption = Annotated[
     Optional[list[Path]],  # noqa: UP045
     typer.Option(
         "--extension",
+        metavar="DIR",
         help="Vendor extension folder with an ocppgen-extension.toml (repeatable): generates "
         "one package per extension beside the bindings. Default: [tool.ocppgen] extensions.",
         file_okay=False,
@@ -85,11 +119,53 @@ StyleOption = Annotated[
     Optional[Style],  # noqa: UP045
     typer.Option(
         "--style",
-        help="dataclasses (standard library only), pydantic (pydantic v2 models) or msgspec "
-        "(msgspec structs), the latter two written by datamodel-code-generator, with the same "
-        "names and validation. Default: [tool.ocppgen] style, else dataclasses.",
+        help="dataclasses (standard library only), pydantic (pydantic v2 models; needs "
+        "ocppgen[pydantic]) or msgspec (msgspec structs; needs ocppgen[msgspec]), the latter "
+        "two written by datamodel-code-generator, with the same names and validation. "
+        "Default: [tool.ocppgen] style, else dataclasses.",
     ),
 ]
+
+
+def version_line() -> str:
+    """``ocppgen --version``: ocppgen's version and those of the packages that shape output."""
+    from importlib import metadata
+
+    from generator import __version__
+    from generator.flavours import EXTRAS, FORMATTER
+
+    tools = [f"{FORMATTER} {metadata.version(FORMATTER)}"]
+    for style, extra in EXTRAS.items():
+        for name in extra.shapes_output:
+            try:
+                found = f"{name} {metadata.version(name)}"
+            except metadata.PackageNotFoundError:
+                found = f"not installed (pip install 'ocppgen[{extra.name}]')"
+            tools.append(f"--style {style.value}: {found}")
+    return f"ocppgen {__version__} ({'; '.join(tools)})"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(version_line())
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            callback=_print_version,
+            is_eager=True,
+            help="Print ocppgen's version and exit (after a command, --version V names an "
+            "OCPP version).",
+        ),
+    ] = False,
+) -> None:
+    """Generate typed, validated Python bindings from the OCA's OCPP JSON schemas."""
 
 
 def _settings(
@@ -130,21 +206,34 @@ def generate(
     templates: TemplatesOption = None,
     style: StyleOption = None,
     extension: ExtensionOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Also remove the files in the generated folders that ocppgen did not write "
+            "(without it they are kept and listed).",
+        ),
+    ] = False,
 ) -> None:
     """Regenerate the bindings package and its tests: only changed files are rewritten.
 
-    On any error (bad schema, broken template override, invalid package name) nothing is
-    written and the error is one line naming the file and place; exit 2.
+    On any error (bad schema, broken template override, invalid package name, an existing
+    folder that ocppgen did not write) nothing is written and the error is one line naming the
+    file and place; exit 2.
     """
     settings = _settings(schemas, out, version, package, templates, style, extension)
     try:
-        written = pipeline.generate(settings)
+        written = pipeline.generate(settings, force=force)
     except GeneratorError as exc:
         _fail(exc)
     package_dir = settings.out / settings.layout.package_dir
     typer.echo(f"{package_dir}: {len(written.files)} files, {len(written.rewritten)} rewritten")
     for path in written.rewritten:
         typer.echo(f"  wrote {path}")
+    for path in written.removed:
+        typer.echo(f"  removed {path}")
+    for path in written.kept:
+        typer.echo(f"  kept {path} (not written by ocppgen; generate --force removes it)")
 
 
 @app.command()
@@ -197,13 +286,19 @@ class FailOn(str, Enum):
     never = "never"
 
 
-@app.command()
+@app.command(cls=_Command)
 def diff(
     old: Annotated[
-        Path, typer.Argument(help="Old schema set: a folder or a zip, or an extension folder.")
+        Path,
+        typer.Argument(
+            metavar="OLD", help="Old schema set: a folder or a zip, or an extension folder."
+        ),
     ],
     new: Annotated[
-        Path, typer.Argument(help="New schema set: a folder or a zip, or an extension folder.")
+        Path,
+        typer.Argument(
+            metavar="NEW", help="New schema set: a folder or a zip, or an extension folder."
+        ),
     ],
     output_format: Annotated[
         DiffFormat, typer.Option("--format", help="text, markdown or json.")
@@ -240,16 +335,20 @@ schemas_app = typer.Typer(help="Manage the vendored OCA schema sets.", no_args_i
 app.add_typer(schemas_app, name="schemas")
 
 
-@schemas_app.command("import")
+@schemas_app.command("import", cls=_Command)
 def import_command(
-    source: Annotated[Path, typer.Argument(help="The OCA release: a folder or a zip.")],
-    version: Annotated[str, typer.Option("--version", "-v", help="1.6, 2.0.1 or 2.1.")],
+    source: Annotated[
+        Path, typer.Argument(metavar="SOURCE", help="The OCA release: a folder or a zip.")
+    ],
+    version: OneVersionOption,
     schemas: SchemasOption = None,
 ) -> None:
-    """Copy a schema release verbatim into SCHEMAS/VERSION after checking every file.
+    """Copy a schema release verbatim into ROOT/V after checking every file.
 
-    Refuses (exit 2, nothing written) a set with an invalid file or a request without its
-    response. Prints what changed against the previous set.
+    Refuses (exit 2, nothing written) a set with an invalid file, a file of another draft
+    than the version's, a request without its response or a response without its request,
+    a zip entry outside the zip ('..') or too large. Prints what changed against the
+    previous set, and what ocppgen.toml must gain or lose before the next generate.
     """
     from generator.schemas.diff import render
     from generator.schemas.importer import import_schemas
@@ -279,6 +378,13 @@ def import_command(
             f"\nadd these actions to {target / 'ocppgen.toml'} before generating: "
             + ", ".join(result.without_metadata)
         )
+    if result.stale_metadata:
+        typer.echo(
+            f"\nremove these entries from {target / 'ocppgen.toml'} before generating "
+            "(the release no longer has what they name):"
+        )
+        for entry in result.stale_metadata:
+            typer.echo(f"  {entry}")
 
 
 class ScaffoldRole(str, Enum):
@@ -290,15 +396,19 @@ class ScaffoldRole(str, Enum):
 
 @app.command()
 def scaffold(
-    version: Annotated[str, typer.Option("--version", "-v", help="1.6, 2.0.1 or 2.1.")],
+    version: OneVersionOption,
     role: Annotated[ScaffoldRole, typer.Option("--role", help="csms or charging-station.")],
     out: Annotated[
         Path,
-        typer.Option("--out", help="The package folder to create (its name is the package's)."),
+        typer.Option(
+            "--out", metavar="DIR", help="The package folder to create (its name is the package's)."
+        ),
     ],
     profile: Annotated[
         Optional[list[str]],  # noqa: UP045 - typer reads the annotation at run time
-        typer.Option("--profile", "-p", help="Profile (repeatable). Default: every profile."),
+        typer.Option(
+            "--profile", "-p", metavar="P", help="Profile (repeatable). Default: every profile."
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing folder.")] = False,
     schemas: SchemasOption = None,
@@ -353,10 +463,14 @@ def list_templates_command(templates: TemplatesOption = None) -> None:
         typer.echo(f"{'extra':<12}{name}")
 
 
-@templates_app.command("copy")
+@templates_app.command("copy", cls=_Command)
 def copy_templates_command(
-    names: Annotated[list[str], typer.Argument(help="Bundled template names (see list).")],
-    to: Annotated[Path, typer.Option("--to", help="The overrides folder.", file_okay=False)],
+    names: Annotated[
+        list[str], typer.Argument(metavar="NAME...", help="Bundled template names (see list).")
+    ],
+    to: Annotated[
+        Path, typer.Option("--to", metavar="DIR", help="The overrides folder.", file_okay=False)
+    ],
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
 ) -> None:
     """Copy bundled templates into an overrides folder to start editing them.
@@ -417,15 +531,29 @@ def feature_table(spec: ir.Spec) -> str:
     return "\n".join(lines)
 
 
-extension_app = typer.Typer(help="Start and inspect vendor extensions.", no_args_is_help=True)
+extension_app = typer.Typer(
+    help="Start a vendor extension (generate it with generate --extension DIR, compare two "
+    "versions of it with diff OLD NEW).",
+    no_args_is_help=True,
+)
 app.add_typer(extension_app, name="extension")
 
 
-@extension_app.command("init")
+@extension_app.command("init", cls=_Command)
 def extension_init(
-    name: Annotated[str, typer.Argument(help="Vendor name (a Python identifier, e.g. acme).")],
-    folder: Annotated[Path, typer.Option("--dir", help="The extension folder to create.")],
-    version: VersionOption = None,
+    name: Annotated[
+        str,
+        typer.Argument(metavar="NAME", help="Vendor name (a Python identifier, e.g. acme)."),
+    ],
+    folder: Annotated[
+        Path, typer.Option("--dir", metavar="DIR", help="The extension folder to create.")
+    ],
+    version: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        _version_option(
+            f"OCPP version the extension targets (repeatable): {VERSION_HELP} Default: 2.0.1."
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing folder.")] = False,
 ) -> None:
     """Write a starter extension: manifest with one example of each kind, schemas, README.

@@ -9,6 +9,17 @@ def json_pointer(parts: tuple[str | int, ...]) -> str:
     return "".join("/" + part for part in escaped)
 
 
+def printable(text: str) -> str:
+    """``text`` with every character that is not printable (controls, NUL, line separators,
+    format characters, lone surrogates) written as its escape (``\\x00``, ``\\u2028``), so that
+    an error names hostile input and stays one line."""
+    if text.isprintable():
+        return text
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode() for char in text
+    )
+
+
 class GeneratorError(Exception):
     """Bad input: names the file and, where it applies, the JSON pointer inside it."""
 
@@ -20,4 +31,4 @@ class GeneratorError(Exception):
 
     def __str__(self) -> str:
         where = self.file if self.pointer is None else f"{self.file}#{self.pointer}"
-        return f"{where}: {self.message}"
+        return printable(f"{where}: {self.message}")

@@ -11,12 +11,13 @@ needs them, so a ``check`` that the manifest answers stays fast.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.config import Settings
 from generator.errors import GeneratorError
+from generator.flavours import output_tools
 from generator.output.layout import Layout, check_package_name
 from generator.output.manifest import (
     Manifest,
@@ -25,7 +26,7 @@ from generator.output.manifest import (
     read_manifest,
     sha256,
 )
-from generator.output.writer import Drift, drift, files_on_disk, write_package
+from generator.output.writer import Drift, drift, files_on_disk, read_regular, write_package
 from generator.schemas.versions import VERSIONS
 
 if TYPE_CHECKING:
@@ -85,12 +86,13 @@ def _generate_files(settings: Settings, owned: _Owned) -> dict[str, str]:
         known = previous.outputs.get(path) if previous else None
         if known is None or known.unformatted_sha256 != unformatted[path] or path not in on_disk:
             return None
-        data = on_disk[path].read_bytes()
-        return data.decode() if sha256(data) == known.sha256 else None
+        data = read_regular(on_disk[path])
+        return data.decode() if data is not None and sha256(data) == known.sha256 else None
 
     formatted = _format(rendered, unchanged, settings.templates)
     outputs = {path: Output(sha256(formatted[path]), unformatted[path]) for path in formatted}
-    manifest = Manifest(versions, inputs, options(settings, owned.packages), outputs)
+    tools = output_tools(settings.style)
+    manifest = Manifest(versions, inputs, options(settings, owned.packages), outputs, tools=tools)
     files = {**formatted, layout.manifest_path: manifest.to_json()}
     return {path: files[path] for path in sorted(files)}
 
@@ -214,33 +216,53 @@ def _format(
 
 @dataclass(frozen=True)
 class Written:
-    """What a generate run produced and which files it actually rewrote."""
+    """What a generate run produced and what it did on disk."""
 
     files: dict[str, str]
     rewritten: list[str]
+    removed: list[str] = field(default_factory=list)
+    """Files no longer generated (and with ``force``, files ocppgen did not write)."""
+    kept: list[str] = field(default_factory=list)
+    """Files in the generated folders that ocppgen did not write, left in place."""
 
 
-def generate(settings: Settings) -> Written:
-    """Generate and write the package; only changed files are rewritten."""
+def generate(settings: Settings, force: bool = False) -> Written:
+    """Generate and write the package; only changed files are rewritten.
+
+    A file in the generated folders that ocppgen did not write is kept (and listed in
+    ``Written.kept``) unless ``force``; a non-empty folder that no ocppgen manifest records is
+    refused.
+    """
     owned = _owned(settings)
     files = _generate_files(settings, owned)
-    _refuse_foreign_folders(settings, owned)
-    return Written(files, write_package(settings.out, files, owned.roots))
+    recorded = _recorded(settings, owned)
+    _refuse_foreign_folders(settings, owned, recorded)
+    done = write_package(settings.out, files, owned.roots, recorded=recorded, force=force)
+    return Written(files, done.rewritten, done.removed, done.kept)
 
 
-def _refuse_foreign_folders(settings: Settings, owned: _Owned) -> None:
-    """An extension's package folder that exists but was not generated here is the user's:
-    generate would replace its content, so it stops instead."""
-    generated = owned.previous.outputs if owned.previous is not None else {}
+def _recorded(settings: Settings, owned: _Owned) -> set[str]:
+    """The paths the previous generation wrote, by the manifest on disk (with itself)."""
+    if owned.previous is None:
+        return set()
+    return {*owned.previous.outputs, settings.layout.manifest_path}
+
+
+def _refuse_foreign_folders(settings: Settings, owned: _Owned, recorded: set[str]) -> None:
+    """A folder generate is to write that exists, holds files and was not generated here is
+    the user's: generate would mix its files with theirs, so it stops instead."""
+    chosen = [(root, "--package") for root in settings.layout.roots]
     for package in owned.packages:
-        for root in Layout(package).roots:
-            ours = any(path.startswith(root + "/") for path in generated)
-            if not ours and files_on_disk(settings.out, (root,)):
-                raise GeneratorError(
-                    f"the folder exists and was not written by ocppgen; move it or choose "
-                    f"another package name for the extension {package}",
-                    str(settings.out / root),
-                )
+        what = f"package name for the extension {package}"
+        chosen += [(root, what) for root in Layout(package).roots]
+    for root, what in chosen:
+        ours = any(path.startswith(root + "/") for path in recorded)
+        if not ours and files_on_disk(settings.out, (root,)):
+            raise GeneratorError(
+                "the folder is not empty and was not written by ocppgen (no ocppgen manifest "
+                f"records it): move it away or choose another {what}",
+                str(settings.out / root),
+            )
 
 
 def generate_if_stale(settings: Settings) -> bool:
@@ -264,7 +286,8 @@ def check(settings: Settings) -> Drift:
     owned = _owned(settings)
     previous = owned.previous
     inputs = _inputs(settings, versions, owned)
-    current = Manifest(versions, inputs, options(settings, owned.packages))
+    tools = output_tools(settings.style)
+    current = Manifest(versions, inputs, options(settings, owned.packages), tools=tools)
     if previous is not None and previous.same_inputs(current):
         expected = {path: output.sha256 for path, output in previous.outputs.items()}
         expected[layout.manifest_path] = sha256(previous.to_json())

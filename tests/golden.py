@@ -38,7 +38,8 @@ def write() -> None:
     """Regenerate every golden record (only changed files are rewritten)."""
     for settings in FLAVOURS.values():
         pipeline.generate(settings)
-    write_package(ACME_SETTINGS.out, pipeline.extension_files(ACME_SETTINGS), ACME_ROOTS)
+    files = pipeline.extension_files(ACME_SETTINGS)
+    write_package(ACME_SETTINGS.out, files, ACME_ROOTS, force=True)
 
 
 def check() -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 from support import ROOT, SCHEMAS
+from typer.testing import CliRunner
 
 from generator.errors import GeneratorError
 from generator.output import writer
@@ -362,3 +364,54 @@ def test_committed_package_is_what_generate_writes(tmp_path: Path) -> None:
     assert _snapshot(out / "ocpp_bindings") == _snapshot(
         ROOT / "generated" / "ocpp_bindings", skip_cache=True
     )
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_version_prints_ocppgen_and_its_output_tools(tmp_path: Path, flag: str) -> None:
+    from importlib import metadata
+
+    from generator import __version__
+
+    result = run(flag, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        f"ocppgen {__version__} (black {metadata.version('black')}; --style pydantic: "
+        f"datamodel-code-generator {metadata.version('datamodel-code-generator')})\n"
+    )
+
+
+def test_version_after_a_command_is_still_the_ocpp_version(tmp_path: Path) -> None:
+    result = run("list", "--version", "1.6", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("OCPP 1.6: ")
+
+
+def _commands(group: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [prefix]
+    for name, command in sorted(getattr(group, "commands", {}).items()):
+        found += _commands(command, (*prefix, name))
+    return found
+
+
+HELP_PLACEHOLDER = re.compile(r"<[a-zA-Z\[\]]+>|\{[A-Za-z.]+\}")
+"""typer's type placeholders (``<list[str]>``, ``<path>``, ``{old}``); choices such as
+``<text|markdown|json>`` stay."""
+
+
+def test_every_help_shows_names_not_type_placeholders_and_only_real_commands() -> None:
+    import typer
+
+    from generator.cli import app
+
+    root = typer.main.get_command(app)
+    commands = _commands(root)
+    assert ("extension", "init") in commands and ("schemas", "import") in commands
+    real = {" ".join(command) for command in commands}
+    for command in commands:
+        result = CliRunner().invoke(app, [*command, "--help"])
+        assert result.exit_code == 0, command
+        text = " ".join(result.stdout.split())
+        assert HELP_PLACEHOLDER.findall(text) == [], (command, text)
+        for mentioned in re.findall(r"`ocppgen ([a-z ]+?)`", text):
+            assert mentioned in real, (command, mentioned)
+        assert "inspect" not in text, command

@@ -534,7 +534,12 @@ BAD = {
 
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_bad_extension_input_is_one_line_exit_2_nothing_written(case: str, tmp_path: Path) -> None:
-    manifest, schema, expected = BAD[case]
+    expect_refused(tmp_path, *BAD[case])
+
+
+def expect_refused(tmp_path: Path, manifest: str, schema: object, expected: str) -> None:
+    """Generating an extension with this manifest ("": none) and ``ping.json`` (None: the
+    default schema) fails in one line holding ``expected``, exit 2, nothing written."""
     folder = _extension(tmp_path / "ext", manifest, schema or DT_SCHEMA)
     if not manifest:
         (folder / "ocppgen-extension.toml").unlink()

@@ -287,9 +287,10 @@ def test_depends_on_msgspec_and_the_standard_library_only() -> None:
 
 def test_the_generated_code_says_which_msgspec_it_needs() -> None:
     pyproject = toml.loads((ROOT / "pyproject.toml").read_text())
-    pin = pyproject["project"]["optional-dependencies"]["msgspec"]
+    extra = pyproject["project"]["optional-dependencies"]["msgspec"]
     required = _runtime().MSGSPEC
-    assert pin == [f"msgspec=={msgspec.__version__}"] and msgspec.__version__.startswith(required)
+    assert f"msgspec>={required}.0,<0.24" in extra, "the extra installs what the package needs"
+    assert msgspec.__version__.startswith(f"{required}.")
     assert f"msgspec {required} or later" in _runtime().__doc__
 
 

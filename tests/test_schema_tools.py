@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import random
 import re
 import shutil
+import tracemalloc
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from inprocess import invoke, one_line_error
 from support import ROOT, SCHEMAS
 from test_cli import run
+from typer.testing import Result
 
 from generator import toml as tomllib
+from generator.errors import GeneratorError
+from generator.schemas import schemaset
+from generator.schemas.importer import stale_entries
+from generator.schemas.metadata import Overlay, load_metadata
+from generator.schemas.schemaset import MAX_FILE_BYTES
 
 
 def _copy_version(tmp_path: Path, version: str, name: str = "set") -> Path:
@@ -256,3 +266,169 @@ def test_ci_workflow_example_uses_real_commands_and_options(tmp_path: Path) -> N
         assert help_text.returncode == 0, command
         for option in re.findall(r"--[a-z-]+", arguments):
             assert option in help_text.stdout, f"{command} has no {option}"
+
+
+def _import(source: Path, version: str, schemas: Path, cwd: Path) -> Result:
+    return invoke("schemas", "import", source, "--version", version, "--schemas", schemas, cwd=cwd)
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.name: (p.read_bytes(), p.stat().st_mode) for p in sorted(folder.iterdir())}
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        for index in range(4):
+            with archive.open(f"json/Bomb{index}Request.json", "w") as member:
+                for _ in range(64):
+                    member.write(b" " * 1024 * 1024)
+    assert bomb.stat().st_size < 2 * 1024 * 1024
+    schemas = _project(tmp_path)
+    before = _snapshot(schemas / "2.1")
+    tracemalloc.start()
+    try:
+        result = _import(bomb, "2.1", schemas, tmp_path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    one_line_error(result, "bomb.zip!json/Bomb0Request.json:", "expands", "zip bomb")
+    assert peak < 16 * 1024 * 1024, f"read {peak} bytes"
+    assert _snapshot(schemas / "2.1") == before
+
+
+def test_a_zip_entry_larger_than_a_schema_file_can_be_is_refused(tmp_path: Path) -> None:
+    archive_path = tmp_path / "large.zip"
+    noise = random.Random(7).randbytes(MAX_FILE_BYTES + 1)  # does not compress
+    with zipfile.ZipFile(archive_path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("HeartbeatRequest.json", noise)
+    result = _import(archive_path, "2.1", _project(tmp_path), tmp_path)
+    one_line_error(result, "large.zip!HeartbeatRequest.json:", "larger than a schema file can be")
+
+
+def test_a_set_larger_than_the_bound_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(schemaset, "MAX_TOTAL_BYTES", 100_000)
+    with pytest.raises(GeneratorError, match="the set is larger than 100000 bytes"):
+        schemaset.read_schema_source(SCHEMAS / "2.1")
+    assert len(schemaset.read_schema_source(SCHEMAS / "1.6").files) == 78
+
+
+def test_zip_entries_that_climb_out_are_reported_not_dropped(tmp_path: Path) -> None:
+    archive_path = _release_zip(tmp_path, "1.6")
+    with zipfile.ZipFile(archive_path, "a") as archive:
+        archive.writestr("OCPP-1.6/schemas/../Extra.json", b"{}")
+    schemas = _project(tmp_path)
+    before = _snapshot(schemas / "1.6")
+    result = _import(archive_path, "1.6", schemas, tmp_path)
+    one_line_error(result, "!OCPP-1.6/schemas/../Extra.json:", "climbs out of the zip ('..')")
+    assert _snapshot(schemas / "1.6") == before
+
+
+def test_import_refuses_a_response_without_its_request(tmp_path: Path) -> None:
+    release = tmp_path / "release"
+    shutil.copytree(SCHEMAS / "1.6", release)
+    (release / "Reset.json").unlink()
+    (release / "ocppgen.toml").unlink()
+    schemas = _project(tmp_path)
+    before = _snapshot(schemas / "1.6")
+    result = _import(release, "1.6", schemas, tmp_path)
+    one_line_error(result, "responses without a request schema: Reset")
+    assert _snapshot(schemas / "1.6") == before
+
+
+def test_a_draft_04_file_is_refused_in_a_draft_06_version(tmp_path: Path) -> None:
+    release = tmp_path / "release"
+    shutil.copytree(SCHEMAS / "2.1", release)
+    heartbeat = release / "HeartbeatRequest.json"
+    heartbeat.write_text(
+        heartbeat.read_text().replace("draft-06/schema#", "draft-04/schema#"), encoding="utf-8"
+    )
+    schemas = _project(tmp_path)
+    before = _snapshot(schemas / "2.1")
+    result = _import(release, "2.1", schemas, tmp_path)
+    one_line_error(result, "HeartbeatRequest.json#/$schema:", "a draft-04 schema in OCPP 2.1")
+    assert _snapshot(schemas / "2.1") == before
+    (schemas / "2.1" / "HeartbeatRequest.json").write_bytes(heartbeat.read_bytes())
+    generated = invoke(
+        "generate", "--schemas", schemas, "--out", tmp_path / "out", "-v", "2.1", cwd=tmp_path
+    )
+    one_line_error(generated, "HeartbeatRequest.json#/$schema:", "a draft-04 schema in OCPP 2.1")
+
+
+def test_import_of_an_unchanged_release_touches_no_file_and_keeps_modes(tmp_path: Path) -> None:
+    schemas = _project(tmp_path)
+    for path in (schemas / "1.6").glob("*.json"):
+        path.chmod(0o755)
+    heartbeat = schemas / "1.6" / "Heartbeat.json"
+    heartbeat.chmod(0o640)
+    before = _snapshot(schemas / "1.6")
+    edited = heartbeat.read_bytes().replace(b'"title"', b'"description": "Beat.", "title"', 1)
+    result = _import(_release_zip(tmp_path, "1.6"), "1.6", schemas, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert _snapshot(schemas / "1.6") == before
+    result = _import(
+        _release_zip(tmp_path, "1.6", {"Heartbeat.json": edited}), "1.6", schemas, tmp_path
+    )
+    assert result.exit_code == 0, result.stderr
+    assert heartbeat.read_bytes() == edited
+    assert heartbeat.stat().st_mode & 0o7777 == 0o640
+
+
+def test_committed_schemas_are_not_executable() -> None:
+    executable = [
+        str(path.relative_to(SCHEMAS))
+        for path in sorted(SCHEMAS.rglob("*"))
+        if path.is_file() and path.stat().st_mode & 0o111
+    ]
+    assert executable == []
+
+
+def test_import_lists_the_ocppgen_toml_entries_a_removed_action_leaves(tmp_path: Path) -> None:
+    release = tmp_path / "release"
+    shutil.copytree(SCHEMAS / "1.6", release)
+    for name in ("Reset.json", "ResetResponse.json", "ocppgen.toml"):
+        (release / name).unlink()
+    schemas = _project(tmp_path)
+    result = _import(release, "1.6", schemas, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    metadata = schemas / "1.6" / "ocppgen.toml"
+    listed = result.stdout.split(f"remove these entries from {metadata} before generating")[1]
+    entries = [line.strip() for line in listed.splitlines()[1:] if line.strip()]
+    assert entries == [
+        "[actions] Reset",
+        '[type_names] "Reset:type"',
+        '[type_names] "ResetResponse:status"',
+    ]
+    out = tmp_path / "out"
+    failed = invoke("generate", "--schemas", schemas, "--out", out, "-v", "1.6", cwd=tmp_path)
+    assert failed.exit_code == 2
+    lines = metadata.read_text().splitlines()
+    kept = [line for line in lines if not line.startswith(('"Reset:', '"ResetResponse:', "Reset "))]
+    assert len(lines) - len(kept) == len(entries)
+    metadata.write_text("\n".join(kept) + "\n")
+    generated = invoke("generate", "--schemas", schemas, "--out", out, "-v", "1.6", cwd=tmp_path)
+    assert generated.exit_code == 0, generated.stderr
+
+
+def test_stale_entries_name_profiles_left_empty_and_overlays_of_removed_files() -> None:
+    metadata = load_metadata(SCHEMAS / "2.1", ("ChargingStation", "CSMS"))
+    source = schemaset.read_schema_source(SCHEMAS / "2.1")
+    reservation = {
+        name for name, action in metadata.actions.items() if action.profile == "Reservation"
+    }
+    kept = {
+        name: entry
+        for name, entry in source.files.items()
+        if name.removesuffix(".json").removesuffix("Request").removesuffix("Response")
+        not in reservation
+    }
+    overlay = Overlay("ReserveNowRequest.json", "remove", "/description", None, "overlays[0]")
+    with_overlay = dataclasses.replace(metadata, overlays=(overlay,))
+    entries = stale_entries(with_overlay, schemaset.SchemaSource("x", kept))
+    assert entries == (
+        *(f"[actions] {name}" for name in sorted(reservation)),
+        "[profiles] Reservation (no action left)",
+        "overlays[0] (file ReserveNowRequest.json)",
+    )

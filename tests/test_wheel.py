@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -41,6 +42,17 @@ def test_wheel_ships_templates_and_schemas_and_generates_the_same_package(tmp_pa
     assert "generator/_bundled/schemas/2.1/BootNotificationRequest.json" in names
     assert "generator/_bundled/schemas/PROVENANCE.md" in names
     assert "generator/_bundled/schemas/1.6/ocppgen.toml" in names
+    (metadata_name,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+    metadata = zipfile.ZipFile(wheel).read(metadata_name).decode()
+    requires = [
+        line.split(":", 1)[1].strip()
+        for line in metadata.splitlines()
+        if line.startswith("Requires-Dist:")
+    ]
+    assert "Provides-Extra: pydantic" in metadata.splitlines()
+    for name in ("pydantic", "datamodel-code-generator", "isort"):
+        (requirement,) = [r for r in requires if re.match(rf"{re.escape(name)}[<>=!~]", r)]
+        assert requirement.endswith("; extra == 'pydantic'"), requirement
 
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)

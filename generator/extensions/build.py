@@ -6,20 +6,33 @@ validation); nothing may collide with the version's own classes, actions or hand
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from generator import ir
 from generator.errors import GeneratorError
 from generator.extensions.load import ActionEntry, CustomDataEntry, DataTransferEntry, Extension
-from generator.ir.builder import Payloads, build_payloads
+from generator.ir.builder import Payloads, build_payloads, check_type_names_used
 from generator.ir.docs import render_spec_docs
-from generator.ir.naming import snake_case
+from generator.ir.naming import RESERVED_CLASS_NAMES, snake_case
 from generator.schemas.loader import LoadedVersion, SchemaFile
 from generator.schemas.metadata import Metadata
 from generator.schemas.versions import VERSIONS
 
+RESERVED_FUNCTION_NAMES = frozenset({"read_custom_data", "write_custom_data"})
+"""What ``custom_data.py`` imports from the runtime beside the vendor's functions."""
 
-def build_extension(extension: Extension, standard: ir.Spec) -> ir.ExtensionSpec:
+
+@dataclass(frozen=True)
+class _Built:
+    """One version of an extension, and what its build used of ``[type_names]``."""
+
+    spec: ir.ExtensionSpec
+    used_type_names: frozenset[str]
+    stems: frozenset[str]
+    """The stems of the schema files built (``[type_names]`` keys start with one)."""
+
+
+def _build_version(extension: Extension, standard: ir.Spec) -> _Built:
     """The extension's IR for the version of ``standard``."""
     version = standard.version
     transfers = [t for t in extension.data_transfers if version in t.versions]
@@ -35,6 +48,7 @@ def build_extension(extension: Extension, standard: ir.Spec) -> ir.ExtensionSpec
         for side, relative in (("Request", action.request), ("Response", action.response)):
             if relative is not None:
                 roots.append((extension.schemas[relative], action.name + side))
+    _check_lengths(extension, transfers, bool(custom), standard)
     for entry in actions:
         if entry.name in {a.name for a in standard.actions}:
             raise GeneratorError(
@@ -65,8 +79,9 @@ def build_extension(extension: Extension, standard: ir.Spec) -> ir.ExtensionSpec
         datatypes=payloads.datatypes,
         actions=vendor_actions,
     )
+    _check_function_names(extension, messages, custom_data)
     schemas = {name: schema_file.document for schema_file, name in roots}
-    return ir.ExtensionSpec(
+    built_spec = ir.ExtensionSpec(
         extension.name,
         extension.package,
         extension.vendor_id,
@@ -77,6 +92,46 @@ def build_extension(extension: Extension, standard: ir.Spec) -> ir.ExtensionSpec
         dict(schemas),
         extension.source,
     )
+    stems = frozenset(schema_file.stem for schema_file, _ in roots)
+    return _Built(built_spec, payloads.used_type_names, stems)
+
+
+def _max_length(spec: ir.Spec, type_name: str, json_name: str) -> int | None:
+    """The ``maxLength`` of a string field of a standard type or message (None: no limit)."""
+    types = {o.name: o for o in spec.datatypes} | {m.type.name: m.type for m in spec.messages}
+    found = types.get(type_name)
+    for f in found.fields if found is not None else ():
+        if f.json_name == json_name and isinstance(f.type, ir.StringType):
+            return f.type.max_length
+    return None
+
+
+def _check_lengths(
+    extension: Extension,
+    transfers: list[DataTransferEntry],
+    has_custom_data: bool,
+    standard: ir.Spec,
+) -> None:
+    """Vendor and message ids must fit the standard fields they are sent in, or every
+    ``pack()`` would fail."""
+    request = "DataTransferRequest"
+    checks: list[tuple[str, str, str, str]] = []
+    for entry in transfers:
+        own = entry.vendor_id != extension.vendor_id
+        where = entry.where + "/vendor_id" if own else "/vendor_id"
+        checks.append((entry.vendor_id, where, request, "vendorId"))
+        checks.append((entry.message_id, entry.where + "/message_id", request, "messageId"))
+    if has_custom_data:
+        checks.append((extension.vendor_id, "/vendor_id", "CustomDataType", "vendorId"))
+    for value, where, type_name, json_name in checks:
+        limit = _max_length(standard, type_name, json_name)
+        if limit is not None and len(value) > limit:
+            raise GeneratorError(
+                f"{where.rsplit('/', 1)[-1]} has {len(value)} characters: the {standard.title} "
+                f"{type_name} {json_name} allows at most {limit}",
+                extension.source,
+                where,
+            )
 
 
 def standard_names(spec: ir.Spec) -> set[str]:
@@ -96,6 +151,33 @@ def _check_class_names(payloads: Payloads, standard: ir.Spec) -> None:
                 file,
                 pointer,
             )
+
+
+def _check_function_names(
+    extension: Extension,
+    messages: tuple[ir.VendorMessage, ...],
+    custom_data: tuple[ir.CustomDataExtension, ...],
+) -> None:
+    """The registry's per-message constants and the customData functions must be unique and
+    not take a name the generated modules bind themselves."""
+    seen: dict[str, str] = {}
+    for name, source in (
+        *((snake_case(m.name).upper(), m.source) for m in messages),
+        *((n, c.source) for c in custom_data for n in (c.read_name, c.write_name)),
+    ):
+        file, _, pointer = source.partition("#")
+        if name in RESERVED_CLASS_NAMES or name in RESERVED_FUNCTION_NAMES:
+            raise GeneratorError(
+                f"the generated name {name} is one the generated modules use themselves: "
+                "choose another name",
+                file,
+                pointer,
+            )
+        if name in seen:
+            raise GeneratorError(
+                f"the generated name {name} is also generated for {seen[name]}", file, pointer
+            )
+        seen[name] = pointer
 
 
 def _claim_handler(
@@ -245,7 +327,7 @@ def build_extensions(
 ) -> list[tuple[ir.ExtensionSpec, ...]]:
     """Every extension's IR, one spec per targeted version, checked against each other."""
     by_version = {spec.version: spec for spec in standards}
-    built = []
+    built: list[tuple[ir.ExtensionSpec, ...]] = []
     for extension in extensions:
         versions = [version for version in extension.versions if version in by_version]
         if not versions:
@@ -254,6 +336,22 @@ def build_extensions(
                 f"none of the extension's versions ({targeted}) is among the versions generated",
                 "versions",
             )
-        built.append(tuple(build_extension(extension, by_version[v]) for v in versions))
+        versions_built = [_build_version(extension, by_version[v]) for v in versions]
+        _check_type_names(extension, versions_built)
+        built.append(tuple(one.spec for one in versions_built))
     check_together([spec for specs in built for spec in specs])
     return built
+
+
+def _check_type_names(extension: Extension, built: list[_Built]) -> None:
+    """Every ``[type_names]`` entry must name a type, as in the standard build. An entry for a
+    schema built only for versions not generated now cannot be judged, and is left."""
+    stems = {schema.stem for schema in extension.schemas.values()}
+    built_stems = frozenset().union(*(one.stems for one in built))
+    used = frozenset().union(*(one.used_type_names for one in built))
+    judged = [
+        key
+        for key in extension.type_names
+        if key.partition(":")[0] in built_stems or key.partition(":")[0] not in stems
+    ]
+    check_type_names_used(extension.source, judged, used)

@@ -3,11 +3,21 @@ JSON pointer of the value."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Collection
 from typing import Any
 
 from generator.errors import GeneratorError, json_pointer
 from generator.schemas.versions import VERSIONS
+
+CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+"""Unicode categories refused in values that reach generated code: control and format
+characters (bidirectional overrides included), line and paragraph separators, surrogates."""
+
+
+def control_character(text: str) -> str | None:
+    """The first control character of ``text`` (see :data:`CONTROL_CATEGORIES`), or None."""
+    return next((c for c in text if unicodedata.category(c) in CONTROL_CATEGORIES), None)
 
 
 class ManifestFields:
@@ -26,6 +36,17 @@ class ManifestFields:
         value = table.get(key)
         if not isinstance(value, str) or not value:
             raise self.error(f"{key} must be a non-empty string", *parts, key)
+        return value
+
+    def plain_text(self, table: dict[str, Any], key: str, *parts: str | int) -> str:
+        """A required non-empty string without control characters (a vendor or message id:
+        it is written into generated code, escaped, and into error messages)."""
+        value = self.text(table, key, *parts)
+        found = control_character(value)
+        if found is not None:
+            raise self.error(
+                f"{key} contains the control character U+{ord(found):04X}", *parts, key
+            )
         return value
 
     def optional_text(self, table: dict[str, Any], key: str, *parts: str | int) -> str | None:

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from generator import toml as tomllib
 from generator.errors import GeneratorError, json_pointer
-from generator.extensions.fields import ManifestFields
-from generator.extensions.schema_files import SchemaFiles
+from generator.extensions.fields import ManifestFields, control_character
+from generator.extensions.schema_files import SchemaFiles, is_inside
+from generator.ir.naming import class_name_problem, pascal_name_problem
 from generator.output.layout import check_package_name
 from generator.schemas.versions import VERSIONS
 
@@ -26,6 +27,12 @@ TOP_KEYS = frozenset(
     {"package", "vendor_id", "name", "versions", "type_names", "data_transfer", "custom_data"}
     | {"action"}
 )
+SCHEMA_KEYS = {
+    "data_transfer": ("request", "response"),
+    "custom_data": ("schema",),
+    "action": ("request", "response"),
+}
+"""The keys of each array of tables that name a schema file."""
 INITIATORS = ("ChargingStation", "CSMS", "both")
 CUSTOM_DATA_VERSIONS = ("2.0.1", "2.1")
 
@@ -99,18 +106,45 @@ def pascal_name(text: str) -> str:
 
 
 def manifest_files(folder: Path) -> list[Path]:
-    """The manifest and every ``*.json`` under the folder: what a generation reads."""
-    found = [folder / EXTENSION_FILE] if (folder / EXTENSION_FILE).is_file() else []
-    return found + sorted(p for p in folder.rglob("*.json") if p.is_file())
+    """The manifest and the schema files it names: what a generation reads.
+
+    Only regular files inside the folder count, and nothing else in the folder is opened (a
+    FIFO or a device there cannot stall a run); a named file that is missing or not regular is
+    left to :func:`load_extension` to report.
+    """
+    manifest = folder / EXTENSION_FILE
+    data = _manifest_data(folder)
+    if data is None:
+        return [manifest] if manifest.is_file() else []
+    files = [folder / relative for relative in sorted(_named_schemas(data))]
+    return [manifest, *(p for p in files if is_inside(folder, p) and p.is_file())]
+
+
+def _named_schemas(data: dict[str, Any]) -> set[str]:
+    """The schema paths the manifest's entries name (those that can be paths at all)."""
+    named: set[str] = set()
+    for key, schema_keys in SCHEMA_KEYS.items():
+        entries = data.get(key)
+        for entry in entries if isinstance(entries, list) else []:
+            values = [entry.get(k) for k in schema_keys] if isinstance(entry, dict) else []
+            named.update(v for v in values if isinstance(v, str) and not control_character(v))
+    return named
+
+
+def _manifest_data(folder: Path) -> dict[str, Any] | None:
+    """The manifest's data, or None when it is missing, not a regular file or unreadable."""
+    path = folder / EXTENSION_FILE
+    if not path.is_file():
+        return None
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
 
 
 def read_package_name(folder: Path) -> str | None:
     """The manifest's package name without further checks (None when unreadable)."""
-    try:
-        data = tomllib.loads((folder / EXTENSION_FILE).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return None
-    package = data.get("package")
+    package = (_manifest_data(folder) or {}).get("package")
     return package if isinstance(package, str) else None
 
 
@@ -120,6 +154,8 @@ def load_extension(folder: Path) -> Extension:
     source = str(path)
     if not folder.is_dir():
         raise GeneratorError("extension folder not found", str(folder))
+    if path.exists() and not path.is_file():
+        raise GeneratorError(f"{EXTENSION_FILE} is not a regular file", source)
     if not path.is_file():
         raise GeneratorError(f"no {EXTENSION_FILE} in the extension folder", source)
     try:
@@ -149,10 +185,11 @@ class _Reader:
             check_package_name(package, self.source)
         except GeneratorError as exc:
             raise self.fields.error(exc.message, "package") from None
-        vendor_id = self.fields.text(data, "vendor_id")
+        vendor_id = self.fields.plain_text(data, "vendor_id")
         name = self.fields.optional_text(data, "name") or pascal_name(package.rsplit(".", 1)[-1])
-        if not name.isidentifier() or not name[0].isupper():
-            raise self.fields.error(f"name {name!r} must be a PascalCase identifier", "name")
+        problem = pascal_name_problem(name, "name")
+        if problem is not None:
+            raise self.fields.error(problem, "name")
         versions = self.fields.versions(data, VERSIONS, ())
         if not versions:
             raise self.fields.error("versions must name at least one OCPP version", "versions")
@@ -212,20 +249,28 @@ class _Reader:
             dict(self.schemas.files),
         )
 
+    @staticmethod
+    def _prefix_problem(name: str, suffixes: tuple[str, ...], what: str = "name") -> str | None:
+        """Why ``name`` cannot prefix the classes ``name + suffix``, or None."""
+        problem = pascal_name_problem(name, what)
+        for suffix in suffixes:
+            problem = problem or class_name_problem(name + suffix)
+        return problem
+
     def data_transfer(
         self, entry: dict[str, Any], index: int, vendor_id: str, versions: tuple[str, ...]
     ) -> DataTransferEntry:
         parts = ("data_transfer", index)
         keys = {"vendor_id", "message_id", "name", "request", "response", "data", "versions"}
         self.fields.check_keys(entry, keys, *parts)
-        message_id = self.fields.text(entry, "message_id", *parts)
+        message_id = self.fields.plain_text(entry, "message_id", *parts)
+        vendor = self.fields.plain_text(entry, "vendor_id", *parts) if "vendor_id" in entry else ""
         name = self.fields.optional_text(entry, "name", *parts) or pascal_name(message_id)
-        if not name.isidentifier() or not name[0].isupper():
-            raise self.fields.error(
-                f"{message_id!r} gives no class name: set name to a PascalCase identifier",
-                *parts,
-                "name" if "name" in entry else "message_id",
-            )
+        problem = self._prefix_problem(name, ("Request", "Response"))
+        if problem is not None:
+            if "name" not in entry:
+                problem = f"{message_id!r} gives no class name ({problem}): set name"
+            raise self.fields.error(problem, *parts, "name" if "name" in entry else "message_id")
         data = entry.get("data", "json")
         if data not in ("json", "string"):
             raise self.fields.error('data must be "json" or "string"', *parts, "data")
@@ -243,7 +288,7 @@ class _Reader:
         elif "request" not in entry:
             raise self.fields.error("request (the schema of the request data) is missing", *parts)
         return DataTransferEntry(
-            self.fields.optional_text(entry, "vendor_id", *parts) or vendor_id,
+            vendor or vendor_id,
             message_id,
             name,
             self.schemas.read(entry, "request", *parts),
@@ -262,8 +307,9 @@ class _Reader:
         name = self.fields.optional_text(entry, "name", *parts) or (
             target.removesuffix("Type") + "CustomData"
         )
-        if not name.isidentifier():
-            raise self.fields.error(f"name {name!r} is not an identifier", *parts, "name")
+        problem = class_name_problem(name)
+        if problem is not None:
+            raise self.fields.error(problem, *parts, "name" if "name" in entry else "target")
         allowed = tuple(v for v in versions if v in CUSTOM_DATA_VERSIONS)
         listed = entry.get("versions")
         if isinstance(listed, list) and "1.6" in listed:
@@ -289,10 +335,9 @@ class _Reader:
         keys = {"name", "initiator", "kind", "request", "response", "versions"}
         self.fields.check_keys(entry, keys, *parts)
         name = self.fields.text(entry, "name", *parts)
-        if not name.isidentifier() or not name[0].isupper():
-            raise self.fields.error(
-                f"action name {name!r} must be a PascalCase identifier", *parts, "name"
-            )
+        problem = self._prefix_problem(name, ("Request", "Response"), "action name")
+        if problem is not None:
+            raise self.fields.error(problem, *parts, "name")
         initiator = entry.get("initiator")
         if initiator not in INITIATORS:
             raise self.fields.error(

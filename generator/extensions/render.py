@@ -68,6 +68,12 @@ def message_view(message: ir.VendorMessage) -> MessageView:
     )
 
 
+def one_line(text: str) -> str:
+    """``text`` with every non-printable character escaped (``\\n``, ``\\x00``): safe in a
+    ``#`` comment such as the generated header's ``Source:`` line."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
 def render_extension(
     specs: tuple[ir.ExtensionSpec, ...],
     layout: Layout,
@@ -79,7 +85,7 @@ def render_extension(
     first = specs[0]
     own = Layout(first.package)
     renderer = Renderer(layout, overrides, flavour)
-    source = f"{first.name} extension ({first.vendor_id})"
+    source = f"{first.name} extension ({one_line(first.vendor_id)})"
     renderer.add(
         f"{own.package_dir}/__init__.py",
         f"{TEMPLATES}/package_init.py.j2",

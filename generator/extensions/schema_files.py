@@ -12,6 +12,11 @@ if TYPE_CHECKING:  # the loader imports jsonschema: only a generation needs it
     from generator.schemas.loader import SchemaFile
 
 
+def is_inside(folder: Path, path: Path) -> bool:
+    """Whether ``path``, links resolved, is in ``folder``."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
 class SchemaFiles:
     """The extension folder's schemas, by the relative path the manifest writes."""
 
@@ -22,9 +27,9 @@ class SchemaFiles:
 
     def read(self, entry: dict[str, Any], key: str, *parts: str | int) -> str | None:
         """Read and check the schema file an entry names (None when the key is absent)."""
-        relative = self.fields.optional_text(entry, key, *parts)
-        if relative is None:
+        if key not in entry:
             return None
+        relative = self.fields.plain_text(entry, key, *parts)
         if relative not in self.files:
             self.files[relative] = self._parse(relative, key, parts)
         return relative
@@ -32,11 +37,15 @@ class SchemaFiles:
     def _parse(self, relative: str, key: str, parts: tuple[str | int, ...]) -> SchemaFile:
         from generator.schemas.loader import DRAFT_06, parse_schema
 
+        if "\0" in relative:  # no file system takes it (os.stat raises ValueError)
+            raise self.fields.error(f"schema path {relative!r} contains a NUL", *parts, key)
         path = self.folder / relative
-        if not path.resolve().is_relative_to(self.folder.resolve()):
+        if not is_inside(self.folder, path):
             raise self.fields.error(
                 f"schema {relative!r} is outside the extension folder", *parts, key
             )
+        if path.exists() and not path.is_file():  # a FIFO or a device would block the read
+            raise self.fields.error(f"schema {relative!r} is not a regular file", *parts, key)
         try:
             data = path.read_bytes()
         except OSError as exc:

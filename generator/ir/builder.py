@@ -8,6 +8,7 @@ generator does not understand is an error naming the file and JSON pointer.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,9 @@ from generator import ir
 from generator.errors import GeneratorError, json_pointer
 from generator.ir.docs import render_spec_docs
 from generator.ir.naming import (
+    class_name_problem,
     clean_doc,
+    description_problem,
     enum_member_name,
     enum_member_problem,
     field_name_problem,
@@ -73,11 +76,7 @@ def build_spec(loaded: LoadedVersion) -> ir.Spec:
     for schema_file in loaded.files:
         message = _FileBuilder(loaded, schema_file, named, used_names).build_message()
         messages[(message.action, message.kind)] = message
-    unused = sorted(set(loaded.metadata.type_names) - used_names)
-    if unused:
-        raise GeneratorError(
-            f"[type_names] entry {unused[0]!r} matches no inline type", loaded.metadata.source
-        )
+    check_type_names_used(loaded.metadata.source, loaded.metadata.type_names, used_names)
     _check_roots(named, {m.type.name: m.schema_file for m in messages.values()})
     actions = _pair_actions(loaded, messages)
     spec = ir.Spec(
@@ -98,6 +97,17 @@ def build_spec(loaded: LoadedVersion) -> ir.Spec:
     return render_spec_docs(spec)
 
 
+def check_type_names_used(source: str, type_names: Collection[str], used: Collection[str]) -> None:
+    """Every ``[type_names]`` entry must name an inline type the schemas have."""
+    unused = sorted(set(type_names) - set(used))
+    if unused:
+        raise GeneratorError(
+            f"[type_names] entry {unused[0]!r} matches no inline type",
+            source,
+            json_pointer(("type_names", unused[0])),
+        )
+
+
 def _check_roots(named: _NamedTypes, roots: dict[str, str]) -> None:
     """Root classes (name -> schema file) must not share a name with a named type."""
     for name in sorted(set(roots) & (set(named.objects) | set(named.enums))):
@@ -112,6 +122,8 @@ class Payloads:
     roots: tuple[ir.ObjectDef, ...]
     enums: tuple[ir.EnumDef, ...]
     datatypes: tuple[ir.ObjectDef, ...]
+    used_type_names: frozenset[str] = frozenset()
+    """The ``[type_names]`` entries that named a type."""
 
 
 def build_payloads(loaded: LoadedVersion, roots: tuple[tuple[SchemaFile, str], ...]) -> Payloads:
@@ -122,6 +134,7 @@ def build_payloads(loaded: LoadedVersion, roots: tuple[tuple[SchemaFile, str], .
     """
     named = _NamedTypes()
     built = []
+    used_names: set[str] = set()
     first: dict[str, str] = {}
     for schema_file, name in roots:
         if name in first:
@@ -132,13 +145,14 @@ def build_payloads(loaded: LoadedVersion, roots: tuple[tuple[SchemaFile, str], .
                 "",
             )
         first[name] = schema_file.shown
-        builder = _FileBuilder(loaded, schema_file, named, set())
+        builder = _FileBuilder(loaded, schema_file, named, used_names)
         built.append(builder.build_root(name))
     _check_roots(named, {obj.name: obj.source.partition("#")[0] for obj in built})
     return Payloads(
         tuple(built),
         tuple(named.enums[name] for name in sorted(named.enums)),
         tuple(named.objects[name] for name in sorted(named.objects)),
+        frozenset(used_names),
     )
 
 
@@ -239,7 +253,7 @@ class _FileBuilder:
             self._definition(definition)
         if document.get("type") != "object":
             raise self.error("a message schema must have type object", ())
-        return self._object(document, (), "", name)
+        return self._object(document, (), "", self._class_name(name, ()))
 
     def _classify(self) -> tuple[str, ir.MessageKind]:
         stem = self.file.stem
@@ -280,7 +294,7 @@ class _FileBuilder:
             raise self.error(f"unsupported type {kind!r}", parts)
         self._check_keywords(node, parts, kind)
         if kind == "object":
-            type_name = name or self._inline_name(location, parts)
+            type_name = self._type_name(name, location, parts)
             return ir.ObjectRef(self._object(node, parts, location, type_name).name)
         if kind == "array":
             return self._array(node, parts, location)
@@ -312,23 +326,46 @@ class _FileBuilder:
         if problem is not None:
             raise self.error(problem, parts)
 
+    def _class_name(self, name: str, parts: Parts) -> str:
+        """``name`` (of a definition or a root) when it can be a class, else an error here."""
+        problem = class_name_problem(name)
+        if problem is not None:
+            raise self.error(problem, parts)
+        return name
+
+    def _type_name(self, name: str | None, location: str, parts: Parts) -> str:
+        """The class name of an object or enum: its own (a definition's), else the inline
+        type's from ``[type_names]``."""
+        return self._class_name(name, parts) if name else self._inline_name(location, parts)
+
     def _inline_name(self, location: str, parts: Parts) -> str:
         key = f"{self.file.stem}:{location}"
-        name = self.loaded.metadata.type_names.get(key)
+        metadata = self.loaded.metadata
+        name = metadata.type_names.get(key)
         if name is None:
             raise self.error(
-                f"inline type has no name: add {key!r} to [type_names] in "
-                f"{self.loaded.metadata.source}",
+                f"inline type has no name: add {key!r} to [type_names] in {metadata.source}",
                 parts,
             )
+        problem = class_name_problem(name)
+        if problem is not None:
+            raise GeneratorError(problem, metadata.source, json_pointer(("type_names", key)))
         self.used_names.add(key)
         return name
+
+    def _doc(self, node: Any, parts: Parts) -> str:
+        """The node's description, cleaned (empty when it has none)."""
+        text = node.get("description") if isinstance(node, dict) else None
+        problem = None if not isinstance(text, str) else description_problem(text)
+        if problem is not None:
+            raise self.error(problem, (*parts, "description"))
+        return clean_doc(text)
 
     def _string(
         self, node: dict[str, Any], parts: Parts, location: str, name: str | None
     ) -> ir.TypeExpr:
         if "enum" in node:
-            return ir.EnumRef(self._enum(node, parts, name or self._inline_name(location, parts)))
+            return ir.EnumRef(self._enum(node, parts, self._type_name(name, location, parts)))
         fmt = node.get("format")
         if fmt == "date-time":
             return ir.DateTimeType()
@@ -348,7 +385,7 @@ class _FileBuilder:
                 raise self.error(problem, (*parts, "enum", index))
             members[member] = value
         source = f"{self.file.shown}#{json_pointer(parts)}"
-        description = clean_doc(node.get("description"))
+        description = self._doc(node, parts)
         enum = ir.EnumDef(
             name,
             tuple(ir.EnumMember(m, v) for m, v in members.items()),
@@ -382,7 +419,7 @@ class _FileBuilder:
             prop_parts = (*parts, "properties", json_name)
             prop_location = f"{location}/{json_name}" if location else json_name
             prop_type = self._type(prop, prop_parts, prop_location, None)
-            description = clean_doc(prop.get("description") if isinstance(prop, dict) else None)
+            description = self._doc(prop, prop_parts)
             fields.append(
                 ir.Field(
                     json_name,
@@ -396,7 +433,7 @@ class _FileBuilder:
         ordered = tuple([f for f in fields if f.required] + [f for f in fields if not f.required])
         self._check_field_names(ordered, additional, parts)
         source = f"{self.file.shown}#{json_pointer(parts)}"
-        description = clean_doc(node.get("description"))
+        description = self._doc(node, parts)
         doc = description
         if parts and not doc:
             doc = f"The {name} type of {Path(self.file.shown).name}."

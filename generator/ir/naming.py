@@ -6,10 +6,13 @@ Conventions (also in the README):
 - enum members: the value itself with every character that cannot be in an identifier replaced
   by ``_`` (``Energy.Active.Import.Register`` -> ``Energy_Active_Import_Register``); a leading
   digit gets a ``_`` prefix, a keyword a ``_`` suffix.
+- classes: ASCII identifiers starting with an upper-case letter, not a keyword and not a name
+  the generated modules use themselves (:func:`class_name_problem`).
 """
 
 from __future__ import annotations
 
+import builtins
 import keyword
 import re
 
@@ -72,6 +75,99 @@ def enum_member_problem(value: str, member: str, taken: dict[str, str]) -> str |
     return None
 
 
+def ascii_name_problem(name: str, what: str) -> str | None:
+    """Why ``name`` (a ``what``: class, package, action...) is not ASCII, or None.
+
+    Python reads identifiers NFKC-normalised: a fullwidth or other lookalike letter would make
+    a name that passes every comparison here and then rebinds (or never finds) another, so
+    every name the generator emits is ASCII.
+    """
+    strange = next((c for c in name if not c.isascii()), None)
+    if strange is None:
+        return None
+    return (
+        f"{what} {name!r} has the non-ASCII character {strange!r} (U+{ord(strange):04X}): "
+        "names are ASCII letters, digits and '_'"
+    )
+
+
+RESERVED_CLASS_NAMES = frozenset(
+    {
+        # imported or defined beside the classes by the generated modules and their tests
+        *("ACTIONS", "Action", "ActionNotAllowed", "Annotated", "Any", "AnyJson", "CALL"),
+        *("CALLERROR", "CALLRESULT", "CALLRESULTERROR", "CASES", "CUSTOM_DATA", "CallError"),
+        *("CallTimeout", "Callable", "ClassVar", "ConfigDict", "DATA_TRANSFER", "DIALECT"),
+        *("DataTransferTypes", "DateTime", "Deviation", "Dialect", "Dispatcher", "EXTENSION"),
+        *("Enum", "ErrorCode", "ErrorKind", "Extension", "FEATURES", "Feature", "Field"),
+        *("FormatChecker", "HANDLERS", "INVALID", "Integer", "Invalid", "Iterable", "JsonValue"),
+        *("MAX_FRAME_BYTES", "MESSAGES", "Mapping", "MappingProxyType", "Message"),
+        *("MessageNotEncodable", "Model", "OCPP_VERSION", "ObjectData", "OcppModel", "P"),
+        *("PAYLOADS", "PROFILES", "PROTOCOL", "Path", "PlainValidator", "Profile", "Protocol"),
+        *("ProtocolSpec", "Q", "RUNTIME", "Role", "RootModel", "SCHEMA_FILES", "SEND"),
+        *("STANDARD", "StrictBool", "StrictFloat", "StrictInt", "StrictStr", "StringData"),
+        *("TARGETS", "Tolerance", "Transport", "TypeAlias", "TypeVar", "UNSET", "Unset"),
+        *("VENDOR_ID", "VERSION", "VERSIONS", "ValidationError", "VendorMessage"),
+        *("V16Model", "V201Model", "V21Model"),
+        # what datamodel-code-generator may import besides
+        *("BaseModel", "Dict", "List", "Literal", "Optional", "Union"),
+        *(name for name in dir(builtins) if name[:1].isupper()),
+    }
+)
+"""Upper-case names the generated modules bind besides the classes: no class may take them."""
+RESERVED_CLASS_SUFFIX = "Handler"
+"""The handler protocols are ``<Profile><Role>Handler``."""
+RESERVED_CLASS_PREFIX = "MultipleOf_"
+"""The pydantic flavour's exact number types."""
+
+
+def class_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a generated class, or None.
+
+    A lower-case first letter is refused because such a name could shadow a module or function
+    the generated code uses (``datetime``, ``field``, ``_rt``); upper-case ones the generated
+    modules bind are :data:`RESERVED_CLASS_NAMES`.
+    """
+    problem = ascii_name_problem(name, "class name")
+    if problem is not None:
+        return problem
+    if not name.isidentifier():
+        return f"class name {name!r} is not a Python identifier"
+    if keyword.iskeyword(name):
+        return f"class name {name!r} is a Python keyword"
+    if not name[0].isupper():
+        return (
+            f"class name {name!r} must start with an upper-case letter (a lower-case name "
+            "could shadow a name the generated module uses, such as datetime or _rt)"
+        )
+    reserved = name in RESERVED_CLASS_NAMES or name.startswith(RESERVED_CLASS_PREFIX)
+    if reserved or name.endswith(RESERVED_CLASS_SUFFIX):
+        return f"class name {name!r} is a name the generated modules use themselves"
+    return None
+
+
+def pascal_name_problem(name: str, what: str) -> str | None:
+    """Why ``name`` (a ``what``) is not an ASCII identifier with an upper-case first letter."""
+    problem = ascii_name_problem(name, what)
+    if problem is not None:
+        return problem
+    if not name.isidentifier() or keyword.iskeyword(name) or not name[0].isupper():
+        return f"{what} {name!r} must be a PascalCase identifier"
+    return None
+
+
+def description_problem(text: str) -> str | None:
+    """Why a schema description cannot become a docstring, or None."""
+    if "\x00" in text:
+        return "description contains a NUL character (U+0000), which Python source cannot hold"
+    surrogate = next((c for c in text if 0xD800 <= ord(c) <= 0xDFFF), None)
+    if surrogate is not None:
+        return (
+            f"description contains the lone surrogate U+{ord(surrogate):04X}, which UTF-8 "
+            "source cannot hold"
+        )
+    return None
+
+
 def clean_doc(text: str | None) -> str:
     """Normalise a schema description: no ``\\r``, no trailing blanks, no blank edges."""
     if not text:
@@ -104,6 +200,9 @@ RESERVED_FIELD_NAMES = frozenset({"from_dict", "from_json", "to_dict", "to_json"
 """Methods of every generated class: no field may take their names."""
 EXTRA_FIELD = "extra"
 """The field holding the additional properties of an object that allows them."""
+EXTRA_FACTORY = "field"
+"""What the class body calls to default :data:`EXTRA_FIELD` (``dataclasses.field``): a field
+of that name, bound before it, would be called instead."""
 
 
 def field_name_problem(
@@ -113,6 +212,12 @@ def field_name_problem(
     (Python name -> JSON name of the fields before it), or None."""
     if not py_name.isidentifier():
         return f"property name {json_name!r} gives no identifier"
+    if allows_extra and py_name == EXTRA_FACTORY:
+        return (
+            f"field name {py_name!r} of {json_name!r} would hide dataclasses.field in a class "
+            "that allows additional properties: rename the property or set "
+            "additionalProperties to false"
+        )
     taken = py_name in RESERVED_FIELD_NAMES or (allows_extra and py_name == EXTRA_FIELD)
     if taken or py_name in seen:
         other = seen.get(py_name, "a generated method")

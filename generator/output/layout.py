@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass
 
 from generator.errors import GeneratorError
+from generator.ir.naming import ascii_name_problem
 
 DEFAULT_PACKAGE = "ocpp_bindings"
 MANIFEST_FILE = "manifest.json"
@@ -53,6 +54,9 @@ class Layout:
 
 def check_package_name(name: str, where: str) -> str:
     """``name`` when it is a dotted Python package name we can generate into, else an error."""
+    problem = ascii_name_problem(name, "package name")
+    if problem is not None:
+        raise GeneratorError(problem, where)
     parts = name.split(".")
     bad = next((p for p in parts if not p.isidentifier() or keyword.iskeyword(p)), None)
     if bad is not None:

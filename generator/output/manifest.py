@@ -46,6 +46,10 @@ class Manifest:
     """Options that shape the output besides the inputs (``package``)."""
     outputs: dict[str, Output] = field(default_factory=dict)
     generator_version: str = __version__
+    tools: dict[str, str] = field(default_factory=dict)
+    """The versions of the packages whose version shapes the output (black, and the style's
+    model writer: datamodel-code-generator for pydantic). A manifest written before they were
+    recorded has none, so it is stale."""
 
     def to_json(self) -> str:
         document = {
@@ -54,6 +58,7 @@ class Manifest:
             "generator_version": self.generator_version,
             "versions": list(self.versions),
             "options": dict(sorted(self.options.items())),
+            "tools": dict(sorted(self.tools.items())),
             "inputs": dict(sorted(self.inputs.items())),
             "outputs": {
                 path: {"sha256": out.sha256, "unformatted_sha256": out.unformatted_sha256}
@@ -63,9 +68,11 @@ class Manifest:
         return json.dumps(document, indent=2) + "\n"
 
     def same_inputs(self, other: Manifest) -> bool:
-        """Whether ``other`` was made by the same generator from the same inputs and options."""
-        return (self.generator_version, self.versions, self.options, self.inputs) == (
+        """Whether ``other`` was made by the same generator, with the same tools, from the same
+        inputs and options."""
+        return (self.generator_version, self.tools, self.versions, self.options, self.inputs) == (
             other.generator_version,
+            other.tools,
             other.versions,
             other.options,
             other.inputs,
@@ -113,8 +120,19 @@ def generator_code_digest(root: Path = _GENERATOR_CODE) -> str:
     return code.hexdigest()
 
 
+def _text_map(value: object) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise ValueError("not a map of names to versions")
+    return dict(value)
+
+
 def read_manifest(path: Path) -> Manifest | None:
-    """The manifest at ``path``, or None when it is missing or not one we can read."""
+    """The manifest at ``path``, or None when it is missing, not a regular file (a FIFO is
+    never opened) or not one we can read."""
+    if not path.is_file():
+        return None
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         if document.get("format") != FORMAT:
@@ -129,6 +147,7 @@ def read_manifest(path: Path) -> Manifest | None:
             options=dict(document["options"]),
             outputs=outputs,
             generator_version=document["generator_version"],
+            tools=_text_map(document.get("tools", {})),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None

@@ -13,8 +13,9 @@ from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from generator.schemas.loader import parse_schema
+from generator.schemas.loader import check_draft, parse_schema
 from generator.schemas.schemaset import SchemaSource
+from generator.schemas.versions import VersionInfo
 
 CONSTRAINTS = ("minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems")
 LOWER_BOUNDS = {"minLength", "minimum", "minItems"}
@@ -36,7 +37,8 @@ class Unit:
     """A message, a named object type, or a named enum."""
 
     kind: str
-    """``message``, ``type`` or ``enum``."""
+    """``message``, ``type``, ``enum``, or ``true schema`` / ``false schema`` (draft-06 takes
+    ``true`` for any value and ``false`` for none)."""
     fields: dict[str, FieldShape] = field(default_factory=dict)
     values: tuple[str, ...] = ()
     description: str = ""
@@ -86,11 +88,15 @@ class Changelog:
         return len(self.breaking) + len(self.actions_removed)
 
 
-def describe(source: SchemaSource) -> SchemaSet:
-    """Parse and validate every file of ``source`` and describe what it defines."""
+def describe(source: SchemaSource, version: VersionInfo | None = None) -> SchemaSet:
+    """Parse and validate every file of ``source`` (as a file of ``version``, when given: its
+    drafts only) and describe what it defines."""
     units: dict[str, Unit] = {}
     for name, (where, data) in source.files.items():
-        document = parse_schema(where, name, data).document
+        schema_file = parse_schema(where, name, data)
+        if version is not None:
+            check_draft(schema_file, version)
+        document = schema_file.document
         definitions = document.get("definitions", {})
         message = Unit("message", description=_text(document.get("description")))
         _walk_object(document, "", message, definitions)
@@ -102,14 +108,23 @@ def describe(source: SchemaSource) -> SchemaSet:
     return SchemaSet(frozenset(requests), units)
 
 
+def _value_text(value: object) -> str:
+    """An enum value as text: a string as it is, anything else as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
 def _text(value: object) -> str:
     return " ".join(str(value).split()) if value else ""
 
 
-def _definition_unit(definition: dict[str, Any], definitions: dict[str, Any]) -> Unit:
+def _definition_unit(definition: dict[str, Any] | bool, definitions: dict[str, Any]) -> Unit:
+    if isinstance(definition, bool):  # draft-06: true takes any value, false none
+        return Unit(TRUE_SCHEMA if definition else "false schema")
     description = _text(definition.get("description"))
     if "enum" in definition:
-        return Unit("enum", values=tuple(map(str, definition["enum"])), description=description)
+        return Unit(
+            "enum", values=tuple(map(_value_text, definition["enum"])), description=description
+        )
     unit = Unit("type", description=description)
     _walk_object(definition, "", unit, definitions)
     return unit
@@ -120,29 +135,43 @@ def _walk_object(schema: dict[str, Any], prefix: str, unit: Unit, defs: dict[str
     for name, sub in sorted(schema.get("properties", {}).items()):
         path = prefix + name
         unit.fields[path] = _shape(sub, name in required, defs)
+        if not isinstance(sub, dict):
+            continue
         inner, suffix = (sub.get("items", {}), "[].") if sub.get("type") == "array" else (sub, ".")
         if isinstance(inner, dict) and "properties" in inner:
             _walk_object(inner, path + suffix, unit, defs)
 
 
-def _shape(schema: dict[str, Any], required: bool, defs: dict[str, Any]) -> FieldShape:
+def _shape(schema: dict[str, Any] | bool, required: bool, defs: dict[str, Any]) -> FieldShape:
+    if isinstance(schema, bool):
+        return FieldShape(_type_name(schema), required, (), None, "")
     constraints = [(key, schema[key]) for key in CONSTRAINTS if key in schema]
     for key in ("multipleOf", "format"):
         if key in schema:
             constraints.append((key, schema[key]))
     kind = _type_name(schema)
     items = schema.get("items")
-    if schema.get("type") == "array" and isinstance(items, dict):
+    if schema.get("type") == "array" and isinstance(items, bool):
+        kind = f"array of {_type_name(items)}"
+    elif schema.get("type") == "array" and isinstance(items, dict):
         kind = f"array of {_type_name(items)}"
         constraints += [
             (f"items.{k}", items[k]) for k in (*CONSTRAINTS, "multipleOf") if k in items
         ]
         schema = items
-    enum = tuple(map(str, schema["enum"])) if "enum" in schema else None
+    enum = tuple(map(_value_text, schema["enum"])) if "enum" in schema else None
     return FieldShape(kind, required, tuple(constraints), enum, _text(schema.get("description")))
 
 
-def _type_name(schema: dict[str, Any]) -> str:
+ANY_VALUE = "any value"
+"""The type of a field whose schema is ``true``; ``false`` is ``no value``."""
+TRUE_SCHEMA = "true schema"
+"""The kind of a definition that is ``true``; ``false`` is a ``false schema``."""
+
+
+def _type_name(schema: dict[str, Any] | bool) -> str:
+    if isinstance(schema, bool):
+        return ANY_VALUE if schema else "no value"
     if "$ref" in schema:
         return str(schema["$ref"]).rsplit("/", 1)[-1]
     kind = schema.get("type", "any")
@@ -181,7 +210,11 @@ def compare(old: SchemaSet, new: SchemaSet, old_label: str, new_label: str) -> C
 
 
 def _unit_changes(name: str, before: Unit, after: Unit) -> tuple[list[Change], int]:
-    changes = _value_changes(name, "", before.values, after.values)
+    changes = []
+    if before.kind != after.kind:  # an enum became an object, a schema became ``true``...
+        detail = f"{before.kind} -> {after.kind}"
+        changes.append(Change(name, "", "kind changed", detail, after.kind != TRUE_SCHEMA))
+    changes += _value_changes(name, "", before.values, after.values)
     descriptions = 0
     for path in sorted(before.fields.keys() | after.fields.keys()):
         old, new = before.fields.get(path), after.fields.get(path)
@@ -214,7 +247,8 @@ def _value_changes(
 def _field_changes(name: str, path: str, old: FieldShape, new: FieldShape) -> list[Change]:
     out = []
     if old.type != new.type:
-        out.append(Change(name, path, "type changed", f"{old.type} -> {new.type}", True))
+        detail = f"{old.type} -> {new.type}"
+        out.append(Change(name, path, "type changed", detail, new.type != ANY_VALUE))
     if old.required != new.required:
         became = "required" if new.required else "optional"
         out.append(Change(name, path, f"became {became}", "", new.required))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,14 +11,15 @@ from typing import Any
 from jsonschema import Draft4Validator, Draft6Validator, exceptions
 
 from generator.errors import GeneratorError, json_pointer
+from generator.schemas.json_text import check_values, load_json
 from generator.schemas.metadata import Metadata, Overlay, load_metadata
-from generator.schemas.versions import VersionInfo
+from generator.schemas.versions import DRAFT_04, VersionInfo
+from generator.schemas.versions import DRAFT_06 as DRAFT_06  # extensions read it here
 
 META_VALIDATORS: dict[str, type[Draft4Validator] | type[Draft6Validator]] = {
-    "http://json-schema.org/draft-04/schema#": Draft4Validator,
-    "http://json-schema.org/draft-06/schema#": Draft6Validator,
+    DRAFT_04: Draft4Validator,
+    DRAFT_06: Draft6Validator,
 }
-DRAFT_06 = "http://json-schema.org/draft-06/schema#"
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,27 @@ def load_version(version_dir: Path, info: VersionInfo) -> LoadedVersion:
     by_name = {path.name: path for path in paths}
     _check_overlay_targets(metadata, by_name)
     files = tuple(
-        parse_schema(str(path), path.name, data, metadata.overlays) for path, data in raw.items()
+        check_draft(parse_schema(str(path), path.name, data, metadata.overlays), info)
+        for path, data in raw.items()
     )
     return LoadedVersion(info, files, metadata, digest.hexdigest())
+
+
+def check_draft(schema_file: SchemaFile, info: VersionInfo) -> SchemaFile:
+    """Refuse a file whose ``$schema`` is not one of the version's drafts (a draft-04 file in
+    2.x would change what counts as an integer)."""
+    if schema_file.draft not in info.drafts:
+        expected = " or ".join(_DRAFT_NAMES[draft] for draft in info.drafts)
+        raise GeneratorError(
+            f"a {_DRAFT_NAMES[schema_file.draft]} schema in {info.title}, whose files are "
+            f"{expected}",
+            schema_file.shown,
+            "/$schema",
+        )
+    return schema_file
+
+
+_DRAFT_NAMES = {DRAFT_04: "draft-04", DRAFT_06: "draft-06"}
 
 
 def _read(path: Path) -> bytes:
@@ -83,23 +101,21 @@ def parse_schema(
 ) -> SchemaFile:
     """Decode one schema file (UTF-8, BOM allowed), apply its overlays, check its meta-schema.
 
-    ``shown`` is where the file is, for error messages.
+    ``shown`` is where the file is, for error messages. Numbers, nesting and strings the
+    generator cannot represent are refused (:mod:`generator.schemas.json_text`).
     """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise GeneratorError(f"not UTF-8 (byte {exc.start})", shown) from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise GeneratorError(
-            f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", shown
-        ) from None
+    document = load_json(text, shown)
     if not isinstance(document, dict):
         raise GeneratorError("a schema must be a JSON object", shown, "")
-    for overlay in overlays:
-        if overlay.file == file_name:
-            document = _apply_overlay(document, overlay, shown)
+    mine = [overlay for overlay in overlays if overlay.file == file_name]
+    for overlay in mine:
+        document = _apply_overlay(document, overlay, shown)
+    if mine:
+        check_values(document, shown)
     draft = document.get("$schema")
     validator = META_VALIDATORS.get(draft) if isinstance(draft, str) else None
     if validator is None:

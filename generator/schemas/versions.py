@@ -6,6 +6,9 @@ from dataclasses import dataclass, replace
 
 from generator.ir import ErrorCodes
 
+DRAFT_04 = "http://json-schema.org/draft-04/schema#"
+DRAFT_06 = "http://json-schema.org/draft-06/schema#"
+
 
 @dataclass(frozen=True)
 class VersionInfo:
@@ -25,6 +28,9 @@ class VersionInfo:
     """The CALLERROR code for a frame that is not valid OCPP-J RPC."""
     message_type_error_code: str
     """The CALLERROR code for an unknown message type id."""
+    drafts: tuple[str, ...] = (DRAFT_06,)
+    """The ``$schema`` drafts the version's files may declare (1.6: draft-04, and draft-06
+    for the security extension's messages)."""
 
 
 _OCPP16_CODES = ErrorCodes(
@@ -90,6 +96,7 @@ VERSIONS: dict[str, VersionInfo] = {
         roles=("ChargePoint", "CentralSystem"),
         rpc_error_code="FormationViolation",
         message_type_error_code="FormationViolation",
+        drafts=(DRAFT_04, DRAFT_06),
     ),
     "2.0.1": _OCPP201,
     "2.1": replace(_OCPP201, folder="2.1", package="v21", title="OCPP 2.1", has_send=True),

@@ -3,8 +3,8 @@
 """Acme fields in the customData of OCPP 2.0.1 types, typed.
 
 ``read_*`` returns the vendor's fields of an object's ``custom_data`` (None when it has none);
-``write_*`` puts them there, creating the customData with vendor id 'com.acme'
-when needed. Other vendors' properties in the customData are left as they are.
+``write_*`` puts them there, creating the customData with vendor id 'com.acme' when needed. Other
+vendors' properties in the customData are left as they are.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ __all__ = [
 
 
 def read_meter_value_custom_data(obj: MeterValueType) -> MeterValueCustomData | None:
-    """The com.acme fields in ``obj.custom_data`` (None when there are none); raises
-    ValidationError when they do not match the vendor's schema."""
+    """The com.acme fields in ``obj.custom_data`` (None when there are none); raises ValidationError
+    when they do not match the vendor's schema.
+    """
     return read_custom_data(obj.custom_data, VENDOR_ID, MeterValueCustomData)
 
 

@@ -2,11 +2,11 @@
 # Source: Acme extension (com.acme) for OCPP 1.6
 """Acme (com.acme) for OCPP 1.6: generated tests of every vendor payload.
 
-For each payload class: the minimal and full examples build, round-trip unchanged and match
-the vendor's schema; typical invalid payloads are rejected with the expected OCPP error code
-and path, and the schema rejects them too. DataTransfer messages pack into and unpack from the
-standard DataTransfer messages; customData fields are written and read back with other
-vendors' properties kept; handler protocols have each method. The data is in ``cases.json``.
+For each payload class: the minimal and full examples build, round-trip unchanged and match the
+vendor's schema; typical invalid payloads are rejected with the expected OCPP error code and
+path, and the schema rejects them too. DataTransfer messages pack into and unpack from the
+standard DataTransfer messages; customData fields are written and read back with other vendors'
+properties kept; handler protocols have each method. The data is in ``cases.json``.
 """
 
 from __future__ import annotations
