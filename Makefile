@@ -4,9 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup generate check lint test bench clean
+.PHONY: setup redis generate check lint test bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) redis
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,13 @@ $(STAMP): pyproject.toml
 	# `python examples/...` imports the committed bindings: put generated/ on the venv's path
 	$(BIN)/python -c "import site, pathlib; pathlib.Path(site.getsitepackages()[0], 'ocpp_bindings_generated.pth').write_text('$(CURDIR)/generated\n')"
 	touch $(STAMP)
+
+## Debian's redis-server, for the cluster tests and `examples/csms.py --redis` (the PyPI package
+## of that name has no build for this platform); the tests start and stop their own servers.
+redis:
+	@command -v redis-server >/dev/null || { apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; } \
+		|| { echo "make: redis-server is missing and apt-get could not install it (run as root)" >&2; exit 1; }
 
 ## Regenerate generated/ocpp_bindings from schemas/ and templates/, and the golden records of
 ## the variants in generated/variants (the pydantic and msgspec flavours of 2.0.1, the acme
@@ -35,13 +42,14 @@ lint: $(STAMP)
 	MYPYPATH=generated $(BIN)/mypy examples
 
 ## The whole suite: drift check, linters, type checks, tests.
-test: $(STAMP) check lint
+test: $(STAMP) redis check lint
 	$(BIN)/pytest -n auto --dist loadgroup --durations=10
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist
 
 ## Speed, side by side with the peer tools (prints medians and ratios; not part of the tests).
-bench: $(STAMP)
+bench: $(STAMP) redis
 	cd benchmarks && ../$(BIN)/python bench_runtime.py && ../$(BIN)/python bench_dispatch.py \
 		&& ../$(BIN)/python bench_generation.py
+	cd benchmarks && ../$(BIN)/python bench_load.py

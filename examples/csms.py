@@ -13,7 +13,13 @@ with a per-client back-off after failed logins. Every frame is logged, one line 
 BootNotification the CSMS asks the station for its configuration (1.6 GetConfiguration, 2.x
 GetVariables); ``Csms.call`` sends any other request to a connected station.
 
+With ``--redis URL`` the process is one worker of a cluster (``cluster.py``): its stations are
+recorded in Redis, ``Csms.call`` reaches the stations of every worker, and ``call`` sends one
+call through the cluster from the command line.
+
     python examples/csms.py --port 9000
+    python examples/csms.py --port 9001 --redis redis://127.0.0.1:6379/0 --worker a
+    python examples/csms.py call CS-001 Reset '{"type": "Immediate"}' --redis redis://127.0.0.1:6379/0
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from ocpp_bindings import v16, v21, v201
@@ -258,13 +264,14 @@ class Session:
         if close is not None:
             self.later(self.connection.close(*close))
 
-    async def call(self, request: Any) -> Any:
+    async def call(self, request: Any, *, timeout: float | None = None) -> Any:
         """Send a CSMS-initiated request on this connection; its typed response. Raises
-        NotConnected as soon as the session ends without an answer."""
+        NotConnected as soon as the session ends without an answer, CallTimeout after
+        ``timeout`` seconds (None: the dispatcher's 30)."""
         action = type(request).__name__.removesuffix("Request")
         if self.ended:
             raise NotConnected(f"{self.station} is not connected ({self._ended.result()})")
-        call = asyncio.ensure_future(self.dispatcher.call(request))
+        call = asyncio.ensure_future(self.dispatcher.call(request, timeout=timeout))
         try:
             await asyncio.wait((call, self._ended), return_when=asyncio.FIRST_COMPLETED)
         finally:
@@ -628,6 +635,20 @@ class Csms21(Csms2):
 # --- the server --------------------------------------------------------------------------------
 
 
+class Router(Protocol):
+    """Where the stations of other processes are (``cluster.Cluster`` keeps them in Redis):
+    told of every session that starts and ends here, asked for the stations not held here."""
+
+    async def claim(self, session: Session) -> None:
+        """``session`` is now its station's current connection (here)."""
+
+    async def release(self, session: Session) -> None:
+        """``session``'s connection ended."""
+
+    async def call(self, station: str, request: Any, *, timeout: float | None = None) -> Any:
+        """Send ``request`` to ``station`` where it is connected; its typed response."""
+
+
 class Csms:
     """The CSMS: the current session of each station, what outlives sessions (transactions,
     the login back-off), and the WebSocket handler that feeds them."""
@@ -638,8 +659,11 @@ class Csms:
         *,
         transactions: Transactions | None = None,
         throttle: LoginThrottle | None = None,
+        router: Router | None = None,
     ) -> None:
         self.users = users
+        self.router = router
+        """Reaches the stations connected to other processes (None: this process only)."""
         self.sessions = Sessions()
         self.transactions = Transactions() if transactions is None else transactions
         self.throttle = LoginThrottle() if throttle is None else throttle
@@ -652,13 +676,16 @@ class Csms:
             return Csms16(self, session)
         return Csms21(self, session, v21) if session.version is v21 else Csms2(self, session, v201)
 
-    async def call(self, station: str, request: Any) -> Any:
-        """Send a CSMS-initiated request to a connected station; its typed response. Raises
-        NotConnected when the station is not connected or its connection ends first."""
+    async def call(self, station: str, request: Any, *, timeout: float | None = None) -> Any:
+        """Send a CSMS-initiated request to a connected station (here, or through the router
+        where it is held); its typed response. Raises NotConnected when the station is not
+        connected or its connection ends first, CallError or CallTimeout as the dispatcher."""
         session = self.sessions.get(station)
-        if session is None:
-            raise NotConnected(f"{station} is not connected")
-        return await session.call(request)
+        if session is not None:
+            return await session.call(request, timeout=timeout)
+        if self.router is not None:
+            return await self.router.call(station, request, timeout=timeout)
+        raise NotConnected(f"{station} is not connected")
 
     async def handle(self, connection: ServerConnection) -> None:
         """One charging station's connection, from subprotocol check to close."""
@@ -685,10 +712,14 @@ class Csms:
         self.sessions.take_over(session)
         log.info("%s connected (%s)", station, connection.subprotocol)
         try:
+            if self.router is not None:
+                await self.router.claim(session)
             await session.serve()
         finally:
             self.sessions.release(session)
             session.end("the connection closed")
+            if self.router is not None:
+                await self.router.release(session)
             log.info("%s disconnected after %d frames", station, session.frames)
 
     async def authenticate(self, connection: ServerConnection, request: Request) -> Response | None:
@@ -777,23 +808,94 @@ def read_users(path: Path | None) -> dict[str, str] | None:
     return users
 
 
-async def run(host: str, port: int, users: dict[str, str] | None) -> None:
-    """Serve until Ctrl-C or SIGTERM (which closes every connection with 1001 first)."""
-    server = await Csms(users).serve(host, port)
-    bound = next(iter(server.sockets)).getsockname()[1]
-    log.info("listening on ws://%s:%d/<station id> (%s)", host, bound, ", ".join(SUBPROTOCOLS))
-    with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, server.close)
-    await server.wait_closed()
+async def run(
+    host: str,
+    port: int,
+    users: dict[str, str] | None,
+    *,
+    redis: str | None = None,
+    worker: str | None = None,
+    expiry: float | None = None,
+) -> None:
+    """Serve until Ctrl-C or SIGTERM (which closes every connection with 1001 first); with
+    ``redis`` (a URL) as one worker of a cluster (``cluster.py``)."""
+    csms = Csms(users)
+    cluster = None
+    if redis is not None:
+        from cluster import EXPIRY, Cluster  # imports redis-py only for --redis
+
+        cluster = Cluster.from_url(redis, worker, expiry=EXPIRY if expiry is None else expiry)
+    try:
+        if cluster is not None:
+            await cluster.start(csms)
+        server = await csms.serve(host, port)
+        bound = next(iter(server.sockets)).getsockname()[1]
+        log.info("listening on ws://%s:%d/<station id> (%s)", host, bound, ", ".join(SUBPROTOCOLS))
+        if cluster is not None:
+            log.info(
+                "worker %s: stations shared through Redis at %s (records expire after %g s)",
+                cluster.name,
+                cluster.where,
+                cluster.expiry,
+            )
+        with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, server.close)
+        await server.wait_closed()
+    finally:
+        if cluster is not None:
+            await cluster.close()
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def arguments() -> argparse.ArgumentParser:
+    """The command line: serve (the default), or ``call`` through a cluster."""
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="python examples/csms.py call --help: send one call through a cluster",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=9000, help="0: any free port")
     parser.add_argument("--users", type=Path, help="station:password lines (Basic auth)")
+    parser.add_argument(
+        "--redis", metavar="URL", help="run as one worker of a cluster (redis://host:port/db)"
+    )
+    parser.add_argument("--worker", help="this worker's name in the cluster (default: host-pid)")
+    parser.add_argument(
+        "--expiry", type=float, help="seconds a dead worker's stations stay recorded (15)"
+    )
+    parser.add_argument(
+        "--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"]
+    )
+    commands = parser.add_subparsers(dest="command", metavar="{call}")
+    call = commands.add_parser(
+        "call",
+        help="send one CSMS-initiated call through the cluster; print the typed response",
+        description="Send one CSMS-initiated call to a station connected to any worker of "
+        "the cluster and print the typed response (class name and JSON).",
+    )
+    call.add_argument("station", help="the charging station id")
+    call.add_argument("action", help="a call the CSMS sends, such as Reset or GetVariables")
+    call.add_argument("payload", help='the request as JSON, such as \'{"type": "Immediate"}\'')
+    call.add_argument("--redis", metavar="URL", default=argparse.SUPPRESS, help="the cluster's")
+    call.add_argument("--via", metavar="WORKER", help="have this worker send it")
+    call.add_argument("--timeout", type=float, default=30.0, help="seconds (30)")
+    return parser
+
+
+def main() -> int:
+    parser = arguments()
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if args.command == "call":
+        if not args.redis:
+            parser.error("call needs --redis URL")
+        from cluster import operator_call
+
+        return asyncio.run(
+            operator_call(
+                args.redis, args.station, args.action, args.payload,
+                via=args.via, timeout=args.timeout,
+            )
+        )  # fmt: skip
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(name)s %(message)s")
     for handler in logging.getLogger().handlers:  # the dispatcher's records too
         handler.addFilter(ONE_LINE)
     WEBSOCKETS_LOG.setLevel(logging.WARNING)  # its "connection open" repeats ours
@@ -802,8 +904,15 @@ def main() -> int:
     except (OSError, ValueError) as exc:
         print(f"csms.py: {exc}", file=sys.stderr)
         return 2
+    cluster = {"redis": args.redis, "worker": args.worker, "expiry": args.expiry}
     try:
-        asyncio.run(run(args.host, args.port, users))
+        asyncio.run(run(args.host, args.port, users, **cluster))
+    except ValueError as exc:  # a Redis URL or worker name the cluster cannot use
+        print(f"csms.py: {exc}", file=sys.stderr)
+        return 2
+    except ConnectionError as exc:  # Redis cannot be reached (cluster.ClusterError)
+        print(f"csms.py: {exc}", file=sys.stderr)
+        return 1
     except OSError as exc:  # the port is taken, the host unknown...
         print(f"csms.py: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
@@ -813,4 +922,5 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    sys.modules.setdefault("csms", sys.modules[__name__])  # cluster.py's `import csms` is this
     sys.exit(main())

@@ -164,7 +164,9 @@ def test_a_nul_in_an_extension_schema_path_names_the_manifest_entry(tmp_path: Pa
         text.replace('"schemas/AcmeSelfTestRequest.json"', '"schemas/Acme\\u0000.json"')
     )
     result = invoke("generate", "--extension", folder, "--out", tmp_path / "out", cwd=tmp_path)
-    one_line_error(result, "ocppgen-extension.toml#/action/0/request:", "'schemas/Acme\\x00.json'")
+    one_line_error(
+        result, "ocppgen-extension.toml#/action/0/request:", "the control character U+0000"
+    )
 
 
 def test_error_lines_escape_control_characters_of_the_input(tmp_path: Path) -> None:
