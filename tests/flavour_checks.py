@@ -159,12 +159,16 @@ def assert_readme_examples_run(package: str) -> None:
         exec(compile(block.replace("ocpp_bindings", package), "README.md", "exec"), {})
 
 
-def run_tests_against(folder: Path, *test_files: str) -> subprocess.CompletedProcess[str]:
+def run_tests_against(
+    folder: Path, style: str, *test_files: str
+) -> subprocess.CompletedProcess[str]:
     """Run test modules of ``tests/`` written against ``ocpp_bindings`` with the package of
-    that name in ``folder`` first on the path (another flavour than the committed one)."""
+    that name in ``folder`` (flavour ``style``) first on the path; the run stops unless that
+    is the package imported (``expect_flavour``)."""
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
-         "-p", "no:xdist", "-o", f"pythonpath={folder} examples",
+         "-p", "no:xdist", "-p", "expect_flavour", "-o", f"pythonpath={folder} examples tests",
          *(f"tests/{name}" for name in test_files)],
         cwd=ROOT, capture_output=True, text=True, check=False,
+        env={**os.environ, "OCPPGEN_EXPECT_FLAVOUR": style},
     )  # fmt: skip

@@ -299,15 +299,24 @@ def test_dispatcher_call_result_and_call_error(version: str) -> None:
     assert_dispatcher_answers(msgspec_bindings(), version)
 
 
-def test_the_dispatcher_tests_pass_against_the_msgspec_flavour() -> None:
-    """``test_dispatch`` and ``test_dispatch_hardening``, written against ``ocpp_bindings``,
-    run with the msgspec flavour in its place: frames read with msgspec, same answers."""
-    folder = msgspec_as_bindings()
-    result = run_tests_against(folder, "test_dispatch.py", "test_dispatch_hardening.py")
-    assert result.returncode == 0, result.stdout[-3000:]
+@pytest.mark.parametrize(
+    "test_files",
+    [
+        ("test_dispatch.py", "test_dispatch_hardening.py"),
+        ("test_example_csms.py", "test_interop.py"),
+    ],
+    ids=["dispatcher", "examples-and-interop"],
+)
+def test_tests_written_for_ocpp_bindings_pass_against_the_msgspec_flavour(
+    test_files: tuple[str, ...],
+) -> None:
+    """The dispatcher tests, and the example CSMS's, simulator's and the interop tests (real
+    servers on loopback), written against ``ocpp_bindings``, run with the msgspec flavour in
+    its place: frames read with msgspec, same answers."""
+    result = run_tests_against(msgspec_as_bindings(), "msgspec", *test_files)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "ocpp_bindings flavour: msgspec" in result.stdout
     assert " passed" in result.stdout and "skipped" not in result.stdout
-    flavour = folder / "ocpp_bindings" / "_flavour.py"
-    assert 'FLAVOUR = "msgspec"' in flavour.read_text(), "the msgspec flavour was tested"
 
 
 def test_frames_are_read_as_load_json_reads_them() -> None:
