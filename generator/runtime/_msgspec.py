@@ -247,8 +247,11 @@ class OcppStruct(
                 payload: object = self.to_dict()
             except (RecursionError, TypeError, ValueError):
                 # msgspec refuses the value (a cycle, an object it cannot encode): the exact
-                # dump leaves it as it is, for the exact parser to say where and why
+                # dump says where and why, or leaves it for the exact parser to
                 payload = _table_of(type(self)).dump(cast(Any, self))
+        except ValidationError as exc:
+            exc.dialect = self.ocpp_dialect
+            raise
         except (AttributeError, TypeError, ValueError) as exc:
             error = ValidationError(f"cannot serialise: {exc}", "", ErrorKind.TYPE)
             error.dialect = self.ocpp_dialect
