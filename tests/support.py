@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import json
+import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -94,7 +97,8 @@ def _decimal_multiple_of(
     """multipleOf on the decimal value: 21.4 is a multiple of 0.1 (jsonschema says no)."""
     if validator.is_type(instance, "number") and not isinstance(instance, bool):
         assert isinstance(instance, (int, float))
-        if (Fraction(repr(instance)) / Fraction(repr(step))).denominator != 1:
+        exact = Fraction(instance) if isinstance(instance, int) else Fraction(repr(instance))
+        if (exact / Fraction(repr(step))).denominator != 1:
             yield jsonschema.ValidationError(f"{instance!r} is not a multiple of {step}")
 
 
@@ -128,9 +132,119 @@ def reference_validator(path: Path) -> Validator:
     return exact(schema, format_checker=DATE_TIME)  # type: ignore[no-any-return]
 
 
+MAX_INTEGER_DIGITS = 4300
+ANY_JSON_MAX_DEPTH = 64
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def limit_violations(path: Path, payload: object) -> set[str]:
+    """Where ``payload`` breaks the runtime's documented limits, which jsonschema (reading
+    Python values, not UTF-8 text) does not know: a string or property name holding a lone
+    surrogate (no UTF-8 form; a bad name is placed at its object), an integer of more than
+    4300 digits, an "any JSON value" nested deeper than 64 arrays and objects."""
+    schema = load_schema(path)
+    found: set[str] = set()
+    _typed(schema, schema, payload, (), found)
+    return found
+
+
+def _resolved(root: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = root["definitions"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def _is_any(schema: object) -> bool:
+    """Is ``schema`` "any JSON value" (DataTransfer ``data``: a description only)?"""
+    if not isinstance(schema, dict):
+        return schema is True
+    keywords = {"type", "$ref", "enum", "properties", "items"}
+    return not keywords & set(schema)
+
+
+def _typed(
+    root: dict[str, Any],
+    schema: dict[str, Any],
+    value: object,
+    at: tuple[Any, ...],
+    found: set[str],
+) -> None:
+    schema = _resolved(root, schema)
+    if _is_any(schema):
+        _any_json(value, at, 0, found)
+    elif isinstance(value, dict) and "properties" in schema:
+        if any(not isinstance(k, str) or _SURROGATE.search(k) for k in value):
+            found.add(_render(at))
+            return
+        extra = schema.get("additionalProperties", True)
+        for key, item in value.items():
+            if key in schema["properties"]:
+                _typed(root, schema["properties"][key], item, (*at, key), found)
+            elif extra is not False:
+                _typed(root, extra if isinstance(extra, dict) else {}, item, (*at, key), found)
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for index, item in enumerate(value):
+            _typed(root, schema["items"], item, (*at, index), found)
+    else:
+        _scalar(value, at, found)
+
+
+def _scalar(value: object, at: tuple[Any, ...], found: set[str]) -> None:
+    limit = 10**MAX_INTEGER_DIGITS
+    surrogate = isinstance(value, str) and _SURROGATE.search(value) is not None
+    if surrogate or (isinstance(value, int) and not -limit < value < limit):
+        found.add(_render(at))
+
+
+def _any_json(value: object, at: tuple[Any, ...], depth: int, found: set[str]) -> None:
+    if isinstance(value, (dict, list)):
+        if depth == ANY_JSON_MAX_DEPTH:
+            found.add(_render(at))
+            return
+        if isinstance(value, dict):
+            if any(_SURROGATE.search(key) for key in value):
+                found.add(_render(at))
+            items = list(value.items())
+        else:
+            items = list(enumerate(value))
+        for key, item in items:
+            _any_json(item, (*at, key), depth + 1, found)
+    else:
+        _scalar(value, at, found)
+
+
+@contextlib.contextmanager
+def any_integer_text() -> Iterator[None]:
+    """Let ``str`` and ``repr`` write integers of any size (jsonschema's messages quote the
+    values); the bindings run outside, under Python's default limit."""
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(limit)
+
+
 def is_valid(path: Path, payload: object) -> bool:
-    """Does the reference validator accept ``payload`` for the schema at ``path``?"""
-    return reference_validator(path).is_valid(payload)  # type: ignore[no-any-return]
+    """Does the reference (jsonschema, and the runtime's limits) accept ``payload`` for the
+    schema at ``path``?"""
+    with any_integer_text():
+        if not reference_validator(path).is_valid(payload):
+            return False
+    return not limit_violations(path, payload)
+
+
+def json_text(value: object) -> str:
+    """JSON text of ``value``, whatever the size of its integers (``json.dumps`` stops at
+    4300 digits, as ``json.loads`` does); lone surrogates as ``\\ud800`` escapes."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(k)}:{json_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(json_text(item) for item in value) + "]"
+    if isinstance(value, int) and not isinstance(value, bool):
+        with any_integer_text():
+            return str(value)
+    return json.dumps(value)
 
 
 def assert_reported_place(path: Path, payload: object, error_path: str) -> None:
@@ -139,8 +253,10 @@ def assert_reported_place(path: Path, payload: object, error_path: str) -> None:
     jsonschema reports a missing or unexpected property at the object holding it, the bindings
     at the property itself: for those two keywords the property's own path is the place.
     """
-    places: set[str] = set()
-    for error in reference_validator(path).iter_errors(payload):
+    places = limit_violations(path, payload)
+    with any_integer_text():
+        errors = list(reference_validator(path).iter_errors(payload))
+    for error in errors:
         where = _render(error.absolute_path)
         places.add(where)
         instance = error.instance if isinstance(error.instance, dict) else {}

@@ -214,9 +214,87 @@ def test_handler_registration_errors(version: str) -> None:
     with pytest.raises(ValueError, match="two handlers"):
         central(version, CentralHandler(version), CentralHandler(version))
     with pytest.raises(ValueError, match="handles no action"):
-        central(version, StationHandler(version))
+        central(version, object())
     with pytest.raises(ValueError, match="charging_station_id"):
         asyncio.run(central(version).handle_frame("[]"))
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_misspelt_or_misplaced_handler_method_is_refused_when_the_dispatcher_is_built(
+    version: str,
+) -> None:
+    """Before, ``on_boot_notifcation`` was ignored and every BootNotification answered
+    NotSupported; a station's ``on_reset`` on the central side, the same."""
+    central_name = {"1.6": "CentralSystem"}.get(version, "CSMS")
+
+    class Misspelt(CentralHandler):
+        async def on_boot_notifcation(self, request: Model, charging_station_id: str) -> Model:
+            raise AssertionError("never called")
+
+    with pytest.raises(ValueError) as caught:
+        central(version, Misspelt(version))
+    assert str(caught.value) == (
+        f"Misspelt.on_boot_notifcation matches no action the {central_name} receives in OCPP "
+        f"{version} (did you mean on_boot_notification, for BootNotification?); list on_* "
+        "methods that are no OCPP handlers in ocpp_other_methods"
+    )
+    with pytest.raises(ValueError) as caught:
+        central(version, StationHandler(version))
+    assert str(caught.value) == (
+        f"StationHandler.on_reset: the {central_name} never receives Reset (only starts it)"
+    )
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_handler_objects_name_their_other_on_methods(version: str) -> None:
+    """The rule: every public ``on_*`` method is an OCPP handler of an action the role
+    receives, unless the object lists it in ``ocpp_other_methods``; private ``_on_*`` names
+    and attributes that are not callable are no methods of that kind."""
+
+    class WithCallbacks(CentralHandler):
+        ocpp_other_methods = ("on_connect",)
+        on_close = None
+
+        def on_connect(self) -> None:
+            raise AssertionError("not a handler")
+
+        def _on_private(self) -> None:
+            raise AssertionError("not a handler")
+
+    handler = WithCallbacks(version)
+    reply = handle(
+        central(version, handler),
+        call_frame("BootNotification", payload(version, "BootNotificationRequest")),
+    )
+    assert reply[0] == 3 and len(handler.seen) == 1
+    without_list = type("WithoutList", (CentralHandler,), {"on_connect": lambda self: None})
+    with pytest.raises(ValueError, match=r"WithoutList\.on_connect matches no action"):
+        central(version, without_list(version))
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_error_texts_use_ocpp_names_not_python_reprs(version: str) -> None:
+    """Since Python 3.11 an f-string shows a str enum as ``Role.CSMS``; the texts say
+    ``CSMS`` and ``BootNotification``."""
+    module = dispatch(version)
+    station_role, central_role = roles(version)
+    dispatcher = central(version, transport=lambda frame: asyncio.sleep(0))
+    with pytest.raises(module.ActionNotAllowed) as caught:
+        asyncio.run(dispatcher.call(message(version, "BootNotificationRequest")))
+    name = central_role.value
+    assert str(caught.value) == f"the {name} may not start BootNotification"
+    with pytest.raises(ValueError) as refused:
+        central(version, StationHandler(version))
+    assert "Role." not in str(refused.value) and "Action." not in str(refused.value)
+    with pytest.raises(ValueError, match=f"that the {name} receives in OCPP {version}$"):
+        central(version, object())
+    with pytest.raises(ValueError, match=r"^two handlers for BootNotification$"):
+        central(version, CentralHandler(version), CentralHandler(version))
+    station = module.Dispatcher(
+        station_role, [StationHandler(version)], transport=lambda f: asyncio.sleep(0), timeout=0
+    )
+    with pytest.raises(module.CallTimeout, match=r"^no answer to BootNotification "):
+        asyncio.run(station.call(message(version, "BootNotificationRequest")))
 
 
 def _connected(version: str, central_handler: object, station_handler: object) -> tuple[Any, Any]:

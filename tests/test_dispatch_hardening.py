@@ -102,9 +102,9 @@ def test_outgoing_call_and_send_with_unencodable_data_raise_a_clear_error(data: 
 
     station = dispatch.Dispatcher(dispatch.Role.ChargingStation, transport=transport)
     request = DataTransferRequest(vendor_id="com.acme", data=data)
-    with pytest.raises((dispatch.MessageNotEncodable, ValidationError)) as caught:
+    with pytest.raises(ValidationError) as caught:  # the limits of from_dict, at their place
         _run(station.call(request))
-    assert "DataTransfer" in str(caught.value) or "contains itself" in str(caught.value)
+    assert caught.value.path.startswith("data")
     assert sent == [] and not station._pending
 
 
@@ -254,3 +254,82 @@ def test_from_json_tolerates_only_when_asked(caplog: pytest.LogCaptureFixture) -
         "2026-11-23T02:24:56.500Z",
         "2026-11-23T02:24:56.500000Z",
     )
+
+
+# --- what a peer sends never forges a log line, and every answer has a UTF-8 form -----------
+
+
+def _log_lines(records: list[logging.LogRecord]) -> list[str]:
+    """The records as a handler writes them (message and traceback, if any)."""
+    formatter = logging.Formatter("%(levelname)s %(message)s")
+    return [formatter.format(record) for record in records]
+
+
+def _send(csms: Any, action: str, payload: Any) -> None:
+    frame = json.dumps([6, "s-1", action, payload])
+    assert _run(csms.handle_frame(frame, charging_station_id="CS-1")) is None
+
+
+def test_a_2_1_send_cannot_forge_log_lines(caplog: pytest.LogCaptureFixture) -> None:
+    from ocpp_bindings.v21 import dispatch as dispatch21
+
+    class Streams:
+        def on_notify_periodic_event_stream(self, request: Any, charging_station_id: str) -> None:
+            raise AssertionError("an invalid SEND never reaches its handler")
+
+    csms = dispatch21.Dispatcher(dispatch21.Role.CSMS, [Streams()])
+    forged = "\n2026-12-01 08:00:00 INFO csms CS-001 authorized as admin"
+    with caplog.at_level(logging.WARNING, logger="ocpp_bindings.dispatch"):
+        _send(csms, "Unknown" + forged, {})
+        _send(csms, "NotifyPeriodicEventStream", {"id": 1, "pending": 0, "basetime": "x" + forged})
+        _send(csms, "NotifyPeriodicEventStream", {"data" + forged: 1})
+    lines = _log_lines(caplog.records)
+    assert len(lines) == 3, lines
+    assert all("\n" not in line for line in lines), lines
+    assert "'Unknown\\n2026-12-01" in lines[0] and "NotImplemented" in lines[0]
+    assert lines[1].startswith("WARNING SEND NotifyPeriodicEventStream dropped: ")
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        '[2, "\\ud800", "Heartbeat", {}]',
+        '[2, "u-1", "Heart\\udc00beat", {}]',
+        '[2, "u-1", "DataTransfer", {"vendorId": "v", "\\ud800": 1}]',
+        '[2, "u-1", "DataTransfer", {"vendorId": "\\ud800"}]',
+    ],
+    ids=["unique id", "action", "property name", "value"],
+)
+def test_a_lone_surrogate_is_refused_and_the_answer_is_utf_8(frame: str) -> None:
+    """A frame may escape a lone surrogate (``\\ud800``); the answer must still be UTF-8
+    text, so the surrogate is neither accepted nor echoed."""
+    reply = _run(_csms(DataTransferAnswers(None)).handle_frame(frame, charging_station_id="CS-1"))
+    reply.encode("utf-8")
+    code = json.loads(reply)[2]
+    assert code in ("RpcFrameworkError", "NotImplemented", "TypeConstraintViolation"), reply
+
+
+def test_tolerated_call_results_are_logged_with_the_action_name(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def exchange() -> Any:
+        frames: list[str] = []
+
+        async def transport(text: str) -> None:
+            frames.append(text)
+
+        station = dispatch.Dispatcher(
+            dispatch.Role.ChargingStation,
+            transport=transport,
+            new_id=lambda: "h-1",
+            tolerate={Tolerance.DATE_TIME_WITHOUT_OFFSET},
+        )
+        call = asyncio.create_task(station.call(HeartbeatRequest()))
+        await asyncio.sleep(0)
+        await station.handle_frame('[3, "h-1", {"currentTime": "2026-11-23T02:24:56"}]')
+        return await call
+
+    with caplog.at_level(logging.WARNING, logger="ocpp_bindings.dispatch"):
+        response = _run(exchange())
+    assert response.current_time.isoformat() == "2026-11-23T02:24:56+00:00"
+    assert "tolerated date-time-without-offset in Heartbeat at currentTime" in caplog.text

@@ -6,7 +6,10 @@ of a string changed) must be accepted by the bindings exactly when the reference
 (jsonschema with the date-time format checked, see ``support``) accepts them, in every
 flavour: a rejection gets the dataclass flavour's code and path, and a flavour's fast path
 (the dataclass flavour's compiled parser, msgspec's decoder and converter with their
-finishers) accepts only what its exact parser accepts, with equal objects and dumps.
+finishers) accepts only what its exact parser accepts, with equal objects and dumps. The
+mutations also reach the runtime's limits, which the reference knows too: lone surrogates in
+strings and property names, integers around 4300 digits (and 401-digit ones, which are fine
+numbers), "any JSON value" nested around 64 levels; from_json gets the same values as JSON text.
 """
 
 from __future__ import annotations
@@ -22,7 +25,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 from ocpp_bindings import ValidationError
-from support import MessageCase, assert_reported_place, is_valid, message_cases, same_json
+from support import (
+    MessageCase,
+    assert_reported_place,
+    is_valid,
+    json_text,
+    message_cases,
+    same_json,
+)
 
 FLAVOURS = ("dataclasses", "pydantic", "msgspec")
 """Every flavour of the bindings is held to the same proof, on the same payloads (each drawn
@@ -47,20 +57,40 @@ PROPERTY_SETTINGS = settings(
     ],
 )
 
+characters = st.characters() | st.characters(categories=["Cs"])  # lone surrogates too
+"""Any code point: what JSON text can carry (``\\ud800`` escapes a lone surrogate)."""
+big_integers = st.sampled_from([(1, 400), (-1, 400), (1, 4300), (-1, 4300)]).flatmap(
+    lambda sign_digits: st.sampled_from([-1, 0, 1]).map(
+        lambda off: sign_digits[0] * 10 ** sign_digits[1] + off
+    )
+) | st.just(2**60 + 1)
+"""Integers just inside and outside the 4300-digit limit, 401-digit ones (fine numbers), and
+one a float would round (built when drawn: a 4301-digit int has no repr for hypothesis)."""
+
+
+def _nested(levels: int, as_dicts: bool) -> Any:
+    value: Any = []
+    for _ in range(levels - 1):
+        value = {"k": value} if as_dicts else [value]
+    return value
+
+
 json_scalars = (
     st.none()
     | st.booleans()
     | st.integers(min_value=-(2**53), max_value=2**53)
+    | big_integers
     | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=8)
+    | st.text(characters, max_size=8)
 )
 json_values = st.recursive(
     json_scalars,
     lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(characters, max_size=5), inner, max_size=3)
     ),
     max_leaves=6,
-)
+) | st.builds(_nested, st.integers(62, 66), st.booleans())  # around the nesting limit
 
 
 GENERATED_MAX_ITEMS = 4
@@ -161,7 +191,7 @@ def _msgspec_fast_paths_agree(case: MessageCase, payload: Any) -> None:
         exact = codec.table.parse(payload, None)
     except case.validation_error:
         exact = None
-    text = json.dumps(payload)
+    text = json_text(payload)
     fast_paths = {"decode": lambda: codec.decode(text), "convert": lambda: codec.convert(payload)}
     for name, fast_path in fast_paths.items():
         try:
@@ -226,7 +256,8 @@ def _mutated_value(draw: st.DrawFn, value: Any) -> Any:
             key = draw(st.sampled_from(sorted(value)))
             return {k: v for k, v in value.items() if k != key}
         if choice == "add":
-            key = draw(st.text(max_size=6) | st.sampled_from(["vendorId", "zz", "customData"]))
+            names = st.text(characters, max_size=6)
+            key = draw(names | st.sampled_from(["vendorId", "zz", "customData"]))
             return {**value, key: draw(json_values)}
     elif isinstance(value, list):
         choice = draw(st.sampled_from(["empty", "grow", "replace"]))
@@ -238,7 +269,8 @@ def _mutated_value(draw: st.DrawFn, value: Any) -> Any:
         return draw(st.sampled_from([not value, int(value), None, str(value)]))
     elif isinstance(value, (int, float)):
         delta = draw(st.sampled_from([1, -1, 0.5, 0.1, -0.05, 10**6, -(10**6)]))
-        return draw(st.sampled_from([value + delta, float(value), str(value), -value]))
+        big = draw(big_integers)
+        return draw(st.sampled_from([value + delta, float(value), str(value), -value, big]))
     elif isinstance(value, str):
         choice = draw(st.sampled_from(["grow", "shrink", "char", "replace"]))
         if choice == "grow":
@@ -247,7 +279,7 @@ def _mutated_value(draw: st.DrawFn, value: Any) -> Any:
             return value[: draw(st.integers(0, max(len(value) - 1, 0)))]
         if choice == "char" and value:
             index = draw(st.integers(0, len(value) - 1))
-            return value[:index] + draw(st.characters()) + value[index + 1 :]
+            return value[:index] + draw(characters) + value[index + 1 :]
     return draw(json_values)
 
 
@@ -259,7 +291,7 @@ def test_mutated_payloads_agree_with_jsonschema(case: MessageCase) -> None:
         path = data.draw(st.sampled_from(_locations(payload)), label="path")
         mutated = _replace(payload, path, data.draw(_mutated_value(_get(payload, path))))
         expected = is_valid(case.schema_file, mutated)
-        text = json.dumps(mutated)
+        text = json_text(mutated)
         for flavoured in _in_every_flavour(case):
             said = f"{flavoured.flavour}: jsonschema says {expected} for {mutated!r}"
             assert _accepts(flavoured, mutated) == expected, said

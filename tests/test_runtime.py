@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
+import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from flavours import pydantic_bindings
 from ocpp_bindings import UNSET, ValidationError, v16, v21, v201
 from ocpp_bindings._runtime import fast_source
+from ocpp_bindings.v201 import examples as v201_examples
 
 
 def _profile_period(limit: Any) -> dict[str, Any]:
@@ -312,3 +316,268 @@ def test_to_dict_falls_back_for_values_built_in_code() -> None:
         v201.AuthorizeRequest._table.fast_dump(request)
     assert request.to_dict() == {"idToken": {"idToken": "AB", "type": "ISO14443"}}
     request.validate()
+
+
+# --- limits and Unicode: the same verdict, code and path in every flavour, and both ways -----
+
+FLAVOURS = ("dataclasses", "pydantic")
+HEARTBEAT = {"currentTime": "2024-01-01T00:00:00Z"}
+
+
+def _version(flavour: str, version: str = "v201") -> Any:
+    package = "ocpp_bindings" if flavour == "dataclasses" else pydantic_bindings()
+    return importlib.import_module(f"{package}.{version}")
+
+
+def _error(module: Any) -> type[Exception]:
+    """The ValidationError of the package ``module`` belongs to."""
+    package = module.__name__.partition(".")[0]
+    return importlib.import_module(f"{package}._runtime").ValidationError  # type: ignore[no-any-return]
+
+
+def _refusal(flavour: str, version: str, name: str, how: str, value: Any) -> tuple[str, str]:
+    """``(code, path)`` of the ValidationError (the only exception) for ``value``."""
+    module = _version(flavour, version)
+    error = _error(module)
+    cls = getattr(module, name)
+    with pytest.raises(error) as caught:
+        cls.from_dict(value) if how == "dict" else cls.from_json(value)
+    return caught.value.ocpp_error_code, caught.value.path
+
+
+def _nested(levels: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(levels - 1):
+        value = [value]
+    return value
+
+
+def _sampled(value: Any) -> dict[str, Any]:
+    stamp = "2024-01-01T00:00:00Z"
+    return {"evseId": 1, "meterValue": [{"timestamp": stamp, "sampledValue": [{"value": value}]}]}
+
+
+SURROGATES = [  # (version, class, payload, path)
+    ("v201", "DataTransferRequest", {"vendorId": "a\ud800"}, "vendorId"),  # with a length bound
+    ("v16", "DataTransferRequest", {"vendorId": "v", "data": "\udc00"}, "data"),  # without
+    ("v201", "DataTransferRequest", {"vendorId": "v", "data": ["\udfff"]}, "data[0]"),  # any
+    ("v201", "DataTransferRequest", {"vendorId": "v", "data": {"\ud800": 1}}, "data"),  # a key
+    ("v201", "HeartbeatResponse", {**HEARTBEAT, "customData": {"vendorId": "v", "x": "\ud800"}},
+     "customData.x"),
+    ("v201", "HeartbeatResponse", {**HEARTBEAT, "customData": {"vendorId": "v", "\ud800": 1}},
+     "customData"),
+    ("v201", "HeartbeatResponse", {**HEARTBEAT, "zz\ud800": 1}, ""),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+@pytest.mark.parametrize(("version", "name", "payload", "path"), SURROGATES)
+def test_a_lone_surrogate_is_refused_alike_in_every_flavour(
+    flavour: str, version: str, name: str, payload: dict[str, Any], path: str
+) -> None:
+    """A string with a lone surrogate has no UTF-8 form (an OCPP-J frame is UTF-8): refused
+    as a TypeConstraintViolation, a property name with one at the object holding it; as
+    ``from_dict`` gets it, as a JSON escape, and as (CESU-8) bytes."""
+    expected = ("TypeConstraintViolation", path)
+    assert _refusal(flavour, version, name, "dict", payload) == expected
+    text = json.dumps(payload)  # ensure_ascii: the surrogate as a \\ud800 escape
+    assert _refusal(flavour, version, name, "json", text) == expected
+    raw = json.dumps(payload, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    assert _refusal(flavour, version, name, "json", raw) == expected
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_unicode_strings_outside_the_bmp_are_fine(flavour: str) -> None:
+    module = _version(flavour)
+    request = module.DataTransferRequest.from_json('{"vendorId": "\\ud83d\\ude00"}')
+    assert request.vendor_id == "\U0001f600"
+    assert module.DataTransferRequest.from_json(request.to_json()) == request
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+@pytest.mark.parametrize("value", [10**400, -(10**400), 2**60 + 1, 10**4300 - 1])
+def test_any_integer_within_the_digit_limit_is_a_number(flavour: str, value: int) -> None:
+    """jsonschema (and the dataclass flavour) take a 401-digit integer as a ``number``; it
+    stays that exact integer (pydantic's float would round or refuse it)."""
+    module = _version(flavour)
+    message = module.MeterValuesRequest.from_dict(_sampled(value))
+    sampled = message.meter_value[0].sampled_value[0]
+    assert sampled.value == value and type(sampled.value) is int
+    assert json.loads(message.to_json())["meterValue"][0]["sampledValue"][0]["value"] == value
+    assert module.MeterValuesRequest.from_json(message.to_json()) == message
+
+
+LONG = [  # (version, class, payload, path) with an integer of 4301 digits
+    ("v201", "MeterValuesRequest", _sampled(10**4300), "meterValue[0].sampledValue[0].value"),
+    ("v201", "MeterValuesRequest", {**_sampled(1), "evseId": -(10**4300)}, "evseId"),
+    ("v16", "GetLocalListVersionResponse", {"listVersion": 10**4300}, "listVersion"),
+    ("v201", "DataTransferRequest", {"vendorId": "v", "data": [1, {"a": 10**5000}]}, "data[1].a"),
+    (
+        "v201",
+        "HeartbeatResponse",
+        {**HEARTBEAT, "customData": {"vendorId": "v", "n": 10**4300}},
+        "customData.n",
+    ),
+]
+
+
+def _json_text(value: Any) -> str:
+    """JSON text of ``value``, whatever the size of its integers (json.dumps stops at 4300
+    digits, as json.loads does)."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(k)}:{_json_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_json_text(item) for item in value) + "]"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _runtime_int_text(value)
+    return json.dumps(value)
+
+
+def _runtime_int_text(value: int) -> str:
+    import sys
+
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        return str(value)
+    finally:
+        sys.set_int_max_str_digits(limit)
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+@pytest.mark.parametrize(("version", "name", "payload", "path"), LONG)
+def test_an_integer_over_4300_digits_is_refused_at_its_place_both_ways(
+    flavour: str, version: str, name: str, payload: dict[str, Any], path: str
+) -> None:
+    """Python's json refuses such an integer in text (so does pydantic's parser); from_dict
+    now refuses it too, with the same code and path as from_json."""
+    expected = ("PropertyConstraintViolation", path)
+    assert _refusal(flavour, version, name, "dict", payload) == expected
+    assert _refusal(flavour, version, name, "json", _json_text(payload)) == expected
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_any_json_value_nests_at_most_64_levels(flavour: str) -> None:
+    module = _version(flavour)
+    deepest = {"vendorId": "v", "data": _nested(64)}
+    assert module.DataTransferRequest.from_json(json.dumps(deepest)).to_dict() == deepest
+    extra = {**HEARTBEAT, "customData": {"vendorId": "v", "x": {"y": _nested(63)}}}
+    assert module.HeartbeatResponse.from_dict(extra).to_dict() == extra
+    place = "data" + "[0]" * 64
+    expected = ("FormatViolation", place)
+    for levels in (65, 100_000):  # 100 000: past what Python's JSON decoder can read
+        payload = {"vendorId": "v", "data": _nested(levels)}
+        text = '{"vendorId": "v", "data": ' + "[" * levels + "]" * levels + "}"
+        assert _refusal(flavour, "v201", "DataTransferRequest", "dict", payload) == expected
+        assert _refusal(flavour, "v201", "DataTransferRequest", "json", text) == expected
+    too_deep = {**HEARTBEAT, "customData": {"vendorId": "v", "x": {"y": _nested(64)}}}
+    path = "customData.x.y" + "[0]" * 63
+    assert _refusal(flavour, "v201", "HeartbeatResponse", "dict", too_deep) == (
+        "FormatViolation",
+        path,
+    )
+
+
+def _cycle() -> list[Any]:
+    cycle: list[Any] = []
+    cycle.append(cycle)
+    return cycle
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+@pytest.mark.parametrize(
+    ("data", "code", "path"),
+    [
+        (_nested(300), "FormatViolation", "data" + "[0]" * 64),
+        (_nested(100_000), "FormatViolation", "data" + "[0]" * 64),
+        (10**5000, "PropertyConstraintViolation", "data"),
+        ({"a": float("nan")}, "TypeConstraintViolation", "data.a"),
+        (_cycle(), "TypeConstraintViolation", "data[0]"),
+    ],
+    ids=["300 levels", "100000 levels", "10**5000", "nan", "cycle"],
+)
+def test_to_json_and_validate_raise_only_validation_errors(
+    flavour: str, data: Any, code: str, path: str
+) -> None:
+    """An object changed after validation may hold what no JSON text holds: ``to_json`` and
+    ``validate`` raise ValidationError at its place (before: RecursionError, ValueError,
+    PydanticSerializationError, or NaN written out)."""
+    module = _version(flavour)
+    error = _error(module)
+    request = module.DataTransferRequest.from_dict({"vendorId": "v"})
+    request.data = data
+    for check in (request.validate, request.to_json):
+        with pytest.raises(error) as caught:
+            check()
+        assert (caught.value.ocpp_error_code, caught.value.path) == (code, path)
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_validate_names_a_missing_or_wrong_nested_object(flavour: str) -> None:
+    module = _version(flavour)
+    error = _error(module)
+    request = module.AuthorizeRequest.from_dict({"idToken": {"idToken": "AB", "type": "Central"}})
+    request.id_token = None
+    with pytest.raises(error) as caught:
+        request.validate()
+    assert (caught.value.ocpp_error_code, caught.value.path) == (
+        "OccurrenceConstraintViolation",
+        "idToken",
+    )
+    request.id_token = "AB"
+    with pytest.raises(error) as caught:
+        request.validate()
+    wrong_kind = ("TypeConstraintViolation", "idToken")
+    assert (caught.value.ocpp_error_code, caught.value.path) == wrong_kind
+    assert "NoneType" not in str(caught.value) and "to_dict" not in str(caught.value)
+
+
+def test_dataclass_messages_built_in_code_name_the_missing_field() -> None:
+    with pytest.raises(ValidationError) as caught:
+        v201.AuthorizeRequest(id_token=None).to_dict()  # type: ignore[arg-type]
+    assert str(caught.value) == "idToken: required property is missing"
+    with pytest.raises(ValidationError) as caught:
+        v201.TransactionEventRequest.from_dict(
+            v201_examples.request("TransactionEvent", full=True)
+        ).evse.__class__(id="1").validate()  # type: ignore[arg-type]
+    assert caught.value.path == "id"
+
+
+def test_str_of_a_validation_error_is_one_line() -> None:
+    with pytest.raises(ValidationError) as caught:
+        v201.HeartbeatResponse.from_dict({**HEARTBEAT, "a\nb\u2028c": 1})
+    assert caught.value.path == "a\nb\u2028c"
+    assert str(caught.value) == "a\\nb\\u2028c: property 'a\\nb\\u2028c' is not allowed"
+
+
+def test_examples_say_why_there_is_no_example() -> None:
+    from ocpp_bindings.v21 import examples
+    from ocpp_bindings.v21.registry import Action
+
+    with pytest.raises(KeyError) as caught:
+        examples.response("NotifyPeriodicEventStream")
+    assert str(caught.value) == "NotifyPeriodicEventStream is a SEND message: it has no response"
+    with pytest.raises(examples.NoExample) as unknown:
+        examples.request("BootNotificaton")
+    assert str(unknown.value) == (
+        "OCPP 2.1 has no action 'BootNotificaton' (did you mean BootNotification?)"
+    )
+    assert examples.request(Action.Reset) == examples.request("Reset")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {**HEARTBEAT, "customData": {"vendorId": "v", "": {"": _nested(64)}}},
+        {**HEARTBEAT, "customData": {"vendorId": "v", "0": ["", {"": "\ud800"}]}},
+    ],
+    ids=["too deep", "surrogate"],
+)
+def test_paths_through_empty_and_numeric_names_are_the_same_in_every_flavour(
+    payload: dict[str, Any],
+) -> None:
+    """Found by the property tests: the pydantic flavour placed an error inside an extra
+    property from rendered text (``customData.[0]`` against ``customData..[0]``)."""
+    places = {flavour: _refusal(flavour, "v201", "HeartbeatResponse", "dict", payload)
+              for flavour in FLAVOURS}  # fmt: skip
+    assert places["dataclasses"] == places["pydantic"], places

@@ -5,8 +5,8 @@ inline types under their specification names, de-duplicated), so the pydantic fl
 exactly the dataclass flavour's class names. Field names, enum member names and the checks
 pydantic cannot express natively travel as datamodel-code-generator's own extensions:
 ``aliases`` (JSON name -> Python name), ``x-enum-varnames`` and ``customTypePath`` (a type of
-the generated ``_pydantic`` runtime: RFC 3339 date-times, draft-06 integers, exact
-``multipleOf``, any JSON value).
+the generated ``_pydantic`` runtime: RFC 3339 date-times, integers and numbers (ints of any
+size up to the digit limit, kept exact), exact ``multipleOf``, any JSON value).
 """
 
 from __future__ import annotations
@@ -108,13 +108,13 @@ class Lowering:
             node = _bounded({"type": "integer"}, minimum=t.minimum, maximum=t.maximum)
             if t.multiple_of is not None:
                 node["multipleOf"] = int(t.multiple_of)
-            if t.accepts_integral_float:
-                node["customTypePath"] = f"{self.runtime}.Integer"
+            integer = "Integer" if t.accepts_integral_float else "IntegerDraft04"
+            node["customTypePath"] = f"{self.runtime}.{integer}"
             return node
         if isinstance(t, ir.NumberType):
             node = _bounded({"type": "number"}, minimum=t.minimum, maximum=t.maximum)
-            if t.multiple_of is not None:
-                node["customTypePath"] = f"{self.runtime}.{multiple_of_type(t.multiple_of)}"
+            number = "Number" if t.multiple_of is None else multiple_of_type(t.multiple_of)
+            node["customTypePath"] = f"{self.runtime}.{number}"
             return node
         if isinstance(t, ir.BooleanType):
             return {"type": "boolean"}

@@ -11,8 +11,8 @@ path and OCPP error code as the dataclass flavour. Building a model in code
 
 from __future__ import annotations
 
-import json
 import math
+import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, TypeVar, get_args
@@ -20,6 +20,9 @@ from typing import Annotated, Any, ClassVar, TypeVar, get_args
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     PlainSerializer,
     PlainValidator,
     SerializerFunctionWrapHandler,
@@ -27,32 +30,50 @@ from pydantic import (
     model_serializer,
 )
 from pydantic import ValidationError as PydanticValidationError
-from pydantic_core import ErrorDetails, PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, ErrorDetails, PydanticCustomError, core_schema
 
 from . import _runtime as _rt
 from ._runtime import (
+    INTEGER_LIMIT,
     Dialect,
     ErrorKind,
     JsonValue,
     Tolerance,
     ValidationError,
     format_datetime,
+    json_text,
     load_json,
     tolerance_logger,
     tolerating,
 )
 
-__all__ = ["AnyJson", "DateTime", "Integer", "OcppModel", "multiple_of"]
+__all__ = [
+    "AnyJson",
+    "DateTime",
+    "Integer",
+    "IntegerDraft04",
+    "Number",
+    "OcppModel",
+    "multiple_of",
+]
 
 M = TypeVar("M", bound="OcppModel")
+_ANY = _rt.AnyJson()
 
 
 def _parse_exact(parser: _rt.Parser[Any], value: object, path: _rt.Path) -> Any:
-    """One of the runtime's exact checks, its failure as a pydantic error of the same kind."""
+    """One of the runtime's exact checks, its failure as a pydantic error of the same kind.
+
+    The error's context holds the runtime's message and the path inside the value (an item
+    of "any JSON value"), which :func:`ocpp_error` appends to pydantic's location.
+    """
     try:
         return parser.parse(value, path)
     except ValidationError as exc:
-        raise PydanticCustomError(f"ocpp_{exc.kind.value}", exc.message) from None
+        inner = exc.keys if path is None else ()
+        context = {"ocpp_message": exc.message, "ocpp_keys": inner}
+        raise PydanticCustomError(f"ocpp_{exc.kind.value}", exc.message, context) from None
 
 
 def _exact(parser: _rt.Parser[Any]) -> Callable[[object], Any]:
@@ -75,41 +96,98 @@ DateTime = Annotated[
     datetime, PlainValidator(_date_time), PlainSerializer(format_datetime, when_used="json")
 ]
 """``format: date-time``: RFC 3339 with an offset (pydantic alone accepts dates and numbers)."""
-_exact_integer = _exact(_rt.Integer(accepts_integral_float=True))
 
 
-def _integer(value: object) -> int:
-    """A draft-06 integer: an int as it is (the common case, checked first), or ``1.0``."""
-    if value.__class__ is int:
-        return value
-    return _exact_integer(value)  # type: ignore[no-any-return]
+_SMALL = _rt._SMALL
 
 
-Integer = Annotated[int, PlainValidator(_integer)]
-"""A draft-06 integer: ``1.0`` is an integer (never a boolean)."""
-AnyJson = Annotated[Any, PlainValidator(_exact(_rt.AnyJson()))]
-"""Any JSON value (``null`` included): finite numbers and string keys only."""
+def _fits(value: int) -> bool:
+    return -INTEGER_LIMIT < value < INTEGER_LIMIT
 
 
-def multiple_of(step: str) -> Callable[[object], Any]:
-    """A finite number that is an exact decimal multiple of ``step``.
+def _integers(exact: Callable[[object], Any]) -> Callable[[object], int]:
+    """An integer validator: an int within the digit limit as it is (the common case, checked
+    first), anything else as the runtime's ``exact`` check says."""
+
+    def check(value: Any) -> int:
+        if value.__class__ is int and (-_SMALL <= value <= _SMALL or _fits(value)):
+            return value
+        return exact(value)  # type: ignore[no-any-return]
+
+    return check
+
+
+_DRAFT_06_INTEGER = _rt.Integer(accepts_integral_float=True)
+Integer = Annotated[int, PlainValidator(_integers(_exact(_DRAFT_06_INTEGER)))]
+"""A draft-06 integer: ``1.0`` is an integer (never a boolean); at most 4300 digits."""
+IntegerDraft04 = Annotated[int, PlainValidator(_integers(_exact(_rt.Integer())))]
+"""A draft-04 integer (the 1.6 core schemas): ``1.0`` is not one; at most 4300 digits."""
+
+
+def _checked_any(value: Any) -> Any:
+    """An "any JSON value" to dump: the runtime's check first (a value set after building may
+    be nested too deep, say), so that what ``from_dict`` refuses is never written."""
+    return _ANY.parse(value, None)
+
+
+AnyJson = Annotated[Any, PlainValidator(_exact(_rt.AnyJson())), PlainSerializer(_checked_any)]
+"""Any JSON value (``null`` included): JSON types only, nested at most 64 levels."""
+
+
+class NumberCheck:
+    """The pydantic type of a JSON Schema ``number``: ``Annotated[float, NumberCheck(...)]``.
+
+    ``check`` validates; values are dumped as they are, so an integer stays an integer of any
+    size (pydantic's float would round ``2**60 + 1`` and refuse ``10**400``, which the schema
+    and the dataclass flavour accept).
+    """
+
+    def __init__(self, check: Callable[[object], Any]) -> None:
+        self.check = check
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        any_value = core_schema.simple_ser_schema("any")
+        return core_schema.no_info_plain_validator_function(self.check, serialization=any_value)
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "number"}
+
+
+def _numbers(exact: Callable[[object], Any], places: int | None = None) -> Callable[[object], Any]:
+    """A number validator: a finite float or an int within the digit limit as it is (and,
+    with ``places``, when ``round`` keeps it: a multiple of ``10**-places``), anything else as
+    the runtime's ``exact`` check says."""
+
+    def check(value: Any) -> Any:
+        if value.__class__ is float:
+            fits = -math.inf < value < math.inf
+        else:
+            fits = value.__class__ is int and (-_SMALL <= value <= _SMALL or _fits(value))
+        if fits and (places is None or round(value, places) == value):
+            return value
+        return exact(value)
+
+    return check
+
+
+Number = Annotated[float, NumberCheck(_numbers(_exact(_rt.Number())))]
+"""A finite number (never a boolean); an integer stays an integer, of at most 4300 digits."""
+
+
+def multiple_of(step: str) -> NumberCheck:
+    """The check of a finite number that is an exact decimal multiple of ``step``
+    (``Annotated[float, multiple_of("0.1")]``).
 
     ``round`` accepts the common case quickly (as the dataclass flavour's fast path does);
     the runtime's exact check decides, and explains, everything else.
     """
     exact = _exact(_rt.Number(multiple_of=step))
     places = _rt._decimal_places(step)
-
-    def check(value: object) -> Any:
-        if places is None:
-            return exact(value)
-        if value.__class__ is int or (value.__class__ is float and math.isfinite(value)):
-            number: float = value
-            if round(number, places) == number:
-                return number
-        return exact(value)
-
-    return check
+    return NumberCheck(exact if places is None else _numbers(exact, places))
 
 
 _KINDS = {
@@ -132,16 +210,29 @@ _KINDS = {
 def ocpp_error(exc: PydanticValidationError, dialect: Dialect) -> ValidationError:
     """The first error of a pydantic ValidationError as the runtime's ValidationError."""
     detail: ErrorDetails = exc.errors(include_url=False)[0]
-    location = list(detail["loc"])
     kind = _KINDS.get(detail["type"], ErrorKind.TYPE)
     if detail["type"] == "enum" and isinstance(detail.get("input"), str):
         kind = ErrorKind.PROPERTY
-    path = ""
-    for key in location:
-        path += f"[{key}]" if isinstance(key, int) else (f".{key}" if path else str(key))
-    error = ValidationError(detail["msg"], path, kind)
+    message, inner = detail["msg"], ()
+    context = detail.get("ctx") or {}
+    if "ocpp_message" in context:  # one of the runtime's checks: its own message and keys
+        message, inner = context["ocpp_message"], context["ocpp_keys"]
+    location = detail["loc"]
+    if detail["type"] == "invalid_key":  # a key that is no string: the object holding it
+        location = location[:-1]
+    error = ValidationError(message, _rt.render_keys((*location, *inner)), kind)
     error.dialect = dialect
     return error
+
+
+def _falls_back(exc: PydanticValidationError) -> bool:
+    """Must pydantic's JSON parser leave ``from_json`` text to the general path? For text it
+    does not read (malformed, or holding what the runtime must place: a lone surrogate, an
+    integer over the digit limit, nesting deeper than its own limit) and for a ``str`` with
+    a lone surrogate outside any string of the JSON."""
+    first = exc.errors(include_url=False)[0]
+    kind = first["type"]
+    return kind == "json_invalid" or (kind == "string_unicode" and not first["loc"])
 
 
 def _may_hold_constants(text: str | bytes) -> bool:
@@ -169,8 +260,17 @@ class OcppModel(BaseModel):
     """Base of every generated pydantic model: the dataclass flavour's methods and errors."""
 
     model_config = ConfigDict(
-        validate_by_name=True, validate_by_alias=True, allow_inf_nan=False, use_enum_values=False
+        validate_by_name=True,
+        validate_by_alias=True,
+        allow_inf_nan=False,
+        use_enum_values=False,
+        ser_json_inf_nan="constants",  # NaN set after building is refused, not made null
+        # every string is then read as Unicode text: a lone surrogate is refused (pydantic
+        # does so by itself only for strings with a length bound)
+        str_max_length=sys.maxsize,
     )
+    __pydantic_extra__: dict[str, AnyJson] = Field(init=False)
+    """The additional properties (of ``customData``): each one "any JSON value"."""
     ocpp_dialect: ClassVar[Dialect]
     _keeps_null: ClassVar[frozenset[str]] = frozenset()
     """Names (Python and JSON) of the "any JSON value" fields, where ``null`` is a value."""
@@ -192,6 +292,8 @@ class OcppModel(BaseModel):
     @model_serializer(mode="wrap")
     def _without_absent(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         data: dict[str, Any] = handler(self)
+        if not isinstance(self, OcppModel):  # a value of the wrong kind, set after building
+            return data
         names = self._field_names
         keeps = self._keeps_null
         given = self.model_fields_set
@@ -231,7 +333,7 @@ class OcppModel(BaseModel):
             try:
                 model = cls.model_validate_json(text, by_alias=True, by_name=False)
             except PydanticValidationError as exc:
-                if exc.errors()[0]["type"] != "json_invalid":
+                if not _falls_back(exc):
                     raise ocpp_error(exc, cls.ocpp_dialect) from None
             else:
                 if ("null" if isinstance(text, str) else b"null") in text:  # type: ignore[operator]
@@ -269,19 +371,62 @@ class OcppModel(BaseModel):
                         item._reject_null(f"{where}[{index}]")
 
     def to_dict(self) -> dict[str, JsonValue]:
-        """The JSON payload: JSON names, unset optional fields left out."""
-        return self.model_dump(mode="json", by_alias=True)
+        """The JSON payload: JSON names, unset optional fields left out.
+
+        A value pydantic cannot dump (possible only in a model changed after it was built,
+        say "any JSON value" nested too deep) raises ValidationError at its path.
+        """
+        return self._payload(warn=True)
+
+    def _payload(self, warn: bool) -> dict[str, JsonValue]:
+        """:meth:`to_dict`; ``warn``: let pydantic warn of values of the wrong kind."""
+        try:
+            return self.model_dump(mode="json", by_alias=True, warnings=warn)
+        except Exception as exc:  # the runtime's checks find the value and say why
+            raise self._dump_error(exc) from None
+
+    def _dump_error(self, exc: Exception) -> ValidationError:
+        """Why pydantic cannot dump this model (``exc``), as ValidationError at the value's
+        path: a value of the wrong kind (a required property unset, a string where a nested
+        object belongs) as ``from_dict`` says of the best-effort payload; an "any JSON value"
+        pydantic cannot dump (nested too deep) as the runtime's check says."""
+        try:
+            payload = self.model_dump(mode="json", by_alias=True, warnings=False)
+        except Exception:
+            self._check_values(None)
+        else:
+            type(self).from_dict(payload)
+        message = f"cannot serialise: {type(exc).__name__}: {str(exc)[:120]}"
+        error = ValidationError(message, "", ErrorKind.TYPE)
+        error.dialect = self.ocpp_dialect
+        return error
 
     def to_json(self) -> str:
-        """The JSON payload as compact text."""
-        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+        """The JSON payload as compact text; ValidationError when it cannot be JSON."""
+        return json_text(self, self.ocpp_dialect)
 
     def validate(self) -> None:  # type: ignore[override]
         """Check an object built in code against its schema; raises ValidationError."""
-        try:
-            payload = self.to_dict()
-        except (AttributeError, TypeError, ValueError) as exc:
-            error = ValidationError(f"cannot serialise: {exc}", "", ErrorKind.TYPE)
-            error.dialect = self.ocpp_dialect
-            raise error from None
-        type(self).from_dict(payload)
+        type(self).from_dict(self._payload(warn=False))  # from_dict says what is wrong
+
+    def _check_values(self, path: _rt.Path) -> None:
+        """Raise for an "any JSON value" (a field or an additional property) that is no JSON,
+        walking the objects in field order (the runtime's check, with its path and code)."""
+        cls = type(self)
+        fields = cls.model_fields.items()
+        items = [(info.alias or name, self.__dict__.get(name)) for name, info in fields]
+        items += (self.__pydantic_extra__ or {}).items()
+        for key, value in items:
+            where = (path, key)
+            if key in cls._keeps_null or key not in cls._field_names:
+                try:
+                    _ANY.parse(value, where)
+                except ValidationError as exc:
+                    exc.dialect = cls.ocpp_dialect
+                    raise
+            elif isinstance(value, OcppModel):
+                value._check_values(where)
+            elif isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, OcppModel):
+                        item._check_values((where, index))

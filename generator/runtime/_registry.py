@@ -11,6 +11,13 @@ from ._flavour import Model
 R = TypeVar("R", bound=Enum)
 
 
+def ocpp_name(value: object) -> str:
+    """The OCPP name of a role or an action (``CSMS``, ``Reset``) for messages: the enum's
+    value, never its Python form (``Role.CSMS``, which ``str``, ``%s`` and, from Python
+    3.11, f-strings give)."""
+    return str(value.value) if isinstance(value, Enum) else str(value)
+
+
 @dataclass(frozen=True)
 class Feature(Generic[R]):
     """One action: its message classes, profile, and the roles that may start it."""

@@ -10,6 +10,7 @@ returns; give the dispatcher a ``transport`` coroutine to send the frames that
 from __future__ import annotations
 
 import asyncio
+import difflib
 import inspect
 import json
 import logging
@@ -20,8 +21,16 @@ from typing import Any, Generic, TypeVar
 
 from . import _flavour
 from ._flavour import Model
-from ._registry import Feature
-from ._runtime import JsonValue, Tolerance, ValidationError, load_json, tolerating
+from ._registry import Feature, ocpp_name
+from ._runtime import (
+    JsonValue,
+    Tolerance,
+    ValidationError,
+    is_unicode,
+    load_json,
+    printable,
+    tolerating,
+)
 from ._vendor import DATA_TRANSFER, IncomingDataError, VendorRouter, extension_of, with_extensions
 
 CALL = 2
@@ -106,6 +115,11 @@ def _uuid4() -> str:
     return str(uuid.uuid4())
 
 
+OTHER_METHODS = "ocpp_other_methods"
+"""The attribute of a handler object naming its ``on_*`` methods that handle no OCPP action
+(``ocpp_other_methods = {"on_connect"}``): the dispatcher leaves them alone."""
+
+
 @dataclass
 class _Pending:
     feature: Feature[Any]
@@ -164,20 +178,63 @@ class Dispatcher(Generic[R]):
         return bool(self.role == self.protocol.central_role)
 
     def add_handler(self, handler: object) -> None:
-        """Register every ``on_<action>`` method of ``handler`` for actions this role receives."""
+        """Register every ``on_<action>`` method of ``handler`` for actions this role receives.
+
+        Every other public ``on_*`` method is refused (ValueError naming it and the closest
+        action), so that a misspelt or misplaced handler fails here rather than leaving its
+        action answered ``NotSupported``; list methods that are no OCPP handlers in the
+        handler's ``ocpp_other_methods``.
+        """
+        self._check_methods(handler)
         found = self._vendor.add_handler(handler) if self._vendor is not None else 0
         for feature in self.protocol.features.values():
             method = getattr(handler, feature.handler, None)
             if method is None or not feature.received_by(self.role):
                 continue
             if feature.action in self._handlers:
-                raise ValueError(f"two handlers for {feature.action}")
+                raise ValueError(f"two handlers for {ocpp_name(feature.action)}")
             self._handlers[feature.action] = method
             found += 1
         if not found:
             raise ValueError(
-                f"{type(handler).__name__} handles no action that {self.role} receives"
+                f"{type(handler).__name__} handles no action that the {self._role_name} "
+                f"receives in OCPP {self.protocol.version}"
             )
+
+    @property
+    def _role_name(self) -> str:
+        return ocpp_name(self.role)
+
+    def _check_methods(self, handler: object) -> None:
+        """Refuse the ``on_*`` methods of ``handler`` that handle nothing this role receives."""
+        every = {f.handler: f for f in self.protocol.features.values()}
+        received = {name: f for name, f in every.items() if f.received_by(self.role)}
+        vendor = self._vendor.handler_names() if self._vendor is not None else {}
+        skipped = set(getattr(handler, OTHER_METHODS, ()))
+        problems = []
+        for name in sorted(dir(handler)):
+            if not name.startswith("on_") or name in received or name in vendor:
+                continue
+            if name in skipped or not callable(getattr(handler, name, None)):
+                continue
+            where = f"{type(handler).__name__}.{name}"
+            if name in every:
+                action, role = ocpp_name(every[name].action), self._role_name
+                problems.append(f"{where}: the {role} never receives {action} (only starts it)")
+                continue
+            hint = ""
+            closest = difflib.get_close_matches(name, [*received, *vendor], n=1, cutoff=0.6)
+            if closest:
+                known = received.get(closest[0])
+                what = ocpp_name(known.action) if known else vendor[closest[0]]
+                hint = f" (did you mean {closest[0]}, for {what}?)"
+            problems.append(
+                f"{where} matches no action the {self._role_name} receives in OCPP "
+                f"{self.protocol.version}{hint}; list on_* methods that are no OCPP handlers "
+                f"in {OTHER_METHODS}"
+            )
+        if problems:
+            raise ValueError("; ".join(problems))
 
     async def handle_frame(
         self, text: str | bytes, charging_station_id: str | None = None
@@ -197,6 +254,9 @@ class Dispatcher(Generic[R]):
         message_type, unique_id = frame[0], frame[1]
         if len(unique_id) > MAX_UNIQUE_ID:
             description = f"Unique id longer than {MAX_UNIQUE_ID} characters"
+            return error_frame(UNKNOWN_ID, self.protocol.rpc_error, description)
+        if not is_unicode(unique_id):  # an answer could not carry it: no UTF-8 form
+            description = "Unique id is not Unicode text"
             return error_frame(UNKNOWN_ID, self.protocol.rpc_error, description)
         if type(message_type) is not int:
             return error_frame(unique_id, self.protocol.rpc_error, "Not an OCPP-J frame")
@@ -276,7 +336,8 @@ class Dispatcher(Generic[R]):
     ) -> str:
         route = self._route(action, "CALL")
         if isinstance(route, str):
-            return error_frame(unique_id, route, f"Action {action[:60]} is not handled here")
+            description = f"Action {printable(action[:60])} is not handled here"
+            return error_frame(unique_id, route, description)
         feature, handler = route
         try:
             request = self._parse(feature.request, payload, action)
@@ -303,13 +364,19 @@ class Dispatcher(Generic[R]):
             return error_frame(unique_id, self.protocol.internal_error, "Internal error")
 
     async def _on_send(self, action: str, payload: object, station: str | None) -> None:
+        # ``action`` is what the peer sent: logged escaped (%r), so it cannot forge log lines
         route = self._route(action, "SEND")
         if isinstance(route, str):
-            logger.warning("SEND %s dropped: %s", action[:60], route)
+            logger.warning("SEND %r dropped: %s", action[:60], route)
             return
         feature, handler = route
         try:
-            await self._run(handler, self._parse(feature.request, payload, action), station)
+            request = self._parse(feature.request, payload, action)
+        except ValidationError as exc:  # str() of the error is one line
+            logger.warning("SEND %s dropped: %s: %s", action, exc.ocpp_error_code, exc)
+            return
+        try:
+            await self._run(handler, request, station)
         except Exception:
             logger.exception("SEND %s failed", action)
 
@@ -319,7 +386,8 @@ class Dispatcher(Generic[R]):
             return None
         assert pending.feature.response is not None
         try:
-            response = self._parse(pending.feature.response, frame[2], pending.feature.action)
+            action = ocpp_name(pending.feature.action)
+            response = self._parse(pending.feature.response, frame[2], action)
             pending.future.set_result(response)
         except ValidationError as exc:
             pending.future.set_exception(exc)
@@ -343,9 +411,10 @@ class Dispatcher(Generic[R]):
                 f"{type(request).__name__} is not a {self.protocol.version} request"
             )
         if feature.kind != kind:
-            raise ActionNotAllowed(f"{feature.action} is a {feature.kind} message")
+            raise ActionNotAllowed(f"{ocpp_name(feature.action)} is a {feature.kind} message")
         if self.role not in feature.initiated_by:
-            raise ActionNotAllowed(f"{self.role} may not start {feature.action}")
+            action = ocpp_name(feature.action)
+            raise ActionNotAllowed(f"the {self._role_name} may not start {action}")
         return feature
 
     def _frame(
@@ -360,7 +429,8 @@ class Dispatcher(Generic[R]):
             raise
         except Exception as exc:
             raise MessageNotEncodable(
-                f"{feature.action} cannot be encoded: {type(exc).__name__}: {str(exc)[:120]}"
+                f"{ocpp_name(feature.action)} cannot be encoded: {type(exc).__name__}: "
+                f"{str(exc)[:120]}"
             ) from None
 
     async def _transmit(self, frame: str) -> None:
@@ -381,7 +451,8 @@ class Dispatcher(Generic[R]):
             await self._transmit(frame)
             return await asyncio.wait_for(future, self.timeout if timeout is None else timeout)
         except asyncio.TimeoutError:
-            raise CallTimeout(f"no answer to {feature.action} ({unique_id})") from None
+            action = ocpp_name(feature.action)
+            raise CallTimeout(f"no answer to {action} ({unique_id})") from None
         finally:
             self._pending.pop(unique_id, None)
 

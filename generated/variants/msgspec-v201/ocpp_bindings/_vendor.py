@@ -17,7 +17,7 @@ from enum import Enum
 from typing import Any, Generic, Protocol, TypeVar
 
 from ._flavour import Model, dialect_of, extra_of, json_names
-from ._registry import Feature
+from ._registry import Feature, ocpp_name
 from ._runtime import ErrorKind, JsonValue, ValidationError, load_json
 
 T = TypeVar("T")
@@ -145,6 +145,11 @@ class VendorMessage(Generic[Q, P, DQ, DP]):
         """``(vendor_id, message_id)``."""
         return (self.vendor_id, self.message_id)
 
+    @property
+    def label(self) -> str:
+        """The message for people: ``DataTransfer com.acme SelfTest``."""
+        return f"DataTransfer {self.vendor_id} {self.message_id}"
+
     def pack(self, payload: Q) -> DQ:
         """The standard DataTransferRequest carrying ``payload``."""
         data = self.request.encode(payload)
@@ -249,11 +254,15 @@ class VendorRouter:
         for extension in extensions:
             for key, message in extension.data_transfer.items():
                 if key in self.messages:
-                    raise ValueError(f"two extensions define DataTransfer {key}")
+                    raise ValueError(f"two extensions define {message.label}")
                 self.messages[key] = message
         self.standard = extensions[0].standard
         self.vendors = {vendor for vendor, _ in self.messages}
         self.handlers: dict[tuple[str, str], Callable[..., Any]] = {}
+
+    def handler_names(self) -> dict[str, str]:
+        """Handler method name -> what it handles (``DataTransfer com.acme SelfTest``)."""
+        return {message.handler: message.label for message in self.messages.values()}
 
     def add_handler(self, handler: object) -> int:
         """Register the handler's typed DataTransfer methods; returns how many it has."""
@@ -263,7 +272,7 @@ class VendorRouter:
             if method is None:
                 continue
             if key in self.handlers:
-                raise ValueError(f"two handlers for DataTransfer {key}")
+                raise ValueError(f"two handlers for {message.label}")
             self.handlers[key] = method
             found += 1
         return found
@@ -324,6 +333,6 @@ def with_extensions(
     for extension in extensions:
         for name, feature in extension.features.items():
             if name in merged:
-                raise ValueError(f"{extension.package} redefines the action {name}")
+                raise ValueError(f"{extension.package} redefines the action {ocpp_name(name)}")
             merged[name] = feature
     return merged

@@ -26,7 +26,7 @@ from dataclasses import fields as dataclass_fields
 from datetime import datetime, timedelta, timezone
 from enum import Enum
 from fractions import Fraction
-from typing import Any, ClassVar, Generic, TypeVar, Union
+from typing import Any, ClassVar, Generic, Protocol, TypeVar, Union
 
 JsonValue = Union[  # noqa: UP007 - a string forward reference cannot use | at run time
     None, bool, int, float, str, list["JsonValue"], dict[str, "JsonValue"]
@@ -88,6 +88,9 @@ class ValidationError(ValueError):
         self.path = path
         self.kind = kind
         self.dialect: Dialect | None = None
+        self.keys: tuple[str | int, ...] = ()
+        """The keys of ``path`` from the payload down (as :func:`fail` knows them), for
+        flavours that place the error inside a value themselves."""
 
     @property
     def ocpp_error_code(self) -> str:
@@ -97,7 +100,15 @@ class ValidationError(ValueError):
         return self.dialect.codes[self.kind]
 
     def __str__(self) -> str:
-        return f"{self.path or '<payload>'}: {self.message}"
+        """One line, whatever the payload held: control characters of the path (property
+        names come from the payload) are escaped; messages quote values with ``repr``."""
+        return f"{printable(self.path) or '<payload>'}: {self.message}"
+
+
+def printable(text: str) -> str:
+    """``text`` as it is when it prints on one line, else escaped as ``repr`` does (for logs
+    and error texts that show what a peer sent)."""
+    return text if text.isprintable() else repr(text)[1:-1]
 
 
 _DEFAULT_CODES = {
@@ -108,14 +119,19 @@ _DEFAULT_CODES = {
 }
 
 
-def render_path(path: Path) -> str:
-    """``(((None, "a"), 0), "b")`` -> ``a[0].b``."""
+def path_keys(path: Path) -> tuple[str | int, ...]:
+    """``(((None, "a"), 0), "b")`` -> ``("a", 0, "b")``."""
     keys: list[str | int] = []
     while path is not None:
         path, key = path
         keys.append(key)
+    return tuple(reversed(keys))
+
+
+def render_keys(keys: Iterable[str | int]) -> str:
+    """``("a", 0, "b")`` -> ``a[0].b``."""
     out = ""
-    for key in reversed(keys):
+    for key in keys:
         if isinstance(key, int):
             out += f"[{key}]"
         else:
@@ -123,9 +139,73 @@ def render_path(path: Path) -> str:
     return out
 
 
+def render_path(path: Path) -> str:
+    """``(((None, "a"), 0), "b")`` -> ``a[0].b``."""
+    return render_keys(path_keys(path))
+
+
 def fail(message: str, path: Path, kind: ErrorKind) -> ValidationError:
     """Build the error for a value at ``path``."""
-    return ValidationError(message, render_path(path), kind)
+    keys = path_keys(path)
+    error = ValidationError(message, render_keys(keys), kind)
+    error.keys = keys
+    return error
+
+
+MAX_INTEGER_DIGITS = 4300
+"""The most decimal digits an integer may have: Python's default limit for converting between
+int and text (``sys.get_int_max_str_digits``), which ``json`` (both ways) and pydantic's JSON
+parser enforce. A longer integer is refused by ``from_dict`` as by ``from_json``."""
+INTEGER_LIMIT: int = 10**MAX_INTEGER_DIGITS
+"""Integers lie strictly between ``-INTEGER_LIMIT`` and ``INTEGER_LIMIT``."""
+_SMALL = 2**30 - 1
+"""The largest int CPython compares by its specialised fast path (one 30-bit digit): ints
+this small are within the limit, and checked so first (comparing with ``INTEGER_LIMIT``, a
+477-digit int, is several times slower)."""
+ANY_JSON_MAX_DEPTH = 64
+"""How many arrays and objects an "any JSON value" (DataTransfer ``data``, the vendor
+properties of ``customData``) may nest; the typed part of a payload nests as its schema says."""
+
+
+class LongInteger:
+    """An integer literal of more than :data:`MAX_INTEGER_DIGITS` digits, as :func:`load_json`
+    reads it: the parsers refuse it at its place, as they refuse such an ``int``."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"<integer of {len(self.text.lstrip('-'))} digits>"
+
+
+def _too_long(path: Path) -> ValidationError:
+    message = f"an integer of more than {MAX_INTEGER_DIGITS} digits"
+    return fail(message, path, ErrorKind.PROPERTY)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def is_unicode(text: str) -> bool:
+    """Is ``text`` Unicode text, without surrogate code points?
+
+    A string holding one (``"\\ud800"`` in JSON) has no UTF-8 form, so it cannot travel in
+    an OCPP-J frame (UTF-8 text), and pydantic refuses it.
+    """
+    return text.isascii() or _SURROGATE.search(text) is None
+
+
+def _not_unicode(text: str, path: Path) -> ValidationError | None:
+    """The error for a string holding a surrogate code point (None for Unicode text)."""
+    if text.isascii():
+        return None
+    found = _SURROGATE.search(text)
+    if found is None:
+        return None
+    message = f"not Unicode text: holds the lone surrogate U+{ord(found[0]):04X}"
+    return fail(message, path, ErrorKind.TYPE)
 
 
 def _type_name(value: object) -> str:
@@ -133,7 +213,7 @@ def _type_name(value: object) -> str:
         return "null"
     if isinstance(value, bool):
         return "boolean"
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, LongInteger)):
         return "number"
     if isinstance(value, str):
         return "string"
@@ -154,7 +234,9 @@ class Parser(Generic[T]):
     def parse(self, value: object, path: Path) -> T:
         raise NotImplementedError
 
-    def dump(self, value: T) -> JsonValue:
+    def dump(self, value: T, path: Path = None) -> JsonValue:
+        """The JSON form of a value built in code; ValidationError (at ``path``) for a value
+        of the wrong kind. Constraints are :meth:`parse`'s business."""
         raise NotImplementedError
 
 
@@ -168,13 +250,16 @@ class String(Parser[str]):
     def parse(self, value: object, path: Path) -> str:
         if not isinstance(value, str):
             raise _wrong_type("string", value, path)
+        error = _not_unicode(value, path)
+        if error is not None:
+            raise error
         if self.max_length is not None and len(value) > self.max_length:
             raise fail(f"longer than {self.max_length} characters", path, ErrorKind.PROPERTY)
         if self.min_length is not None and len(value) < self.min_length:
             raise fail(f"shorter than {self.min_length} characters", path, ErrorKind.PROPERTY)
         return value
 
-    def dump(self, value: str) -> JsonValue:
+    def dump(self, value: str, path: Path = None) -> JsonValue:
         return value
 
 
@@ -222,12 +307,16 @@ class Integer(_Numeric, Parser[int]):
             if not (
                 self.accepts_integral_float and isinstance(value, float) and value.is_integer()
             ):
+                if isinstance(value, LongInteger):
+                    raise _too_long(path)
                 raise _wrong_type("integer", value, path)
             value = int(value)
+        if not -INTEGER_LIMIT < value < INTEGER_LIMIT:
+            raise _too_long(path)
         self.check(value, path)
         return value
 
-    def dump(self, value: int) -> JsonValue:
+    def dump(self, value: int, path: Path = None) -> JsonValue:
         return value
 
 
@@ -236,13 +325,18 @@ class Number(_Numeric, Parser[float]):
 
     def parse(self, value: object, path: Path) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
+            if isinstance(value, LongInteger):
+                raise _too_long(path)
             raise _wrong_type("number", value, path)
-        if isinstance(value, float) and not math.isfinite(value):
-            raise fail("not a finite number", path, ErrorKind.TYPE)
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise fail("not a finite number", path, ErrorKind.TYPE)
+        elif not -INTEGER_LIMIT < value < INTEGER_LIMIT:
+            raise _too_long(path)
         self.check(value, path)
         return value
 
-    def dump(self, value: float) -> JsonValue:
+    def dump(self, value: float, path: Path = None) -> JsonValue:
         return value
 
 
@@ -254,7 +348,7 @@ class Boolean(Parser[bool]):
             raise _wrong_type("boolean", value, path)
         return value
 
-    def dump(self, value: bool) -> JsonValue:
+    def dump(self, value: bool, path: Path = None) -> JsonValue:
         return value
 
 
@@ -355,7 +449,9 @@ class DateTime(Parser[datetime]):
         except ValueError:
             raise fail(f"not a valid date: {value[:40]!r}", path, ErrorKind.TYPE) from None
 
-    def dump(self, value: datetime) -> JsonValue:
+    def dump(self, value: datetime, path: Path = None) -> JsonValue:
+        if not isinstance(value, datetime):
+            raise _wrong_type("datetime", value, path)
         return format_datetime(value)
 
 
@@ -380,12 +476,15 @@ class EnumOf(Parser[E]):
             raise _wrong_type("string", value, path)
         member = self.members.get(value)
         if member is None:
+            error = _not_unicode(value, path)
+            if error is not None:  # as anywhere else (pydantic says so first)
+                raise error
             raise fail(
                 f"{value[:40]!r} is not a valid {self.enum.__name__}", path, ErrorKind.PROPERTY
             )
         return member
 
-    def dump(self, value: E) -> JsonValue:
+    def dump(self, value: E, path: Path = None) -> JsonValue:
         return value.value if isinstance(value, Enum) else value  # type: ignore[no-any-return]
 
 
@@ -397,18 +496,29 @@ class _Leave:
 
 
 class AnyJson(Parser[JsonValue]):
-    """Any JSON value, kept as it is; only JSON types (finite numbers, str keys) pass."""
+    """Any JSON value, kept as it is. Only JSON passes: finite numbers, integers of at most
+    :data:`MAX_INTEGER_DIGITS` digits, Unicode strings, string keys, and at most
+    :data:`ANY_JSON_MAX_DEPTH` levels of arrays and objects."""
 
-    def parse(self, value: object, path: Path) -> JsonValue:
-        # Depth-first without recursion (any depth); ``inside`` holds the containers on the
-        # current path, so a list or dict that contains itself is an error, not a hang.
-        pending: list[tuple[object, Path]] = [(value, path)]
+    def parse(self, value: object, path: Path, depth: int = 0) -> JsonValue:
+        """``depth``: the levels above ``value`` that count (``-1`` for the dict of an object's
+        additional properties, which stands for the object itself)."""
+        # Depth-first without recursion; ``inside`` holds the containers on the current path,
+        # so a list or dict that contains itself is an error, not a hang.
+        pending: list[tuple[object, Path, int]] = [(value, path, depth)]
         inside: set[int] = set()
         while pending:
-            item, where = pending.pop()
-            if item is None or isinstance(item, (bool, int, str)):
+            item, where, level = pending.pop()
+            if item is None or item is True or item is False:
                 continue
-            if isinstance(item, float):
+            if isinstance(item, str):
+                error = _not_unicode(item, where)
+                if error is not None:
+                    raise error
+            elif isinstance(item, int):
+                if not (-_SMALL <= item <= _SMALL or -INTEGER_LIMIT < item < INTEGER_LIMIT):
+                    raise _too_long(where)
+            elif isinstance(item, float):
                 if not math.isfinite(item):
                     raise fail("not a finite number", where, ErrorKind.TYPE)
             elif isinstance(item, _Leave):
@@ -416,21 +526,30 @@ class AnyJson(Parser[JsonValue]):
             elif isinstance(item, (list, dict)):
                 if id(item) in inside:
                     raise fail("the value contains itself", where, ErrorKind.TYPE)
+                level += 1
+                if level > ANY_JSON_MAX_DEPTH:
+                    message = f"nested deeper than {ANY_JSON_MAX_DEPTH} arrays and objects"
+                    raise fail(message, where, ErrorKind.FORMAT)
                 inside.add(id(item))
-                pending.append((_Leave(id(item)), where))
+                pending.append((_Leave(id(item)), where, level))
                 if isinstance(item, list):
-                    pending.extend((element, (where, i)) for i, element in enumerate(item))
+                    pending.extend((x, (where, i), level) for i, x in enumerate(item))
                     continue
                 for key, element in item.items():
-                    if not isinstance(key, str):
-                        raise fail("object keys must be strings", where, ErrorKind.TYPE)
-                    pending.append((element, (where, key)))
+                    if not isinstance(key, str) or _not_unicode(key, where) is not None:
+                        message = "property names must be Unicode strings"
+                        raise fail(message, where, ErrorKind.TYPE)
+                    pending.append((element, (where, key), level))
+            elif isinstance(item, LongInteger):
+                raise _too_long(where)
             else:
                 raise _wrong_type("a JSON value", item, where)
         return value  # type: ignore[return-value]
 
-    def dump(self, value: JsonValue) -> JsonValue:
-        return value
+    def dump(self, value: JsonValue, path: Path = None) -> JsonValue:
+        """The value as it is, once checked: what ``from_dict`` refuses here is never written
+        (a value set in code nested too deep, say)."""
+        return self.parse(value, path)
 
 
 class ArrayOf(Parser[list[T]]):
@@ -453,9 +572,11 @@ class ArrayOf(Parser[list[T]]):
         parse = self.items.parse
         return [parse(item, (path, index)) for index, item in enumerate(value)]
 
-    def dump(self, value: list[T]) -> JsonValue:
+    def dump(self, value: list[T], path: Path = None) -> JsonValue:
+        if not isinstance(value, (list, tuple)):
+            raise _wrong_type("array", value, path)
         dump = self.items.dump
-        return [dump(item) for item in value]
+        return [dump(item, (path, index)) for index, item in enumerate(value)]
 
 
 class ObjectOf(Parser[M]):
@@ -467,8 +588,10 @@ class ObjectOf(Parser[M]):
     def parse(self, value: object, path: Path) -> M:
         return self.cls._table.parse(value, path)  # type: ignore[return-value]
 
-    def dump(self, value: M) -> JsonValue:
-        return value.to_dict()
+    def dump(self, value: M, path: Path = None) -> JsonValue:
+        if not isinstance(value, self.cls):
+            raise _wrong_type(self.cls.__name__, value, path)
+        return self.cls._table.dump(value, path)
 
 
 @dataclass(frozen=True)
@@ -548,6 +671,9 @@ class FieldTable:
     def parse(self, value: object, path: Path) -> Model:
         if not isinstance(value, dict):
             raise _wrong_type("object", value, path)
+        for key in value:  # as pydantic does: the names first, the object as a whole
+            if not isinstance(key, str) or _not_unicode(key, path) is not None:
+                raise fail("property names must be Unicode strings", path, ErrorKind.TYPE)
         kwargs: dict[str, Any] = {}
         seen = 0
         for f in self.fields:
@@ -565,18 +691,23 @@ class FieldTable:
             if not self.extra:
                 key = next(iter(unknown))
                 raise fail(f"property {key!r} is not allowed", (path, key), ErrorKind.FORMAT)
-            kwargs["extra"] = _ANY.parse(unknown, path)
+            kwargs["extra"] = _ANY.parse(unknown, path, -1)
         return self.cls(**kwargs)
 
-    def dump(self, obj: Model) -> dict[str, JsonValue]:
+    def dump(self, obj: Model, path: Path = None) -> dict[str, JsonValue]:
+        """The payload of an object built in code: checks the kind of every value (a nested
+        object where one belongs, a required property set), not its constraints."""
         out: dict[str, JsonValue] = {}
         for f in self.fields:
             value = getattr(obj, f.attr)
-            if value is f.absent and not f.required:
+            if value is f.absent:
+                if f.required:
+                    where = (path, f.json_name)
+                    raise fail("required property is missing", where, ErrorKind.OCCURRENCE)
                 continue
-            out[f.json_name] = f.parser.dump(value)
+            out[f.json_name] = f.parser.dump(value, (path, f.json_name))
         if self.extra:
-            out.update(obj.extra)  # type: ignore[attr-defined]
+            out.update(_ANY.parse(obj.extra, path, -1))  # type: ignore[arg-type, attr-defined]
         return out
 
 
@@ -604,6 +735,12 @@ def _fast_datetime(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def _within_limit(var: str) -> str:
+    """An expression: the int in ``var`` has at most MAX_INTEGER_DIGITS digits (compared with
+    ``_SMALL`` first, as a literal)."""
+    return f"(-{_SMALL} <= {var} <= {_SMALL} or -_BIG < {var} < _BIG)"
+
+
 def _decimal_places(step: str) -> int | None:
     """``k`` when ``step`` is ``10**-k`` written as a decimal (``0.1``, ``0.01``), else None."""
     if re.fullmatch(r"0\.0*1", step):
@@ -628,6 +765,8 @@ class _FastWriter:
             "_MISSING": _MISSING,
             "UNSET": UNSET,
             "_any": _ANY.parse,
+            "_BIG": INTEGER_LIMIT,
+            "_surrogate": _SURROGATE.search,
             "_datetime": _fast_datetime,
             "_rfc3339": _RFC3339_SHAPE.fullmatch,
             "_fromisoformat": datetime.fromisoformat,
@@ -720,7 +859,7 @@ class _FastParse(_FastWriter):
                 f"{pad}{extra} = {{k: v for k, v in {var}.items() if k not in {known}}}",
                 f"{pad}if len({extra}) + {found} != len({var}):",
                 f"{pad}    raise _Reject",
-                f"{pad}{extra} = _any({extra}, None)",
+                f"{pad}{extra} = _any({extra}, None, -1)",
             ]
         else:
             lines += [f"{pad}if len({var}) != {found}:", f"{pad}    raise _Reject"]
@@ -779,15 +918,17 @@ class _FastParse(_FastWriter):
                 out.append(f"len({var}) > {parser.max_length}")
             if parser.min_length is not None:
                 out.append(f"len({var}) < {parser.min_length}")
-            return out
+            return [*out, f"not {var}.isascii() and _surrogate({var})"]
         if isinstance(parser, Boolean):
             return [f"{var}.__class__ is not bool"]
         if isinstance(parser, Integer):
             out = [f"{var}.__class__ is not int"]
+            low, high = parser.minimum, parser.maximum  # the limit, unless the bounds imply it
+            if low is None or high is None or low <= -INTEGER_LIMIT or high >= INTEGER_LIMIT:
+                out.append(f"not {_within_limit(var)}")
         elif isinstance(parser, Number):
-            out = [
-                f"not ({var}.__class__ is float and -_INF < {var} < _INF or {var}.__class__ is int)"
-            ]
+            finite = f"{var}.__class__ is float and -_INF < {var} < _INF"
+            out = [f"not ({finite} or {var}.__class__ is int and {_within_limit(var)})"]
         else:
             raise TypeError(f"no fast path for {type(parser).__name__}")
         if parser.minimum is not None:
@@ -835,7 +976,7 @@ class _FastDump(_FastWriter):
                     f"        out[{key}] = {self.expression(f.parser, 'v', 0)}",
                 ]
         if self.table.extra:
-            lines.append("    out.update(o.extra)")
+            lines.append("    out.update(_any(o.extra, None, -1))")
         lines.append("    return out")
         return self.finish(lines)
 
@@ -853,6 +994,8 @@ class _FastDump(_FastWriter):
             item = f"x{depth}"
             inner = self.expression(parser.items, item, depth + 1)
             return f"list({var})" if inner == item else f"[{inner} for {item} in {var}]"
+        if isinstance(parser, AnyJson):  # checked: never written beyond the runtime's limits
+            return f"_any({var}, None)"
         return var
 
 
@@ -886,17 +1029,66 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
 
 
+def _read_integer(text: str) -> int | LongInteger:
+    """``parse_int`` of the decoder that places long integers: a :class:`LongInteger` for an
+    integer of more digits than :data:`MAX_INTEGER_DIGITS` (``int`` would refuse it)."""
+    if len(text) - text.startswith("-") > MAX_INTEGER_DIGITS:
+        return LongInteger(text)
+    return int(text)
+
+
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+_PLACING_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_int=_read_integer)
+_SHALLOW_DEPTH = 200
+"""Where :func:`load_json` cuts JSON text too deep for Python's decoder (about 1,000 levels):
+deeper than any payload nests (the typed part as its schema, "any JSON value" 64 levels), so
+the cut part is never read: validation refuses the value around it, at its path."""
+_STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.DOTALL)
+
+
+def _shallow(text: str) -> str:
+    """``text`` with every array and object deeper than ``_SHALLOW_DEPTH`` levels replaced
+    by ``null`` (an unclosed one by nothing: the text stays malformed)."""
+    pieces: list[str] = []
+    level, kept_from = 0, 0
+    for match in _STRING_OR_BRACKET.finditer(text):
+        token = match[0]
+        if token[0] == '"':
+            continue
+        if token in "[{":
+            level += 1
+            if level == _SHALLOW_DEPTH + 1:
+                pieces += [text[kept_from : match.start()], "null"]
+        else:
+            if level == _SHALLOW_DEPTH + 1:
+                kept_from = match.end()
+            level -= 1
+    if level <= _SHALLOW_DEPTH:
+        pieces.append(text[kept_from:])
+    return "".join(pieces)
 
 
 def load_json(text: str | bytes) -> object:
-    """Parse JSON text; anything malformed becomes a FORMAT ValidationError."""
+    """Parse JSON text; anything malformed becomes a FORMAT ValidationError.
+
+    What ``from_dict`` refuses at a path stays placed, so that ``from_json`` refuses it at
+    the same path: an integer longer than :data:`MAX_INTEGER_DIGITS` digits is read as a
+    :class:`LongInteger`, and text nested too deep for Python's decoder is read cut (see
+    ``_SHALLOW_DEPTH``).
+    """
     try:
         if not isinstance(text, str):
             if not isinstance(text, (bytes, bytearray)):
                 raise TypeError(f"expected str or bytes, not {type(text).__name__}")
             text = text.decode(json.detect_encoding(text), "surrogatepass")
-        return _DECODER.decode(text)
+        try:
+            return _DECODER.decode(text)
+        except json.JSONDecodeError:
+            raise
+        except ValueError:  # not a syntax error: int() refused a long integer
+            return _PLACING_DECODER.decode(text)
+        except RecursionError:
+            return _PLACING_DECODER.decode(_shallow(text))
     except (ValueError, TypeError, RecursionError) as exc:
         message = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
         raise ValidationError(f"malformed JSON: {message}", "", ErrorKind.FORMAT) from None
@@ -959,22 +1151,50 @@ class Model:
         return cls.from_dict(data, tolerate=tolerate)
 
     def to_dict(self) -> dict[str, JsonValue]:
-        """The JSON payload: camelCase names, unset optional fields left out."""
+        """The JSON payload: camelCase names, unset optional fields left out.
+
+        An object built in code with a value of the wrong kind (a required property unset,
+        a string where a nested object belongs) raises ValidationError at its path.
+        """
         table = self._table
         try:
             return (table._fast_dump or table.compiled_dump())(self)
         except Exception:  # the general dump handles (or reports) odd values
+            pass
+        try:
             return table.dump(self)
+        except ValidationError as exc:
+            raise _with_dialect(exc, table.dialect) from None
 
     def to_json(self) -> str:
-        """The JSON payload as compact text."""
-        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+        """The JSON payload as compact text; ValidationError when it cannot be JSON."""
+        return json_text(self, self._table.dialect)
 
     def validate(self) -> None:
         """Check an object built in code against its schema; raises ValidationError."""
-        try:
-            payload = self.to_dict()
-        except (AttributeError, TypeError, ValueError) as exc:
-            error = ValidationError(f"cannot serialise: {exc}", "", ErrorKind.TYPE)
-            raise _with_dialect(error, self._table.dialect) from None
-        type(self).from_dict(payload)
+        type(self).from_dict(self.to_dict())
+
+
+class _Payload(Protocol):
+    """What :func:`json_text` needs of a model of any flavour."""
+
+    def to_dict(self) -> dict[str, JsonValue]: ...
+
+    @classmethod
+    def from_dict(cls, data: object) -> object: ...
+
+
+def json_text(model: _Payload, dialect: Dialect) -> str:
+    """``model.to_json()`` of every flavour: its payload as compact JSON text.
+
+    What cannot be JSON text (a value nested too deep, an integer too long, NaN, a cycle:
+    possible in an object built in code) raises the ValidationError that ``from_dict`` gives
+    for the payload, with its path and code, never ``RecursionError`` or ``ValueError``.
+    """
+    payload = model.to_dict()
+    try:
+        return json.dumps(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except (ValueError, TypeError, RecursionError) as exc:
+        type(model).from_dict(payload)  # raises the error, with its place
+        message = f"cannot be JSON text: {type(exc).__name__}: {str(exc)[:120]}"
+        raise _with_dialect(ValidationError(message, "", ErrorKind.TYPE), dialect) from None

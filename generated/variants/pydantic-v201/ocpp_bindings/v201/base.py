@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from .._pydantic import AnyJson, DateTime, Integer, OcppModel
+from .._pydantic import AnyJson, DateTime, Integer, IntegerDraft04, Number, OcppModel
 from .._runtime import Dialect
 from .errors import DIALECT
 
@@ -15,6 +15,8 @@ __all__ = [
     "AnyJson",
     "DateTime",
     "Integer",
+    "IntegerDraft04",
+    "Number",
     "V201Model",
 ]
 

@@ -13,13 +13,15 @@ a fresh copy, free to modify. Use them in your own tests::
 from __future__ import annotations
 
 import copy
+import difflib
 import json
+from enum import Enum
 from functools import cache
 from importlib.resources import files
 
 from .._runtime import JsonValue
 
-__all__ = ["ACTIONS", "request", "response"]
+__all__ = ["ACTIONS", "NoExample", "request", "response"]
 
 ACTIONS: tuple[str, ...] = (
     "Authorize",
@@ -90,6 +92,14 @@ ACTIONS: tuple[str, ...] = (
 """Every action with examples (all of them)."""
 
 
+class NoExample(KeyError):
+    """There is no such example: an action OCPP 2.0.1 does not have, or the response
+    of a SEND message (which has none). Its text says which, in OCPP's names."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 @cache
 def _examples() -> dict[str, dict[str, dict[str, dict[str, JsonValue]]]]:
     text = files(__package__).joinpath("examples.json").read_text(encoding="utf-8")
@@ -102,9 +112,18 @@ def request(action: str, *, full: bool = False) -> dict[str, JsonValue]:
 
 
 def response(action: str, *, full: bool = False) -> dict[str, JsonValue]:
-    """The minimal (or ``full``) example response payload; KeyError for a SEND message."""
+    """The minimal (or ``full``) example response payload; NoExample (a KeyError) for a SEND
+    message."""
     return _pick(action, "response", full)
 
 
 def _pick(action: str, side: str, full: bool) -> dict[str, JsonValue]:
-    return copy.deepcopy(_examples()[action][side]["full" if full else "minimal"])
+    name = str(action.value) if isinstance(action, Enum) else action  # Action.Reset: Reset
+    examples = _examples().get(name)
+    if examples is None:
+        closest = difflib.get_close_matches(str(name), ACTIONS, n=1)
+        hint = f" (did you mean {closest[0]}?)" if closest else ""
+        raise NoExample(f"OCPP 2.0.1 has no action {name!r}{hint}")
+    if side not in examples:
+        raise NoExample(f"{name} is a SEND message: it has no response")
+    return copy.deepcopy(examples[side]["full" if full else "minimal"])

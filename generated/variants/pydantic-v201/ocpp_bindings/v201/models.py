@@ -8,9 +8,9 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated
 
-from pydantic import ConfigDict, Field, RootModel, StrictBool, StrictFloat, StrictStr
+from pydantic import ConfigDict, Field, RootModel, StrictBool, StrictStr
 
-from .base import AnyJson, DateTime, Integer, V201Model
+from .base import AnyJson, DateTime, Integer, Number, V201Model
 
 
 class APNAuthenticationEnumType(str, Enum):
@@ -1434,6 +1434,7 @@ class VariableCharacteristicsType(V201Model):
 
     model_config = ConfigDict(
         extra="forbid",
+        arbitrary_types_allowed=True,
     )
     data_type: Annotated[DataEnumType, Field(alias="dataType")]
     supports_monitoring: Annotated[StrictBool, Field(alias="supportsMonitoring")]
@@ -1445,11 +1446,11 @@ class VariableCharacteristicsType(V201Model):
     """
     Unit of the variable. When the transmitted value has a unit, this field SHALL be included.
     """
-    min_limit: Annotated[StrictFloat | None, Field(alias="minLimit")] = None
+    min_limit: Annotated[Number | None, Field(alias="minLimit")] = None
     """
     Minimum possible value of this variable.
     """
-    max_limit: Annotated[StrictFloat | None, Field(alias="maxLimit")] = None
+    max_limit: Annotated[Number | None, Field(alias="maxLimit")] = None
     """
     Maximum possible value of this variable. When the datatype of this Variable is String, OptionList, SequenceList or MemberList, this field defines the maximum length of the (CSV) string.
     """
@@ -1486,7 +1487,7 @@ class VariableMonitoringType(V201Model):
     """
     Monitor only active when a transaction is ongoing on a component relevant to this transaction.
     """
-    value: StrictFloat
+    value: Number
     """
     Value for threshold or delta monitoring. For Periodic or PeriodicClockAligned this is the interval in seconds.
     """
@@ -1768,8 +1769,9 @@ class CostUpdatedRequest(V201Model):
 
     model_config = ConfigDict(
         extra="forbid",
+        arbitrary_types_allowed=True,
     )
-    total_cost: Annotated[StrictFloat, Field(alias="totalCost")]
+    total_cost: Annotated[Number, Field(alias="totalCost")]
     """
     Current total cost, based on the information known by the CSMS, of the transaction including taxes. In the currency configured with the configuration Variable: [Currency]
     """
@@ -3180,7 +3182,7 @@ class ChargingSchedulePeriodType(V201Model):
     """
     Start of the period, in seconds from the start of schedule. The value of StartPeriod also defines the stop time of the previous period.
     """
-    limit: StrictFloat
+    limit: Number
     """
     Charging rate limit during the schedule period, in the applicable chargingRateUnit, for example in Amperes (A) or Watts (W). Accepts at most one digit fraction (e.g. 8.1).
     """
@@ -3560,8 +3562,9 @@ class SampledValueType(V201Model):
 
     model_config = ConfigDict(
         extra="forbid",
+        arbitrary_types_allowed=True,
     )
-    value: StrictFloat
+    value: Number
     """
     Indicates the measured value.
     """
@@ -3585,7 +3588,7 @@ class SetMonitoringDataType(V201Model):
         extra="forbid",
         arbitrary_types_allowed=True,
     )
-    value: StrictFloat
+    value: Number
     """
     Value for threshold or delta monitoring. For Periodic or PeriodicClockAligned this is the interval in seconds.
     """
@@ -4202,8 +4205,9 @@ class CertificateHashDataChainType(V201Model):
 class ConsumptionCostType(V201Model):
     model_config = ConfigDict(
         extra="forbid",
+        arbitrary_types_allowed=True,
     )
-    start_value: Annotated[StrictFloat, Field(alias="startValue")]
+    start_value: Annotated[Number, Field(alias="startValue")]
     """
     The lowest level of consumption that defines the starting point of this consumption block. The block interval extends to the start of the next interval.
     """
@@ -4413,7 +4417,7 @@ class TransactionEventResponse(V201Model):
         arbitrary_types_allowed=True,
     )
     custom_data: Annotated[CustomDataType | None, Field(alias="customData")] = None
-    total_cost: Annotated[StrictFloat | None, Field(alias="totalCost")] = None
+    total_cost: Annotated[Number | None, Field(alias="totalCost")] = None
     """
     SHALL only be sent when charging has ended. Final total cost of this transaction, including taxes. In the currency configured with the Configuration Variable: `Currency`. When omitted, the transaction was NOT free. To indicate a free transaction, the CSMS SHALL send 0.00.
     """
@@ -4467,7 +4471,7 @@ class ChargingScheduleType(V201Model):
     """
     Duration of the charging schedule in seconds. If the duration is left empty, the last period will continue indefinitely or until end of the transaction if chargingProfilePurpose = TxProfile.
     """
-    min_charging_rate: Annotated[StrictFloat | None, Field(alias="minChargingRate")] = None
+    min_charging_rate: Annotated[Number | None, Field(alias="minChargingRate")] = None
     """
     Minimum charging rate supported by the EV. The unit of measure is defined by the chargingRateUnit. This parameter is intended to be used by a local smart charging algorithm to optimize the power allocation for in the case a charging process is inefficient at lower charging rates. Accepts at most one digit fraction (e.g. 8.1)
     """
