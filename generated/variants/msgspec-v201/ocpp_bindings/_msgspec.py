@@ -34,6 +34,7 @@ takes a tuple or a set for an array: ``from_dict`` reads those as lists.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 import math
@@ -78,6 +79,7 @@ __all__ = [
     "AnyJson",
     "DateTime",
     "Integer",
+    "IntegerDraft04",
     "OcppStruct",
     "OpenStruct",
     "Optional",
@@ -135,7 +137,11 @@ else:
 UNSET = _rt.UNSET
 """The value of an absent "any JSON" property: the package's ``UNSET``."""
 Integer: TypeAlias = int
-"""A draft-06 integer: msgspec takes ``1`` (the exact parser also takes ``1.0``)."""
+"""A draft-06 integer: msgspec takes ``1`` (the exact parser also takes ``1.0``); msgspec
+refuses more than 4300 digits, which the exact parser places."""
+IntegerDraft04: TypeAlias = int
+"""A draft-04 integer (the 1.6 core schemas): ``1.0`` is not one, for msgspec or the exact
+parser."""
 
 _MAX_FLOAT = sys.float_info.max
 
@@ -221,44 +227,88 @@ class OcppStruct(
         return cls.from_dict(data, tolerate=tolerate)
 
     def to_dict(self) -> dict[str, JsonValue]:
-        """The JSON payload: JSON names, unset optional fields left out."""
-        data: dict[str, JsonValue] = msgspec.to_builtins(self)
-        if _WITH_EXTRA:
-            _put_extra(self, data)
-        return data
+        """The JSON payload: JSON names, unset optional fields left out.
+
+        msgspec writes the payload of a type without "any JSON" values or vendor properties;
+        any other is the exact dump's (the dataclass flavour's), which checks those values and
+        the kind of every value: what no JSON text holds (NaN, a cycle, too deep or too long a
+        value, a required property left unset) raises ValidationError at its path.
+        """
+        text = _fast_text(self)
+        if text is not None:
+            return msgspec.json.decode(text)  # type: ignore[no-any-return]
+        return self._exact_dump()
+
+    def _exact_dump(self) -> dict[str, JsonValue]:
+        """The payload by the exact dump (the field tables): ValidationError at the place of
+        a value of the wrong kind or one that is no JSON, with the version's codes."""
+        before = len(_WITH_EXTRA)
+        try:
+            return cast(Any, _table_of(type(self))).dump(self)  # type: ignore[no-any-return]
+        except ValidationError as exc:
+            exc.dialect = self.ocpp_dialect
+            raise
+        except RecursionError:  # a typed value holding itself
+            error = ValidationError("the value contains itself", "", ErrorKind.TYPE)
+            error.dialect = self.ocpp_dialect
+            raise error from None
+        finally:
+            if len(_WITH_EXTRA) != before:
+                _forget_empty_extras()
 
     def to_json(self) -> str:
-        """The JSON payload as compact text."""
-        try:
-            return _ENCODER.encode(self.to_dict() if _WITH_EXTRA else self).decode()
-        except (UnicodeEncodeError, OverflowError, ValueError, TypeError):
-            # msgspec writes UTF-8: a lone surrogate (valid in JSON text) needs json.dumps
-            return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+        """The JSON payload as compact text; ValidationError when it cannot be JSON (see
+        :meth:`to_dict`)."""
+        text = _fast_text(self)
+        if text is not None:
+            return text.decode()
+        return _rt.json_text(self, self.ocpp_dialect)
 
     def validate(self) -> None:
         """Check an object built in code against its schema; raises ValidationError."""
-        codec = _Codec.of(type(self))
+        codec = _codec_of(type(self))
         if codec.plain and not _WITH_EXTRA:
             try:  # msgspec's encoder and decoder: what they pass, from_dict passes too
                 codec.decode(_ENCODER.encode(self))
                 return
-            except Exception:  # the general path below finds and explains the problem
+            except Exception:  # the exact dump and parser find and explain the problem
                 pass
-        try:
-            try:
-                payload: object = self.to_dict()
-            except (RecursionError, TypeError, ValueError):
-                # msgspec refuses the value (a cycle, an object it cannot encode): the exact
-                # dump says where and why, or leaves it for the exact parser to
-                payload = _table_of(type(self)).dump(cast(Any, self))
-        except ValidationError as exc:
-            exc.dialect = self.ocpp_dialect
-            raise
-        except (AttributeError, TypeError, ValueError) as exc:
-            error = ValidationError(f"cannot serialise: {exc}", "", ErrorKind.TYPE)
-            error.dialect = self.ocpp_dialect
-            raise error from None
-        type(self).from_dict(payload)
+        type(self).from_dict(self._exact_dump())
+
+
+def _fast_text(value: OcppStruct | list[Any]) -> bytes | None:
+    """msgspec's JSON text of a message (or of a frame ending in one) when it is certainly
+    the payload, else None: its type holds no "any JSON" value, no object has vendor
+    properties, and the text holds no ``null``, which is how msgspec writes NaN and a required
+    property set to None (no property of such a type may be null)."""
+    if _WITH_EXTRA:
+        return None
+    message: OcppStruct = value[-1] if isinstance(value, list) else value
+    if not _codec_of(type(message)).plain:
+        return None
+    try:
+        text = _ENCODER.encode(value)
+    except Exception:  # a lone surrogate, a long integer, a cycle: the general path
+        return None
+    return None if b"null" in text else text
+
+
+def _codec_of(cls: type[OcppStruct]) -> _Codec:
+    codec = cls._codec
+    if codec is None or codec.cls is not cls:
+        codec = _Codec.of(cls)
+    return codec
+
+
+def _forget_empty_extras() -> None:
+    """Unregister the open objects whose ``extra`` the exact dump read and found empty (its
+    reading registers them; the caller never saw those dicts), so that msgspec's encoder
+    stays the fast path."""
+    for key, ref in list(_WITH_EXTRA.items()):
+        obj = ref()
+        if obj is not None and not obj.__dict__.get("_extra"):
+            del obj.__dict__["_extra"]
+            _WITH_EXTRA.pop(key, None)
 
 
 class OpenStruct(OcppStruct, dict=True, weakref=True):
@@ -319,17 +369,13 @@ def load_frame(text: str | bytes) -> object:
 
 def dump_frame(head: list[JsonValue], message: OcppStruct) -> str:
     """The frame ``head`` + the message's payload, as compact JSON text: written by msgspec's
-    encoder in one step (``to_json``'s fallbacks when it cannot)."""
-    if not _WITH_EXTRA:
-        try:
-            return _ENCODER.encode([*head, message]).decode()
-        except (UnicodeEncodeError, OverflowError, ValueError, TypeError):
-            pass
-    frame = [*head, message.to_dict()]
-    try:
-        return _ENCODER.encode(frame).decode()
-    except (UnicodeEncodeError, OverflowError, ValueError, TypeError):
-        return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
+    encoder in one step when it certainly is the payload (see ``to_json``), else the frame
+    around ``to_json()``, which refuses what no JSON text holds, at its place."""
+    text = _fast_text([*head, message])
+    if text is not None:
+        return text.decode()
+    start = json.dumps(head, separators=(",", ":"), ensure_ascii=False)[:-1]
+    return f"{start},{message.to_json()}]"
 
 
 def extra_of(obj: object) -> dict[str, JsonValue]:
@@ -345,30 +391,36 @@ def json_names(cls: type[OcppStruct]) -> frozenset[str]:
     return frozenset(cls.__struct_encode_fields__)
 
 
-def _put_extra(value: object, data: object) -> None:
-    """Write the additional properties of every open object in ``value`` into its dict in
-    ``data`` (the same tree as msgspec wrote it)."""
-    if isinstance(value, OcppStruct):
-        assert isinstance(data, dict)
-        fields = zip(value.__struct_fields__, value.__struct_encode_fields__, strict=True)
-        for name, key in fields:
-            if key in data:
-                _put_extra(getattr(value, name), data[key])
-        extra = value.__dict__.get("_extra") if isinstance(value, OpenStruct) else None
-        if extra:
-            data.update(extra)
-    elif isinstance(value, list) and isinstance(data, list):
-        for item, out in zip(value, data, strict=False):
-            _put_extra(item, out)
-
-
 def describe(
     cls: type[OcppStruct], fields: tuple[_rt.Field, ...], dialect: Dialect, extra: bool = False
 ) -> None:
     """Give ``cls`` its field table for the exact parser (the folder's ``tables.py`` calls
     this once per type). An open type's table builds the object and keeps its extras."""
     build: Callable[..., OcppStruct] = _open_builder(cls) if extra else cls
+    fields = tuple(dataclasses.replace(f, parser=_as_msgspec_writes(f.parser)) for f in fields)
     cls._table = _rt.FieldTable(cast(Any, build), fields, dialect, extra)
+
+
+class _DateTime(_rt.DateTime):
+    """The exact parser's date-time, written as msgspec's encoder writes one (six fraction
+    digits when there is a fraction), so that a payload reads the same whichever path wrote
+    it."""
+
+    def dump(self, value: datetime, path: _rt.Path = None) -> JsonValue:
+        if not isinstance(value, datetime):
+            return super().dump(value, path)  # the exact dump's error
+        return _ENCODER.encode(value)[1:-1].decode()
+
+
+def _as_msgspec_writes(parser: _rt.Parser[Any]) -> _rt.Parser[Any]:
+    """``parser``, its date-times (at any depth of arrays) as :class:`_DateTime`."""
+    if isinstance(parser, _rt.DateTime):
+        return _DateTime()
+    if isinstance(parser, _rt.ArrayOf):
+        items = _as_msgspec_writes(parser.items)
+        if items is not parser.items:
+            return _rt.ArrayOf(items, parser.min_items, parser.max_items)
+    return parser
 
 
 def _open_builder(cls: type[OcppStruct]) -> Callable[..., OcppStruct]:
