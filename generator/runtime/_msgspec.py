@@ -36,6 +36,7 @@ import dataclasses
 import importlib
 import json
 import math
+import re
 import sys
 import typing
 import weakref
@@ -213,7 +214,8 @@ class OcppStruct(
         try:  # codec.decode, inline: this is the hot path
             obj: M = codec.decoder.decode(text)
             if codec.finish is not None:
-                codec.finish(obj)
+                fine = codec.fine_numbers
+                codec.finish(obj, fine is not None and fine(text) is None)
             return obj
         except Exception:  # the general path below decides and explains
             pass
@@ -450,7 +452,14 @@ class _Codec:
         self.table = _table_of(cls)
         self.decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(cls)
         self.finish = _finisher(cls)
-        """Run after msgspec's decoder or converter (None: nothing to do for this type)."""
+        """Run after msgspec's decoder or converter (None: nothing to do for this type);
+        its second argument: every ``multipleOf`` certainly holds (see ``fine_numbers``)."""
+        self.fine_numbers = _fine_numbers(_multiple_steps(self.table, set()))
+        """Finds, in JSON text, a number token with more decimals than the coarsest decimal
+        ``multipleOf`` step of the type allows, or with an exponent (None: no such step,
+        or one that is no power of ten). When it finds none, every number of the payload
+        is such a multiple, and the finisher skips those checks: numbers inside strings
+        can only make it find one (the checks then run)."""
         self.plain = not _holds_any_json(self.table, set())
         """No "any JSON" value at any depth: msgspec's encoder writes such an object's values
         as they are (it writes NaN as null, which is a value where any JSON is)."""
@@ -463,11 +472,12 @@ class _Codec:
             cls._codec = codec
         return codec
 
-    def decode(self, text: object) -> OcppStruct:
+    def decode(self, text: Any) -> OcppStruct:
         """The fast path from JSON text: the object, or *some* exception (explaining nothing)."""
-        obj: OcppStruct = self.decoder.decode(text)  # type: ignore[arg-type]
+        obj: OcppStruct = self.decoder.decode(text)
         if self.finish is not None:
-            self.finish(obj)
+            fine = self.fine_numbers
+            self.finish(obj, fine is not None and fine(text) is None)
         return obj
 
     def convert(self, data: object) -> OcppStruct:
@@ -475,7 +485,7 @@ class _Codec:
         _ENCODER.encode(data)  # refuses what has no JSON text: lone surrogates, long integers
         obj = msgspec.convert(data, self.cls)
         if self.finish is not None:
-            self.finish(obj)
+            self.finish(obj, False)
         return obj
 
     def exact(self, data: object, tolerate: Iterable[Tolerance]) -> OcppStruct:
@@ -499,7 +509,7 @@ class _Codec:
         return cast(OcppStruct, result)
 
 
-_FINISHERS: dict[type, Callable[[Any], None] | None] = {}
+_FINISHERS: dict[type, Callable[[Any, bool], None] | None] = {}
 _COMPILING: set[type] = set()
 _SOURCES: dict[type, str] = {}
 
@@ -510,11 +520,11 @@ def finisher_source(cls: type[OcppStruct]) -> str:
     return _SOURCES.get(cls, "")
 
 
-def _finisher(cls: type[OcppStruct]) -> Callable[[Any], None] | None:
+def _finisher(cls: type[OcppStruct]) -> Callable[[Any, bool], None] | None:
     """The compiled finisher of ``cls`` (None when its values need no finishing)."""
     if cls not in _FINISHERS:
         if cls in _COMPILING:  # a recursive type: call back once it is compiled
-            return lambda obj: cast(Callable[[Any], None], _FINISHERS[cls])(obj)
+            return lambda obj, fine: cast(Callable[[Any, bool], None], _FINISHERS[cls])(obj, fine)
         _COMPILING.add(cls)
         try:
             writer = _FinishWriter()
@@ -540,6 +550,41 @@ def _holds_any_json(table: _rt.FieldTable, seen: set[int]) -> bool:
             if id(inner) not in seen and _holds_any_json(inner, seen):
                 return True
     return False
+
+
+def _multiple_steps(table: _rt.FieldTable, seen: set[int]) -> set[str]:
+    """The ``multipleOf`` steps (as written) of the numbers a value of ``table``'s type holds,
+    at any depth."""
+    seen.add(id(table))
+    found: set[str] = set()
+    for f in table.fields:
+        parser = f.parser
+        while isinstance(parser, _rt.ArrayOf):
+            parser = parser.items
+        if isinstance(parser, _rt.Number) and parser.multiple_of_text is not None:
+            found.add(parser.multiple_of_text)
+        elif isinstance(parser, _rt.ObjectOf):
+            inner = _table_of(parser.cls)
+            if id(inner) not in seen:
+                found |= _multiple_steps(inner, seen)
+    return found
+
+
+def _fine_numbers(steps: set[str]) -> Callable[[Any], object] | None:
+    """See ``_Codec.fine_numbers``: a search for a number token (after ``[``, ``:`` or ``,``)
+    with more decimals than the coarsest step ``10**-k`` allows, or an exponent; in ``str``
+    and in bytes-like text."""
+    places = [_rt._decimal_places(step) for step in steps]
+    if not places or None in places:
+        return None
+    more = min(cast(list[int], places)) + 1
+    pattern = rf"[\[:,][ \t\n\r]*-?[0-9]+(?:\.[0-9]{{{more},}}|(?:\.[0-9]*)?[eE])"
+    in_text, in_bytes = re.compile(pattern).search, re.compile(pattern.encode()).search
+
+    def search(text: Any) -> object:
+        return in_text(text) if isinstance(text, str) else in_bytes(text)
+
+    return search
 
 
 def _reaches(table: _rt.FieldTable, target: _rt.FieldTable, seen: set[int]) -> bool:
@@ -584,33 +629,36 @@ class _FinishWriter:
         self.helpers: list[str] = []
         self.counter = 0
         self.source = ""
+        self.guarded = False
+        """Are the lines being written inside an ``if not fine:`` already?"""
 
-    def compile(self, table: _rt.FieldTable, name: str) -> Callable[[Any], None] | None:
+    def compile(self, table: _rt.FieldTable, name: str) -> Callable[[Any, bool], None] | None:
         if not any(self.needs(f.parser, set()) for f in table.fields):
             return None
         body = self.object_lines(table, "o", "    ", 0)
-        self.source = "\n".join([*self.helpers, "def finish(o):", *body]) + "\n"
+        self.source = "\n".join([*self.helpers, "def finish(o, fine):", *body]) + "\n"
         label = f"<{__name__} finisher of {name}>"
         exec(compile(self.source, label, "exec"), self.names)  # our own source, see above
-        return cast(Callable[[Any], None], self.names["finish"])
+        return cast(Callable[[Any, bool], None], self.names["finish"])
 
-    def needs(self, parser: _rt.Parser[Any], seen: set[int]) -> bool:
-        """Does a value of ``parser`` need finishing? (``seen``: the tables being visited.)"""
+    def needs(self, parser: _rt.Parser[Any], seen: set[int], multiples: bool = True) -> bool:
+        """Does a value of ``parser`` need finishing? (``seen``: the tables being visited;
+        ``multiples``: do ``multipleOf`` checks count?)"""
         if isinstance(parser, _rt.DateTime):
             return True
         if isinstance(parser, _rt.Number):
-            return parser.multiple_of_text is not None
+            return multiples and parser.multiple_of_text is not None
         if isinstance(parser, _rt.AnyJson):
             return True
         if isinstance(parser, _rt.ArrayOf):
-            return self.needs(parser.items, seen)
+            return self.needs(parser.items, seen, multiples)
         if isinstance(parser, _rt.ObjectOf):
             table = _table_of(parser.cls)
             if id(table) in seen:
                 return True  # recursive: its own finisher decides
             seen.add(id(table))
             try:
-                return any(self.needs(f.parser, seen) for f in table.fields)
+                return any(self.needs(f.parser, seen, multiples) for f in table.fields)
             finally:
                 seen.discard(id(table))
         return False
@@ -630,16 +678,27 @@ class _FinishWriter:
         for f in table.fields:
             if not self.needs(f.parser, set()):
                 continue
-            value = self.fresh("v")
-            target = f"{var}.{f.attr}"
-            lines.append(f"{pad}{value} = {target}")
-            if f.required:
-                lines += self.value_lines(f.parser, value, target, pad, depth)
-                continue
-            absent = "UNSET" if isinstance(f.parser, _rt.AnyJson) else "None"
-            lines.append(f"{pad}if {value} is not {absent}:")
-            lines += self.value_lines(f.parser, value, target, pad + "    ", depth)
+            if not self.guarded and not self.needs(f.parser, set(), multiples=False):
+                lines.append(f"{pad}if not fine:")  # multipleOf checks only: skipped if fine
+                self.guarded = True
+                lines += self.field_lines(f, var, pad + "    ", depth)
+                self.guarded = False
+            else:
+                lines += self.field_lines(f, var, pad, depth)
         return lines or [f"{pad}pass"]
+
+    def field_lines(self, f: _rt.Field, var: str, pad: str, depth: int) -> list[str]:
+        """Lines that finish the field ``f`` of the struct in ``var``."""
+        lines: list[str] = []
+        value = self.fresh("v")
+        target = f"{var}.{f.attr}"
+        lines.append(f"{pad}{value} = {target}")
+        if f.required:
+            return lines + self.value_lines(f.parser, value, target, pad, depth)
+        absent = "UNSET" if isinstance(f.parser, _rt.AnyJson) else "None"
+        lines.append(f"{pad}if {value} is not {absent}:")
+        lines += self.value_lines(f.parser, value, target, pad + "    ", depth)
+        return lines
 
     def value_lines(
         self, parser: _rt.Parser[Any], var: str, target: str, pad: str, depth: int
@@ -662,7 +721,7 @@ class _FinishWriter:
             if depth < self.INLINE_DEPTH and not _reaches(table, table, set()):
                 return self.object_lines(table, var, pad, depth + 1)  # not recursive: inline
             finish = _finisher(parser.cls)
-            return [f"{pad}{self.ref(finish, '_finish')}({var})"]
+            return [f"{pad}{self.ref(finish, '_finish')}({var}, fine)"]
         assert isinstance(parser, _rt.ArrayOf), parser
         item = self.fresh("x")
         if self.converts(parser.items):
