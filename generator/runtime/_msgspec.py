@@ -214,8 +214,8 @@ class OcppStruct(
         try:  # codec.decode, inline: this is the hot path
             obj: M = codec.decoder.decode(text)
             if codec.finish is not None:
-                fine = codec.fine_numbers
-                codec.finish(obj, fine is not None and fine(text) is None)
+                finer = codec.fine_numbers
+                codec.finish(obj, finer is not None and not finer(text))
             return obj
         except Exception:  # the general path below decides and explains
             pass
@@ -455,11 +455,11 @@ class _Codec:
         """Run after msgspec's decoder or converter (None: nothing to do for this type);
         its second argument: every ``multipleOf`` certainly holds (see ``fine_numbers``)."""
         self.fine_numbers = _fine_numbers(_multiple_steps(self.table, set()))
-        """Finds, in JSON text, a number token with more decimals than the coarsest decimal
-        ``multipleOf`` step of the type allows, or with an exponent (None: no such step,
-        or one that is no power of ten). When it finds none, every number of the payload
-        is such a multiple, and the finisher skips those checks: numbers inside strings
-        can only make it find one (the checks then run)."""
+        """Does JSON text hold a number that may be finer than the coarsest decimal
+        ``multipleOf`` step of the type (None: no such step, or one that is no power of
+        ten)? When it does not, every number of the payload is a multiple of every step and
+        the finisher skips those checks; text inside strings can only make it say yes (then
+        the checks run)."""
         self.plain = not _holds_any_json(self.table, set())
         """No "any JSON" value at any depth: msgspec's encoder writes such an object's values
         as they are (it writes NaN as null, which is a value where any JSON is)."""
@@ -476,8 +476,8 @@ class _Codec:
         """The fast path from JSON text: the object, or *some* exception (explaining nothing)."""
         obj: OcppStruct = self.decoder.decode(text)
         if self.finish is not None:
-            fine = self.fine_numbers
-            self.finish(obj, fine is not None and fine(text) is None)
+            finer = self.fine_numbers
+            self.finish(obj, finer is not None and not finer(text))
         return obj
 
     def convert(self, data: object) -> OcppStruct:
@@ -570,21 +570,27 @@ def _multiple_steps(table: _rt.FieldTable, seen: set[int]) -> set[str]:
     return found
 
 
-def _fine_numbers(steps: set[str]) -> Callable[[Any], object] | None:
-    """See ``_Codec.fine_numbers``: a search for a number token (after ``[``, ``:`` or ``,``)
-    with more decimals than the coarsest step ``10**-k`` allows, or an exponent; in ``str``
-    and in bytes-like text."""
+def _fine_numbers(steps: set[str]) -> Callable[[Any], bool] | None:
+    """See ``_Codec.fine_numbers``: does JSON text (``str`` or bytes-like) hold a ``.`` with
+    more digits after it than the coarsest step ``10**-k`` allows, or a negative exponent?
+    Without either, every number token is a multiple of every step: a positive exponent only
+    moves the point right. Two searches for a literal (fast in ``re``), not one for a token."""
     places = [_rt._decimal_places(step) for step in steps]
     if not places or None in places:
         return None
     more = min(cast(list[int], places)) + 1
-    pattern = rf"[\[:,][ \t\n\r]*-?[0-9]+(?:\.[0-9]{{{more},}}|(?:\.[0-9]*)?[eE])"
-    in_text, in_bytes = re.compile(pattern).search, re.compile(pattern.encode()).search
+    fraction = rf"\.[0-9]{{{more}}}"
+    negative = r"-(?<=[eE]-)"
+    searches = {
+        str: (re.compile(fraction).search, re.compile(negative).search),
+        bytes: (re.compile(fraction.encode()).search, re.compile(negative.encode()).search),
+    }
 
-    def search(text: Any) -> object:
-        return in_text(text) if isinstance(text, str) else in_bytes(text)
+    def finds(text: Any) -> bool:
+        digits, exponent = searches[str if isinstance(text, str) else bytes]
+        return digits(text) is not None or exponent(text) is not None
 
-    return search
+    return finds
 
 
 def _reaches(table: _rt.FieldTable, target: _rt.FieldTable, seen: set[int]) -> bool:
