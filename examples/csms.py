@@ -9,15 +9,20 @@ login back-off). The WebSocket subprotocol (``ocpp1.6``, ``ocpp2.0.1``, ``ocpp2.
 version's bindings; a connection offering none of them is closed with a reason. Optional HTTP
 Basic auth (OCPP security profile 1): user = station id, passwords from a file of
 ``station:password`` lines (``--users``) or ``OCPP_USERS`` (``CS-001:secret,CS-002:other``),
-with a per-client back-off after failed logins. Every frame is logged, one line each. After a
-BootNotification the CSMS asks the station for its configuration (1.6 GetConfiguration, 2.x
-GetVariables); ``Csms.call`` sends any other request to a connected station.
+with a per-client back-off after failed logins; ``--security-profile 2`` adds TLS (``wss://``,
+``--certfile`` / ``--keyfile``), ``--security-profile 3`` mutual TLS instead of passwords
+(``--client-ca``: the station's certificate must name its station id; see ``security.py``).
+Every frame is logged, one line each. After a BootNotification the CSMS asks the station for
+its configuration (1.6 GetConfiguration, 2.x GetVariables); ``Csms.call`` sends any other
+request to a connected station.
 
 With ``--redis URL`` the process is one worker of a cluster (``cluster.py``): its stations are
 recorded in Redis, ``Csms.call`` reaches the stations of every worker, and ``call`` sends one
 call through the cluster from the command line.
 
     python examples/csms.py --port 9000
+    python examples/csms.py --security-profile 3 --certfile csms.pem --keyfile csms.key \
+        --client-ca ca.pem
     python examples/csms.py --port 9001 --redis redis://127.0.0.1:6379/0 --worker a
     python examples/csms.py call CS-001 Reset '{"type": "Immediate"}' --redis redis://127.0.0.1:6379/0
 """
@@ -35,6 +40,7 @@ import os
 import re
 import secrets
 import signal
+import ssl
 import sys
 import time
 from collections import OrderedDict, deque
@@ -47,9 +53,13 @@ from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from ocpp_bindings import v16, v21, v201
+from ocpp_bindings.v16 import configuration
 from ocpp_bindings.v16 import dispatch as dispatch16
+from ocpp_bindings.v21 import device_model as device_model21
 from ocpp_bindings.v21 import dispatch as dispatch21
+from ocpp_bindings.v201 import device_model as device_model201
 from ocpp_bindings.v201 import dispatch as dispatch201
+from security import ServerSecurity, add_profile_option, station_certificate_problem
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed, InvalidHeader
 from websockets.frames import CloseCode
@@ -59,6 +69,8 @@ from websockets.typing import Subprotocol
 
 DISPATCH: dict[ModuleType, ModuleType] = {v16: dispatch16, v201: dispatch201, v21: dispatch21}
 """Each version's ``dispatch`` module."""
+DEVICE_MODELS: dict[ModuleType, Any] = {v201: device_model201, v21: device_model21}
+"""Each 2.x version's ``device_model`` module (typed variables, requests and answers)."""
 
 log = logging.getLogger("csms")
 WEBSOCKETS_LOG = logging.getLogger("csms.websockets")
@@ -66,6 +78,10 @@ WEBSOCKETS_LOG = logging.getLogger("csms.websockets")
 SUBPROTOCOLS = {"ocpp2.1": v21, "ocpp2.0.1": v201, "ocpp1.6": v16}
 """Offered subprotocol -> the version's bindings, in order of preference."""
 HEARTBEAT_INTERVAL = 300
+REPORTS_KEPT = 16
+"""Device-model reports kept per connection (the last ones)."""
+REPORT_PARTS_KEPT = 10_000
+"""NotifyReport parts of unfinished reports kept per connection (the oldest report goes)."""
 TAKEN_OVER = "a newer connection for this station id took over"
 """Why an older connection is closed (close code 1008) when its station connects again."""
 BINARY_REFUSED = "OCPP-J frames are text (UTF-8 JSON), not binary"
@@ -282,8 +298,9 @@ class Session:
         reason = self._ended.result() if self.ended else "the connection closed"
         raise NotConnected(f"{self.station} did not answer {action}: {reason}")
 
-    def ask_later(self, request: Any) -> None:
-        """Send ``request`` once the answer being handled is on its way; log the response."""
+    def ask_later(self, request: Any, read: Callable[[Any], str] | None = None) -> None:
+        """Send ``request`` once the answer being handled is on its way; log the response
+        (as ``read`` tells it, else as JSON)."""
 
         async def ask() -> None:
             await asyncio.sleep(0)
@@ -296,7 +313,12 @@ class Session:
             except Exception as exc:  # refused (CallError), too late, invalid: keep serving
                 log.warning("%s did not answer %s: %s", self.station, name, str(exc))
                 return
-            log.info("%s answered %s: %s", self.station, name, response.to_json())
+            try:
+                text = response.to_json() if read is None else read(response)
+            except (LookupError, ValueError) as exc:  # ValidationError: a value of the wrong type
+                log.warning("%s answered %s unreadably: %s", self.station, name, str(exc))
+                return
+            log.info("%s answered %s: %s", self.station, name, text)
 
         self.later(ask())
 
@@ -378,7 +400,13 @@ class Csms16:
             request.charge_point_vendor,
             request.charge_point_model,
         )
-        self.session.ask_later(v16.GetConfigurationRequest(key=["HeartbeatInterval"]))
+        heartbeat = configuration.HeartbeatInterval
+
+        def interval(response: v16.GetConfigurationResponse) -> str:
+            seconds = configuration.read_configuration(response, [heartbeat]).get(heartbeat)
+            return f"{heartbeat} = {seconds.value if seconds else None} s"
+
+        self.session.ask_later(configuration.get_configuration_request([heartbeat]), interval)
         return v16.BootNotificationResponse(
             current_time=now(),
             interval=HEARTBEAT_INTERVAL,
@@ -485,6 +513,11 @@ class Csms2:
         self.csms = csms
         self.session = session
         self.v = v
+        self.dm = DEVICE_MODELS[v]
+        self.reports: OrderedDict[int, Any] = OrderedDict()
+        """Request id -> the station's report (typed) once its last part arrived; the last
+        ``REPORTS_KEPT`` of this connection."""
+        self._parts: OrderedDict[int, list[Any]] = OrderedDict()
 
     async def on_boot_notification(self, request: Any, charging_station_id: str) -> Any:
         station = request.charging_station
@@ -495,11 +528,13 @@ class Csms2:
             station.vendor_name,
             station.model,
         )
-        wanted = self.v.GetVariableDataType(
-            component=self.v.ComponentType(name="OCPPCommCtrlr"),
-            variable=self.v.VariableType(name="HeartbeatInterval"),
-        )
-        self.session.ask_later(self.v.GetVariablesRequest(get_variable_data=[wanted]))
+        heartbeat = self.dm.OCPPCommCtrlr.HeartbeatInterval
+
+        def interval(response: Any) -> str:
+            seconds = self.dm.read_get_variables(response, [heartbeat]).value(heartbeat)
+            return f"{heartbeat} = {seconds} s"
+
+        self.session.ask_later(self.dm.get_variables_request([heartbeat]), interval)
         return self.v.BootNotificationResponse(
             current_time=now(),
             interval=HEARTBEAT_INTERVAL,
@@ -563,6 +598,25 @@ class Csms2:
         return self.v.NotifyEventResponse()
 
     def on_notify_report(self, request: Any, charging_station_id: str) -> Any:
+        """Collect the parts of a report; the last one (``tbc`` false) makes it typed."""
+        parts = self._parts.setdefault(request.request_id, [])
+        parts.append(request)
+        if sum(len(waiting) for waiting in self._parts.values()) > REPORT_PARTS_KEPT:
+            forgotten, _ = self._parts.popitem(last=False)
+            log.warning("%s report %s forgotten: too many parts", charging_station_id, forgotten)
+        if not request.tbc and request.request_id in self._parts:
+            report = self.reports[request.request_id] = self.dm.read_report(parts)
+            del self._parts[request.request_id]
+            if len(self.reports) > REPORTS_KEPT:
+                self.reports.popitem(last=False)
+            log.info(
+                "%s report %s: %d variables (%d the catalogue lacks)%s",
+                charging_station_id,
+                request.request_id,
+                len(report),
+                len(report.unknown),
+                "" if report.complete else ", parts missing",
+            )
         return self.v.NotifyReportResponse()
 
     def on_firmware_status_notification(self, request: Any, charging_station_id: str) -> Any:
@@ -660,8 +714,14 @@ class Csms:
         transactions: Transactions | None = None,
         throttle: LoginThrottle | None = None,
         router: Router | None = None,
+        tls: ssl.SSLContext | None = None,
+        certificate_ids: bool = False,
     ) -> None:
         self.users = users
+        self.tls = tls
+        """The TLS context of security profiles 2 and 3 (None: plain ws://)."""
+        self.certificate_ids = certificate_ids
+        """Profile 3: a station's client certificate must name the station id of its URL."""
         self.router = router
         """Reaches the stations connected to other processes (None: this process only)."""
         self.sessions = Sessions()
@@ -722,6 +782,20 @@ class Csms:
                 await self.router.release(session)
             log.info("%s disconnected after %d frames", station, session.frames)
 
+    async def admit(self, connection: ServerConnection, request: Request) -> Response | None:
+        """The opening handshake's checks, before any OCPP frame: in profile 3 the client
+        certificate must be the station's (else HTTP 403), with passwords Basic auth."""
+        if self.certificate_ids:
+            ssl_object = connection.transport.get_extra_info("ssl_object")
+            station = station_id(request.path)
+            problem = station_certificate_problem(ssl_object, station)
+            if problem is not None:
+                log.warning("%s refused: %s", station, problem)
+                return connection.respond(http.HTTPStatus.FORBIDDEN, f"{problem}\n")
+        if self.users is not None:
+            return await self.authenticate(connection, request)
+        return None
+
     async def authenticate(self, connection: ServerConnection, request: Request) -> Response | None:
         """HTTP Basic auth (security profile 1), with the back-off for failed logins."""
         assert self.users is not None
@@ -756,8 +830,9 @@ class Csms:
             port,
             subprotocols=[Subprotocol(name) for name in SUBPROTOCOLS],
             select_subprotocol=select_subprotocol,
-            process_request=self.authenticate if self.users is not None else None,
+            process_request=self.admit if self.users is not None or self.certificate_ids else None,
             logger=WEBSOCKETS_LOG,
+            ssl=self.tls,
         )
 
 
@@ -816,10 +891,12 @@ async def run(
     redis: str | None = None,
     worker: str | None = None,
     expiry: float | None = None,
+    tls: ssl.SSLContext | None = None,
+    certificate_ids: bool = False,
 ) -> None:
     """Serve until Ctrl-C or SIGTERM (which closes every connection with 1001 first); with
-    ``redis`` (a URL) as one worker of a cluster (``cluster.py``)."""
-    csms = Csms(users)
+    ``redis`` (a URL) as one worker of a cluster (``cluster.py``); with ``tls`` on wss://."""
+    csms = Csms(users, tls=tls, certificate_ids=certificate_ids)
     cluster = None
     if redis is not None:
         from cluster import EXPIRY, Cluster  # imports redis-py only for --redis
@@ -830,7 +907,9 @@ async def run(
             await cluster.start(csms)
         server = await csms.serve(host, port)
         bound = next(iter(server.sockets)).getsockname()[1]
-        log.info("listening on ws://%s:%d/<station id> (%s)", host, bound, ", ".join(SUBPROTOCOLS))
+        scheme = "ws" if tls is None else "wss"
+        versions = ", ".join(SUBPROTOCOLS)
+        log.info("listening on %s://%s:%d/<station id> (%s)", scheme, host, bound, versions)
         if cluster is not None:
             log.info(
                 "worker %s: stations shared through Redis at %s (records expire after %g s)",
@@ -855,6 +934,12 @@ def arguments() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=9000, help="0: any free port")
     parser.add_argument("--users", type=Path, help="station:password lines (Basic auth)")
+    security = add_profile_option(parser, "client certificates")
+    security.add_argument("--certfile", type=Path, help="the CSMS's certificate (PEM; 2, 3)")
+    security.add_argument("--keyfile", type=Path, help="its private key (default: in --certfile)")
+    security.add_argument(
+        "--client-ca", type=Path, help="the CA that signs station certificates (PEM; 3)"
+    )
     parser.add_argument(
         "--redis", metavar="URL", help="run as one worker of a cluster (redis://host:port/db)"
     )
@@ -899,14 +984,20 @@ def main() -> int:
     for handler in logging.getLogger().handlers:  # the dispatcher's records too
         handler.addFilter(ONE_LINE)
     WEBSOCKETS_LOG.setLevel(logging.WARNING)  # its "connection open" repeats ours
+    security = ServerSecurity(args.security_profile, args.certfile, args.keyfile, args.client_ca)
     try:
         users = read_users(args.users)
-    except (OSError, ValueError) as exc:
+        security.check(users is not None)
+        tls = security.context()
+    except (OSError, ValueError) as exc:  # security.SecurityError is a ValueError
         print(f"csms.py: {exc}", file=sys.stderr)
         return 2
     cluster = {"redis": args.redis, "worker": args.worker, "expiry": args.expiry}
+    identified = security.identifies_by_certificate
     try:
-        asyncio.run(run(args.host, args.port, users, **cluster))
+        asyncio.run(
+            run(args.host, args.port, users, **cluster, tls=tls, certificate_ids=identified)
+        )
     except ValueError as exc:  # a Redis URL or worker name the cluster cannot use
         print(f"csms.py: {exc}", file=sys.stderr)
         return 2

@@ -502,17 +502,40 @@ def copy_templates_command(
 def list_features(
     schemas: SchemasOption = None,
     version: VersionOption = None,
+    device_model: Annotated[
+        bool,
+        typer.Option(
+            "--device-model",
+            help="Print the device-model catalogue (2.x) and the configuration keys (1.6).",
+        ),
+    ] = False,
+    component: Annotated[
+        Optional[str],  # noqa: UP045 - typer reads the annotation at run time
+        typer.Option(
+            "--component",
+            metavar="NAME",
+            help="With --device-model: one component (any case), or generic for the variables "
+            "that apply to every component.",
+        ),
+    ] = None,
 ) -> None:
-    """Print every action with its profile (functional block), initiators and kind."""
+    """Print every action with its profile (functional block), initiators and kind; with
+    --device-model, every variable of the device model (2.x) and every key (1.6)."""
+    from generator.render.catalogue_listing import catalogue_listing
+
     settings = _settings(schemas, Path("."), version)
     try:
+        if component is not None and not device_model:
+            raise GeneratorError("needs --device-model", "--component")
         specs = pipeline.build_specs(settings)
+        tables = (
+            catalogue_listing(specs, component)
+            if device_model
+            else [feature_table(spec) for spec in specs]
+        )
     except GeneratorError as exc:
         _fail(exc)
-    for index, spec in enumerate(specs):
-        if index:
-            typer.echo("")
-        typer.echo(feature_table(spec))
+    typer.echo("\n\n".join(tables))
 
 
 def feature_table(spec: ir.Spec) -> str:

@@ -12,9 +12,22 @@ import pytest
 VERSIONS = ("v16", "v201", "v21")
 
 
-def _modules(package: str) -> list[Any]:
+CATALOGUE_TESTS = {
+    "v16": "test_configuration",
+    "v201": "test_device_model",
+    "v21": "test_device_model",
+}
+"""The generated tests of each version's catalogue module (1.6 keys, 2.x device model)."""
+
+
+def _names(package: str) -> list[str]:
     folder = importlib.import_module(f"ocpp_bindings_tests.{package}")
-    names = [info.name for info in pkgutil.iter_modules(folder.__path__)]
+    return [info.name for info in pkgutil.iter_modules(folder.__path__)]
+
+
+def _modules(package: str) -> list[Any]:
+    """The per-profile test modules."""
+    names = [name for name in _names(package) if name != CATALOGUE_TESTS[package]]
     return [importlib.import_module(f"ocpp_bindings_tests.{package}.{name}") for name in names]
 
 
@@ -35,6 +48,7 @@ def test_every_action_and_message_has_generated_tests(package: str) -> None:
     }  # fmt: skip
     handled = {action for m in modules for action, _, _ in m.HANDLERS}
     assert handled == set(registry.FEATURES)
+    assert CATALOGUE_TESTS[package] in _names(package)
 
 
 @pytest.mark.parametrize("package", VERSIONS)

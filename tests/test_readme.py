@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 from support import ROOT
 
@@ -23,3 +25,19 @@ def test_readme_lists_every_bundled_template_with_its_context() -> None:
     rows = re.findall(r"^\| (`[^|]*`) \|", section, flags=re.MULTILINE)
     listed = {name for row in rows for name in re.findall(r"`([^`]+\.j2)`", row)}
     assert listed == set(bundled_template_names())
+
+
+def test_readme_device_model_listing_is_what_the_command_prints() -> None:
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## Device model and configuration", 1)[1].split("\n## ", 1)[0]
+    command = re.findall(r"```sh\n(ocppgen list --device-model[^\n]*)\n```", section)
+    (sample,) = re.findall(r"```text\n(.*?)\n\.\.\.\n```", section, flags=re.DOTALL)
+    assert command == ["ocppgen list --device-model --version 2.0.1 --component OCPPCommCtrlr"]
+    result = subprocess.run(
+        [sys.executable, "-c", "from generator.cli import app; app()", *command[0].split()[1:]],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.startswith(sample + "\n")

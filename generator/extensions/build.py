@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from generator import ir
 from generator.errors import GeneratorError
+from generator.extensions.catalogue import vendor_catalogues
 from generator.extensions.load import ActionEntry, CustomDataEntry, DataTransferEntry, Extension
 from generator.ir.builder import Payloads, build_payloads, check_type_names_used
 from generator.ir.docs import render_spec_docs
@@ -72,12 +73,15 @@ def _build_version(extension: Extension, standard: ir.Spec) -> _Built:
     if vendor_actions:
         names = tuple(a.name for a in vendor_actions)
         profiles = (ir.Profile(extension.name, None, f"{extension.name} custom actions", names),)
+    device_model, configuration = vendor_catalogues(extension.catalogue, standard)
     spec = replace(
         standard,
         profiles=profiles,
         enums=payloads.enums,
         datatypes=payloads.datatypes,
         actions=vendor_actions,
+        device_model=device_model,
+        configuration=configuration,
     )
     _check_function_names(extension, messages, custom_data)
     schemas = {name: schema_file.document for schema_file, name in roots}

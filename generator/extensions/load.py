@@ -7,12 +7,13 @@ manifest's data for the TOML file, into the schema for a schema file).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import toml as tomllib
 from generator.errors import GeneratorError, json_pointer
+from generator.extensions.catalogue import ExtensionCatalogue, named_files, read_catalogue
 from generator.extensions.fields import ManifestFields, control_character
 from generator.extensions.schema_files import SchemaFiles, is_inside
 from generator.ir.naming import class_name_problem, pascal_name_problem
@@ -25,7 +26,7 @@ if TYPE_CHECKING:  # the loader imports jsonschema: only a generation needs it
 EXTENSION_FILE = "ocppgen-extension.toml"
 TOP_KEYS = frozenset(
     {"package", "vendor_id", "name", "versions", "type_names", "data_transfer", "custom_data"}
-    | {"action"}
+    | {"action", "device_model", "configuration"}
 )
 SCHEMA_KEYS = {
     "data_transfer": ("request", "response"),
@@ -93,6 +94,8 @@ class Extension:
     actions: tuple[ActionEntry, ...]
     schemas: dict[str, SchemaFile]
     """Relative schema path (as the manifest writes it) -> the parsed schema."""
+    catalogue: ExtensionCatalogue = field(default_factory=ExtensionCatalogue)
+    """The vendor's device-model components and variables, and 1.6 keys."""
 
     def error(self, message: str, *parts: str | int) -> GeneratorError:
         """An error at a place in the manifest."""
@@ -106,7 +109,7 @@ def pascal_name(text: str) -> str:
 
 
 def manifest_files(folder: Path) -> list[Path]:
-    """The manifest and the schema files it names: what a generation reads.
+    """The manifest and the schema and catalogue (CSV) files it names: what a generation reads.
 
     Only regular files inside the folder count, and nothing else in the folder is opened (a
     FIFO or a device there cannot stall a run); a named file that is missing or not regular is
@@ -116,7 +119,8 @@ def manifest_files(folder: Path) -> list[Path]:
     data = _manifest_data(folder)
     if data is None:
         return [manifest] if manifest.is_file() else []
-    files = [folder / relative for relative in sorted(_named_schemas(data))]
+    named = _named_schemas(data) | named_files(data)
+    files = [folder / relative for relative in sorted(named)]
     return [manifest, *(p for p in files if is_inside(folder, p) and p.is_file())]
 
 
@@ -231,9 +235,11 @@ class _Reader:
             self.action(entry, index, versions)
             for index, entry in enumerate(self.fields.entries("action"))
         )
-        if not (transfers or custom or actions):
+        catalogue = read_catalogue(self.folder, self.fields, versions)
+        if not (transfers or custom or actions) and catalogue.empty:
             raise self.fields.error(
-                "the extension defines nothing (data_transfer, custom_data, action)"
+                "the extension defines nothing (data_transfer, custom_data, action, "
+                "device_model, configuration)"
             )
         return Extension(
             self.folder,
@@ -247,6 +253,7 @@ class _Reader:
             custom,
             actions,
             dict(self.schemas.files),
+            catalogue,
         )
 
     @staticmethod

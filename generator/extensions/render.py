@@ -14,6 +14,7 @@ from generator import ir
 from generator.flavours.base import Flavour, ModelSet
 from generator.ir.naming import dunder_all_key, snake_case
 from generator.output.layout import Layout
+from generator.render.catalogue import extension_catalogue_files
 from generator.render.generated_tests import invalid_cases
 from generator.render.renderer import RenderedPackage, Renderer
 from generator.render.testdata import ExampleBuilder
@@ -154,7 +155,10 @@ def _version(renderer: Renderer, ext: ir.ExtensionSpec, own: Layout, source: str
         handler_imports=sorted(handler_imports - {"str", "None"}),
         handler_doc=handler_doc,
     )
-    exports = [e.name for e in spec.enums] + [o.name for o in spec.datatypes]
+    helpers = [name for name, kind in (("call", "CALL"), ("send", "SEND")) if _has(spec, kind)]
+    if helpers:
+        add(f"{base}/calls.py", f"{TEMPLATES}/calls.py.j2", source, ext=ext)
+    exports = [e.name for e in spec.enums] + [o.name for o in spec.datatypes] + helpers
     exports += [o.name for o in ext.payloads]
     exports += ["CUSTOM_DATA", "DATA_TRANSFER", "EXTENSION", "FEATURES", "OCPP_VERSION"]
     exports += ["VENDOR_ID"] + [n for c in ext.custom_data for n in (c.read_name, c.write_name)]
@@ -164,11 +168,18 @@ def _version(renderer: Renderer, ext: ir.ExtensionSpec, own: Layout, source: str
         source,
         ext=ext,
         export_names=sorted(exports, key=dunder_all_key),
+        helpers=helpers,
     )
     doc = f'"""Generated tests of the {ext.name} extension for {spec.title}."""\n'
     renderer.add_text(f"{tests}/__init__.py", renderer.header(source) + doc)
+    extension_catalogue_files(renderer, ext, base, tests, source)
     add(f"{tests}/test_extension.py", f"{TEMPLATES}/test_extension.py.j2", source, ext=ext)
     renderer.add_data(f"{tests}/cases.json", _cases(ext, messages, protocols))
+
+
+def _has(spec: ir.Spec, kind: str) -> bool:
+    """Has the extension a custom action of ``kind`` (CALL or SEND)?"""
+    return any(action.kind == kind for action in spec.actions)
 
 
 def _protocols(

@@ -198,6 +198,110 @@ class ErrorCodes:
 
 
 @dataclass(frozen=True)
+class DeviceVariable:
+    """One variable of the device-model catalogue: a row of ``components-variables.csv``."""
+
+    name: str
+    instance: str | None
+    """A listed instance (``GetReport``); ``None`` for a variable without instances, and for
+    the template of a variable that takes any instance (see :class:`DeviceVariableGroup`)."""
+    data_type: str
+    """A DataEnumType value: ``integer``, ``decimal``, ``boolean``, ``dateTime``, ``string``,
+    ``OptionList``, ``SequenceList``, ``MemberList``."""
+    unit: str | None
+    mutability: str | None
+    """``ReadOnly``, ``ReadWrite``, ``WriteOnly``; ``None`` where the standard does not fix it."""
+    required: str | None
+    """``yes``, ``no`` or ``V2X`` (required when V2X is supported); ``None`` when unknown."""
+    values_list: tuple[str, ...]
+    description: str
+    source: str
+    """``file:line`` of its row."""
+
+
+@dataclass(frozen=True)
+class DeviceVariableGroup:
+    """A variable of a component, as the catalogue lists it: once (``variables`` has one entry,
+    without instance), once per instance (one entry per instance), or for any instance
+    (``instance_pattern`` is the catalogue's text, such as ``<vendorId>``; one template
+    entry)."""
+
+    name: str
+    py_name: str
+    """The attribute of the component class."""
+    variables: tuple[DeviceVariable, ...]
+    instance_pattern: str | None = None
+
+    @property
+    def per_instance(self) -> bool:
+        """Listed per instance, or for any instance."""
+        return self.instance_pattern is not None or self.variables[0].instance is not None
+
+
+@dataclass(frozen=True)
+class DeviceComponent:
+    """A standardized (or vendor) component and the variables specific to it."""
+
+    name: str
+    py_name: str
+    """The class name."""
+    kind: str
+    """``controller`` or ``physical_or_logical``."""
+    in_components_table: bool
+    """Whether the OCA components table lists it (some own variables without being listed)."""
+    variables: tuple[DeviceVariableGroup, ...]
+    source: str
+    extends: bool = False
+    """A vendor's variables of a standard component (in an extension): its class subclasses
+    the standard one."""
+
+
+@dataclass(frozen=True)
+class DeviceModel:
+    """The device-model catalogue of a 2.x version: components and the generic variables that
+    apply to any component."""
+
+    components: tuple[DeviceComponent, ...]
+    generic: tuple[DeviceVariableGroup, ...]
+    source: str
+    """The ``components-variables.csv`` it was read from."""
+
+    @property
+    def variable_count(self) -> int:
+        """Rows of the catalogue (component-specific and generic)."""
+        groups = [*self.generic, *(g for c in self.components for g in c.variables)]
+        return sum(len(group.variables) for group in groups)
+
+
+@dataclass(frozen=True)
+class ConfigurationKey:
+    """A 1.6 configuration key: a row of ``configuration-keys.csv``."""
+
+    name: str
+    py_name: str
+    """The module attribute."""
+    profile: str
+    required: bool
+    accessibility: str
+    """``R``, ``RW``, ``W`` (write-only) or ``R|RW`` (the charge point chooses)."""
+    type: str
+    """``boolean``, ``integer``, ``string`` or ``CSL`` (comma separated list)."""
+    unit: str | None
+    max_length_key: str | None
+    """The integer key bounding the items of this CSL (``...MaxLength``)."""
+    description: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """The 1.6 configuration keys."""
+
+    keys: tuple[ConfigurationKey, ...]
+    source: str
+
+
+@dataclass(frozen=True)
 class Spec:
     """Everything generated for one OCPP version, in a deterministic order."""
 
@@ -215,6 +319,10 @@ class Spec:
     enums: tuple[EnumDef, ...]
     datatypes: tuple[ObjectDef, ...]
     actions: tuple[Action, ...]
+    device_model: DeviceModel | None = None
+    """The 2.x device-model catalogue, where the version folder has one."""
+    configuration: Configuration | None = None
+    """The 1.6 configuration keys, where the version folder has them."""
 
     def receives(self, role: str) -> tuple[Action, ...]:
         """The actions that ``role`` receives: those the other side may start."""

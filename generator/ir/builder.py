@@ -15,6 +15,7 @@ from typing import Any
 
 from generator import ir
 from generator.errors import GeneratorError, json_pointer
+from generator.ir.device_model import build_configuration, build_device_model
 from generator.ir.docs import render_spec_docs
 from generator.ir.naming import (
     class_name_problem,
@@ -79,6 +80,7 @@ def build_spec(loaded: LoadedVersion) -> ir.Spec:
     check_type_names_used(loaded.metadata.source, loaded.metadata.type_names, used_names)
     _check_roots(named, {m.type.name: m.schema_file for m in messages.values()})
     actions = _pair_actions(loaded, messages)
+    names = [action.name for action in actions]
     spec = ir.Spec(
         version=loaded.info.folder,
         package=loaded.info.package,
@@ -93,6 +95,8 @@ def build_spec(loaded: LoadedVersion) -> ir.Spec:
         enums=tuple(named.enums[name] for name in sorted(named.enums)),
         datatypes=tuple(named.objects[name] for name in sorted(named.objects)),
         actions=actions,
+        device_model=build_device_model(loaded.catalogue, names, loaded.info.title),
+        configuration=build_configuration(loaded.catalogue, names, loaded.info.title),
     )
     return render_spec_docs(spec)
 

@@ -107,7 +107,10 @@ RESERVED_CLASS_NAMES = frozenset(
         *("STANDARD", "StrictBool", "StrictFloat", "StrictInt", "StrictStr", "StringData"),
         *("TARGETS", "Tolerance", "Transport", "TypeAlias", "TypeVar", "UNSET", "Unset"),
         *("VENDOR_ID", "VERSION", "VERSIONS", "ValidationError", "VendorMessage"),
-        *("V16Model", "V201Model", "V21Model"),
+        *("V16Model", "V201Model", "V21Model", "IntegerDraft04", "Number", "NoExample"),
+        # the dispatch modules' calls and offline queue
+        *("CallAbandoned", "NoReturn", "OfflineQueue", "RetryPolicy", "MessageDiscarded"),
+        *("MessageStore", "MemoryStore", "SqliteStore", "StoreError", "StoredMessage"),
         # what datamodel-code-generator may import besides
         *("BaseModel", "Dict", "List", "Literal", "Optional", "Union"),
         *(name for name in dir(builtins) if name[:1].isupper()),

@@ -16,8 +16,11 @@ from pathlib import Path
 from generator import __version__
 from generator.extensions.load import manifest_files
 from generator.resources import template_names, templates_dir
+from generator.schemas.device_model import catalogue_paths
 
 FORMAT = 2
+BUNDLED = "_bundled"
+"""The wheel's folder of bundled schemas and templates (see :mod:`generator.resources`)."""
 _GENERATOR_CODE = Path(__file__).resolve().parent.parent
 
 
@@ -85,8 +88,9 @@ def input_digests(
     overrides: Path | None = None,
     extensions: Mapping[str, Path] | None = None,
 ) -> dict[str, str]:
-    """Digest of every file a generation reads: schemas, metadata, templates (bundled and
-    overrides), generator code, and every extension's files (``extensions``: label -> folder).
+    """Digest of every file a generation reads: schemas, metadata (``ocppgen.toml`` and the
+    device-model CSV files), templates (bundled and overrides), generator code, and every
+    extension's files (``extensions``: label -> folder).
 
     Keys are relative (``schemas/2.0.1/BootNotificationRequest.json``), so the manifest does
     not depend on where the project or the installed generator lives.
@@ -94,7 +98,7 @@ def input_digests(
     digests: dict[str, str] = {}
     for version in versions:
         folder = schemas / version
-        files = [*folder.glob("*.json"), folder / "ocppgen.toml"]
+        files = [*folder.glob("*.json"), folder / "ocppgen.toml", *catalogue_paths(folder)]
         for path in sorted(p for p in files if p.is_file()):
             digests[f"schemas/{version}/{path.name}"] = sha256(path.read_bytes())
     for name in template_names(templates_dir()):
@@ -115,6 +119,8 @@ def generator_code_digest(root: Path = _GENERATOR_CODE) -> str:
     its path relative to ``root``: an edit anywhere in the tree makes the package stale."""
     code = hashlib.sha256()
     for path in sorted(root.rglob("*.py"), key=lambda p: p.relative_to(root).as_posix()):
+        if BUNDLED in path.relative_to(root).parts:
+            continue  # the wheel's schemas and templates are inputs, not code
         relative = path.relative_to(root).as_posix()
         code.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
     return code.hexdigest()

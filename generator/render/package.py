@@ -10,6 +10,7 @@ from generator import ir
 from generator.flavours.base import ModelSet
 from generator.ir.naming import dunder_all_key
 from generator.output.layout import Layout
+from generator.render.catalogue import catalogue_files
 from generator.render.generated_tests import examples_and_tests
 from generator.render.renderer import RenderedPackage, Renderer
 from generator.render.views import handler_doc, handler_protocols, version_source
@@ -99,6 +100,7 @@ def _version(renderer: Renderer, spec: ir.Spec) -> None:
         messages_doc=f"Request and response payloads of every {spec.title} action.",
     )
     renderer.flavour.render_models(renderer, models)
+    catalogue_files(renderer, spec)
 
 
 def _descriptions(spec: ir.Spec) -> dict[str, dict[str, str]]:

@@ -16,7 +16,20 @@ from pathlib import Path
 
 FOLDER = Path(__file__).resolve().parent
 
-SHARED = ("_runtime.py", "_registry.py", "_dispatch.py", "_vendor.py")
+SHARED = (
+    "_runtime.py",
+    "_registry.py",
+    "_dispatch.py",
+    "_vendor.py",
+    "_inflight.py",
+    "_message_store.py",
+    "_queue.py",
+    "_codecs.py",
+    "_device_model.py",
+    "_device_messages.py",
+    "_device_store.py",
+    "_configuration.py",
+)
 """The modules every flavour ships, by name in the package and here."""
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from jsonschema import Draft4Validator, Draft6Validator, exceptions
 
 from generator.errors import GeneratorError, json_pointer
+from generator.schemas.device_model import Catalogue, catalogue_paths, load_catalogue
 from generator.schemas.json_text import check_values, load_json
 from generator.schemas.metadata import Metadata, Overlay, load_metadata
 from generator.schemas.versions import DRAFT_04, VersionInfo
@@ -40,6 +41,8 @@ class LoadedVersion:
     files: tuple[SchemaFile, ...]
     metadata: Metadata
     digest: str
+    catalogue: Catalogue = Catalogue()
+    """The device model (2.x) or configuration keys (1.6), where the folder has them."""
 
 
 def load_version(version_dir: Path, info: VersionInfo) -> LoadedVersion:
@@ -55,13 +58,16 @@ def load_version(version_dir: Path, info: VersionInfo) -> LoadedVersion:
     metadata_path = version_dir / "ocppgen.toml"
     if metadata_path.exists():
         digest.update(metadata_path.read_bytes())
+    for path in catalogue_paths(version_dir):
+        digest.update(path.name.encode() + b"\0" + _read(path) + b"\0")
     by_name = {path.name: path for path in paths}
     _check_overlay_targets(metadata, by_name)
     files = tuple(
         check_draft(parse_schema(str(path), path.name, data, metadata.overlays), info)
         for path, data in raw.items()
     )
-    return LoadedVersion(info, files, metadata, digest.hexdigest())
+    catalogue = load_catalogue(version_dir)
+    return LoadedVersion(info, files, metadata, digest.hexdigest(), catalogue)
 
 
 def check_draft(schema_file: SchemaFile, info: VersionInfo) -> SchemaFile:

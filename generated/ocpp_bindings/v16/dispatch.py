@@ -5,12 +5,24 @@
 ``Dispatcher(Role.CentralSystem, handlers=[...], transport=send_text)``: feed received
 frames to ``await dispatcher.handle_frame(text, charging_station_id=...)`` and send back
 what it returns; ``await dispatcher.call(request)`` sends a CALL and returns the typed
-response.
+response: ``call`` has one overload per action, so ``await dispatcher.call(BootNotificationRequest(...))``
+is typed ``BootNotificationResponse``.
+OCPP 1.6 has no SEND messages: ``send`` is typed to accept none.
+
+At most ``max_calls_in_flight`` (default 1, as OCPP-J says) of the dispatcher's own CALLs wait
+for their answers at once; further calls wait their turn in order. Call
+``dispatcher.connection_lost()`` when the transport goes away: the calls waiting then raise
+``CallAbandoned`` at once.
+
+A station's transaction-related messages can go through an ``OfflineQueue`` (with a
+``MemoryStore`` or a ``SqliteStore``), which keeps them while the connection is down and
+sends them in order when it is back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any, NoReturn, overload
 
 from .._dispatch import (
     CALL,
@@ -18,6 +30,7 @@ from .._dispatch import (
     CALLRESULT,
     MAX_FRAME_BYTES,
     ActionNotAllowed,
+    CallAbandoned,
     CallError,
     CallTimeout,
     MessageNotEncodable,
@@ -25,8 +38,90 @@ from .._dispatch import (
     Transport,
 )
 from .._dispatch import Dispatcher as _Dispatcher
+from .._message_store import MemoryStore, MessageStore, SqliteStore, StoredMessage, StoreError
+from .._queue import MessageDiscarded, OfflineQueue, RetryPolicy, is_transaction_related
 from .._runtime import Tolerance
 from .errors import ErrorCode
+from .messages import (
+    AuthorizeRequest,
+    AuthorizeResponse,
+    BootNotificationRequest,
+    BootNotificationResponse,
+    CancelReservationRequest,
+    CancelReservationResponse,
+    CertificateSignedRequest,
+    CertificateSignedResponse,
+    ChangeAvailabilityRequest,
+    ChangeAvailabilityResponse,
+    ChangeConfigurationRequest,
+    ChangeConfigurationResponse,
+    ClearCacheRequest,
+    ClearCacheResponse,
+    ClearChargingProfileRequest,
+    ClearChargingProfileResponse,
+    DataTransferRequest,
+    DataTransferResponse,
+    DeleteCertificateRequest,
+    DeleteCertificateResponse,
+    DiagnosticsStatusNotificationRequest,
+    DiagnosticsStatusNotificationResponse,
+    ExtendedTriggerMessageRequest,
+    ExtendedTriggerMessageResponse,
+    FirmwareStatusNotificationRequest,
+    FirmwareStatusNotificationResponse,
+    GetCompositeScheduleRequest,
+    GetCompositeScheduleResponse,
+    GetConfigurationRequest,
+    GetConfigurationResponse,
+    GetDiagnosticsRequest,
+    GetDiagnosticsResponse,
+    GetInstalledCertificateIdsRequest,
+    GetInstalledCertificateIdsResponse,
+    GetLocalListVersionRequest,
+    GetLocalListVersionResponse,
+    GetLogRequest,
+    GetLogResponse,
+    HeartbeatRequest,
+    HeartbeatResponse,
+    InstallCertificateRequest,
+    InstallCertificateResponse,
+    LogStatusNotificationRequest,
+    LogStatusNotificationResponse,
+    MeterValuesRequest,
+    MeterValuesResponse,
+    RemoteStartTransactionRequest,
+    RemoteStartTransactionResponse,
+    RemoteStopTransactionRequest,
+    RemoteStopTransactionResponse,
+    ReserveNowRequest,
+    ReserveNowResponse,
+    ResetRequest,
+    ResetResponse,
+    SecurityEventNotificationRequest,
+    SecurityEventNotificationResponse,
+    SendLocalListRequest,
+    SendLocalListResponse,
+    SetChargingProfileRequest,
+    SetChargingProfileResponse,
+    SignCertificateRequest,
+    SignCertificateResponse,
+    SignedFirmwareStatusNotificationRequest,
+    SignedFirmwareStatusNotificationResponse,
+    SignedUpdateFirmwareRequest,
+    SignedUpdateFirmwareResponse,
+    StartTransactionRequest,
+    StartTransactionResponse,
+    StatusNotificationRequest,
+    StatusNotificationResponse,
+    StopTransactionRequest,
+    StopTransactionResponse,
+    TriggerMessageRequest,
+    TriggerMessageResponse,
+    UnlockConnectorRequest,
+    UnlockConnectorResponse,
+    UpdateFirmwareRequest,
+    UpdateFirmwareResponse,
+)
 from .registry import FEATURES, Role
 
 __all__ = [
@@ -35,12 +130,22 @@ __all__ = [
     "CALLRESULT",
     "PROTOCOL",
     "ActionNotAllowed",
+    "CallAbandoned",
     "CallError",
     "CallTimeout",
     "Dispatcher",
+    "MemoryStore",
+    "MessageDiscarded",
     "MessageNotEncodable",
+    "MessageStore",
+    "OfflineQueue",
+    "RetryPolicy",
     "Role",
+    "SqliteStore",
+    "StoreError",
+    "StoredMessage",
     "Tolerance",
+    "is_transaction_related",
 ]
 
 PROTOCOL: ProtocolSpec[Role] = ProtocolSpec(
@@ -61,7 +166,10 @@ PROTOCOL: ProtocolSpec[Role] = ProtocolSpec(
 class Dispatcher(_Dispatcher[Role]):
     """An OCPP 1.6 OCPP-J dispatcher for one side (``role``) of one connection.
 
-    ``extensions``: generated vendor extension modules for OCPP 1.6 (``acme_ocpp.v16``).
+    ``extensions``: generated vendor extension modules for OCPP 1.6 (``acme_ocpp.v16``);
+    their custom actions are called through the extension's typed ``call`` (``acme_ocpp.v16.call``).
+    ``max_calls_in_flight``: how many of its own CALLs may wait for answers at once (None: no
+    limit).
     """
 
     def __init__(
@@ -76,6 +184,7 @@ class Dispatcher(_Dispatcher[Role]):
         handler_timeout: float | None = None,
         tolerate: Iterable[Tolerance] = (),
         extensions: Iterable[object] = (),
+        max_calls_in_flight: int | None = 1,
     ) -> None:
         super().__init__(
             PROTOCOL,
@@ -88,4 +197,210 @@ class Dispatcher(_Dispatcher[Role]):
             handler_timeout=handler_timeout,
             tolerate=tolerate,
             extensions=extensions,
+            max_calls_in_flight=max_calls_in_flight,
         )
+
+    @overload
+    async def call(
+        self, request: AuthorizeRequest, *, timeout: float | None = None
+    ) -> AuthorizeResponse: ...
+
+    @overload
+    async def call(
+        self, request: BootNotificationRequest, *, timeout: float | None = None
+    ) -> BootNotificationResponse: ...
+
+    @overload
+    async def call(
+        self, request: CancelReservationRequest, *, timeout: float | None = None
+    ) -> CancelReservationResponse: ...
+
+    @overload
+    async def call(
+        self, request: CertificateSignedRequest, *, timeout: float | None = None
+    ) -> CertificateSignedResponse: ...
+
+    @overload
+    async def call(
+        self, request: ChangeAvailabilityRequest, *, timeout: float | None = None
+    ) -> ChangeAvailabilityResponse: ...
+
+    @overload
+    async def call(
+        self, request: ChangeConfigurationRequest, *, timeout: float | None = None
+    ) -> ChangeConfigurationResponse: ...
+
+    @overload
+    async def call(
+        self, request: ClearCacheRequest, *, timeout: float | None = None
+    ) -> ClearCacheResponse: ...
+
+    @overload
+    async def call(
+        self, request: ClearChargingProfileRequest, *, timeout: float | None = None
+    ) -> ClearChargingProfileResponse: ...
+
+    @overload
+    async def call(
+        self, request: DataTransferRequest, *, timeout: float | None = None
+    ) -> DataTransferResponse: ...
+
+    @overload
+    async def call(
+        self, request: DeleteCertificateRequest, *, timeout: float | None = None
+    ) -> DeleteCertificateResponse: ...
+
+    @overload
+    async def call(
+        self, request: DiagnosticsStatusNotificationRequest, *, timeout: float | None = None
+    ) -> DiagnosticsStatusNotificationResponse: ...
+
+    @overload
+    async def call(
+        self, request: ExtendedTriggerMessageRequest, *, timeout: float | None = None
+    ) -> ExtendedTriggerMessageResponse: ...
+
+    @overload
+    async def call(
+        self, request: FirmwareStatusNotificationRequest, *, timeout: float | None = None
+    ) -> FirmwareStatusNotificationResponse: ...
+
+    @overload
+    async def call(
+        self, request: GetCompositeScheduleRequest, *, timeout: float | None = None
+    ) -> GetCompositeScheduleResponse: ...
+
+    @overload
+    async def call(
+        self, request: GetConfigurationRequest, *, timeout: float | None = None
+    ) -> GetConfigurationResponse: ...
+
+    @overload
+    async def call(
+        self, request: GetDiagnosticsRequest, *, timeout: float | None = None
+    ) -> GetDiagnosticsResponse: ...
+
+    @overload
+    async def call(
+        self, request: GetInstalledCertificateIdsRequest, *, timeout: float | None = None
+    ) -> GetInstalledCertificateIdsResponse: ...
+
+    @overload
+    async def call(
+        self, request: GetLocalListVersionRequest, *, timeout: float | None = None
+    ) -> GetLocalListVersionResponse: ...
+
+    @overload
+    async def call(
+        self, request: GetLogRequest, *, timeout: float | None = None
+    ) -> GetLogResponse: ...
+
+    @overload
+    async def call(
+        self, request: HeartbeatRequest, *, timeout: float | None = None
+    ) -> HeartbeatResponse: ...
+
+    @overload
+    async def call(
+        self, request: InstallCertificateRequest, *, timeout: float | None = None
+    ) -> InstallCertificateResponse: ...
+
+    @overload
+    async def call(
+        self, request: LogStatusNotificationRequest, *, timeout: float | None = None
+    ) -> LogStatusNotificationResponse: ...
+
+    @overload
+    async def call(
+        self, request: MeterValuesRequest, *, timeout: float | None = None
+    ) -> MeterValuesResponse: ...
+
+    @overload
+    async def call(
+        self, request: RemoteStartTransactionRequest, *, timeout: float | None = None
+    ) -> RemoteStartTransactionResponse: ...
+
+    @overload
+    async def call(
+        self, request: RemoteStopTransactionRequest, *, timeout: float | None = None
+    ) -> RemoteStopTransactionResponse: ...
+
+    @overload
+    async def call(
+        self, request: ReserveNowRequest, *, timeout: float | None = None
+    ) -> ReserveNowResponse: ...
+
+    @overload
+    async def call(
+        self, request: ResetRequest, *, timeout: float | None = None
+    ) -> ResetResponse: ...
+
+    @overload
+    async def call(
+        self, request: SecurityEventNotificationRequest, *, timeout: float | None = None
+    ) -> SecurityEventNotificationResponse: ...
+
+    @overload
+    async def call(
+        self, request: SendLocalListRequest, *, timeout: float | None = None
+    ) -> SendLocalListResponse: ...
+
+    @overload
+    async def call(
+        self, request: SetChargingProfileRequest, *, timeout: float | None = None
+    ) -> SetChargingProfileResponse: ...
+
+    @overload
+    async def call(
+        self, request: SignCertificateRequest, *, timeout: float | None = None
+    ) -> SignCertificateResponse: ...
+
+    @overload
+    async def call(
+        self, request: SignedFirmwareStatusNotificationRequest, *, timeout: float | None = None
+    ) -> SignedFirmwareStatusNotificationResponse: ...
+
+    @overload
+    async def call(
+        self, request: SignedUpdateFirmwareRequest, *, timeout: float | None = None
+    ) -> SignedUpdateFirmwareResponse: ...
+
+    @overload
+    async def call(
+        self, request: StartTransactionRequest, *, timeout: float | None = None
+    ) -> StartTransactionResponse: ...
+
+    @overload
+    async def call(
+        self, request: StatusNotificationRequest, *, timeout: float | None = None
+    ) -> StatusNotificationResponse: ...
+
+    @overload
+    async def call(
+        self, request: StopTransactionRequest, *, timeout: float | None = None
+    ) -> StopTransactionResponse: ...
+
+    @overload
+    async def call(
+        self, request: TriggerMessageRequest, *, timeout: float | None = None
+    ) -> TriggerMessageResponse: ...
+
+    @overload
+    async def call(
+        self, request: UnlockConnectorRequest, *, timeout: float | None = None
+    ) -> UnlockConnectorResponse: ...
+
+    @overload
+    async def call(
+        self, request: UpdateFirmwareRequest, *, timeout: float | None = None
+    ) -> UpdateFirmwareResponse: ...
+
+    async def call(self, request: Any, *, timeout: float | None = None) -> Any:
+        """Send a CALL and return its typed response (the overloads name it for every
+        request); raises CallError, CallTimeout or CallAbandoned."""
+        return await super().call(request, timeout=timeout)
+
+    async def send(self, request: NoReturn) -> NoReturn:
+        """OCPP 1.6 has no SEND messages: typed to accept none (raises ActionNotAllowed)."""
+        await super().send(request)
+        raise ActionNotAllowed("OCPP 1.6 has no SEND messages")

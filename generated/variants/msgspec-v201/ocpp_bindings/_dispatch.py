@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 
 from . import _flavour
 from ._flavour import Model
+from ._inflight import CallSlots
 from ._registry import Feature, ocpp_name
 from ._runtime import (
     JsonValue,
@@ -63,6 +64,11 @@ class CallError(Exception):
 
 class CallTimeout(TimeoutError):
     """No answer to a CALL within the timeout."""
+
+
+class CallAbandoned(ConnectionError):
+    """The connection went away before the CALL was answered (or before it was sent): see
+    :meth:`Dispatcher.connection_lost`."""
 
 
 class ActionNotAllowed(ValueError):
@@ -138,6 +144,8 @@ class Dispatcher(Generic[R]):
     dispatcher (connection), deviation and path.
     ``extensions`` are generated extension version modules (``acme_ocpp.v201``): their custom
     actions are routed like standard ones, their DataTransfer messages to ``on_<message>``.
+    ``max_calls_in_flight``: how many of its own CALLs may wait for their answers at once
+    (OCPP-J: one; None: no limit); further calls wait their turn, in order.
     """
 
     def __init__(
@@ -153,7 +161,9 @@ class Dispatcher(Generic[R]):
         handler_timeout: float | None = None,
         tolerate: Iterable[Tolerance] = (),
         extensions: Iterable[object] = (),
+        max_calls_in_flight: int | None = 1,
     ) -> None:
+        self._slots = CallSlots(max_calls_in_flight)
         self._vendor = _vendor_router(protocol, extensions)
         if self._vendor is not None:
             protocol = replace(protocol, features=self._vendor.features)
@@ -168,6 +178,8 @@ class Dispatcher(Generic[R]):
         self._warned: set[tuple[Tolerance, str, str]] = set()
         self._by_request = {f.request: f for f in protocol.features.values()}
         self._pending: dict[str, _Pending] = {}
+        self._waiting: set[str] = set()
+        """Unique ids of the calls waiting for their turn to be sent."""
         self._handlers: dict[str, Callable[..., Any]] = {}
         for handler in handlers:
             self.add_handler(handler)
@@ -438,13 +450,31 @@ class Dispatcher(Generic[R]):
             raise RuntimeError("this dispatcher has no transport to send frames")
         await self.transport(frame)
 
-    async def call(self, request: Model, *, timeout: float | None = None) -> Any:
-        """Send a CALL and wait for its typed response; raises CallError or CallTimeout."""
+    async def call(self, request: Any, *, timeout: float | None = None) -> Any:
+        """Send a CALL and wait for its typed response; raises CallError or CallTimeout.
+
+        The request is checked and encoded at once; it is sent when one of the
+        ``max_calls_in_flight`` slots is free (calls wait in order), and ``timeout`` counts from
+        then. The per-version ``Dispatcher`` types the response of each request.
+        """
         feature = self._outgoing(request, "CALL")
         unique_id = self.new_id()
-        if unique_id in self._pending:
+        if unique_id in self._pending or unique_id in self._waiting:
             raise ValueError(f"unique id {unique_id!r} is already waiting for its answer")
         frame = self._frame(CALL, unique_id, feature, request)
+        self._waiting.add(unique_id)
+        try:
+            await self._slots.acquire()
+        finally:
+            self._waiting.discard(unique_id)
+        try:
+            return await self._call(unique_id, feature, frame, timeout)
+        finally:
+            self._slots.release()
+
+    async def _call(
+        self, unique_id: str, feature: Feature[Any], frame: str, timeout: float | None
+    ) -> Model:
         future: asyncio.Future[Model] = asyncio.get_running_loop().create_future()
         self._pending[unique_id] = _Pending(feature, future)
         try:
@@ -456,8 +486,17 @@ class Dispatcher(Generic[R]):
         finally:
             self._pending.pop(unique_id, None)
 
-    async def send(self, request: Model) -> None:
-        """Send a SEND message (OCPP 2.1), which gets no answer."""
+    def connection_lost(self, reason: str = "the connection closed") -> None:
+        """The transport is gone: every call waiting for its answer, or for its turn, raises
+        :class:`CallAbandoned` now (an answer that already arrived is kept). Incoming frames
+        and later calls work as before (on the next connection)."""
+        for pending in self._pending.values():
+            if not pending.future.done():
+                pending.future.set_exception(CallAbandoned(reason))
+        self._slots.fail_waiters(lambda: CallAbandoned(reason))
+
+    async def send(self, request: Any) -> None:
+        """Send a SEND message (OCPP 2.1), which gets no answer (and takes no call slot)."""
         feature = self._outgoing(request, "SEND")
         await self._transmit(self._frame(SEND, self.new_id(), feature, request))
 

@@ -4,8 +4,11 @@
 
 Give this module to the OCPP 1.6 dispatcher: ``Dispatcher(role, handlers=[...],
 extensions=[acme_ocpp.v16])``.
+
+Call its custom actions with the typed ``call(dispatcher, request)`` of ``calls``.
 """
 
+from .calls import call
 from .datatypes import AcmeModuleType
 from .enums import AcmeScopeEnumType, AcmeSelfTestDepthEnumType
 from .messages import (
@@ -32,4 +35,5 @@ __all__ = [
     "DiagnosticsSnapshotRequest",
     "DiagnosticsSnapshotResponse",
     "SetDisplayBrightnessRequest",
+    "call",
 ]

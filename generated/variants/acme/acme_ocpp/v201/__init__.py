@@ -5,8 +5,11 @@ actions.
 
 Give this module to the OCPP 2.0.1 dispatcher: ``Dispatcher(role, handlers=[...],
 extensions=[acme_ocpp.v201])``.
+
+Call its custom actions with the typed ``call(dispatcher, request)`` of ``calls``.
 """
 
+from .calls import call
 from .custom_data import (
     read_meter_value_custom_data,
     write_meter_value_custom_data,
@@ -40,6 +43,7 @@ __all__ = [
     "DiagnosticsSnapshotResponse",
     "MeterValueCustomData",
     "SetDisplayBrightnessRequest",
+    "call",
     "read_meter_value_custom_data",
     "write_meter_value_custom_data",
 ]

@@ -5,12 +5,24 @@
 ``Dispatcher(Role.CSMS, handlers=[...], transport=send_text)``: feed received
 frames to ``await dispatcher.handle_frame(text, charging_station_id=...)`` and send back
 what it returns; ``await dispatcher.call(request)`` sends a CALL and returns the typed
-response.
+response: ``call`` has one overload per action, so ``await dispatcher.call(BootNotificationRequest(...))``
+is typed ``BootNotificationResponse``.
+OCPP 2.0.1 has no SEND messages: ``send`` is typed to accept none.
+
+At most ``max_calls_in_flight`` (default 1, as OCPP-J says) of the dispatcher's own CALLs wait
+for their answers at once; further calls wait their turn in order. Call
+``dispatcher.connection_lost()`` when the transport goes away: the calls waiting then raise
+``CallAbandoned`` at once.
+
+A station's transaction-related messages can go through an ``OfflineQueue`` (with a
+``MemoryStore`` or a ``SqliteStore``), which keeps them while the connection is down and
+sends them in order when it is back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any, NoReturn, overload
 
 from .._dispatch import (
     CALL,
@@ -18,6 +30,7 @@ from .._dispatch import (
     CALLRESULT,
     MAX_FRAME_BYTES,
     ActionNotAllowed,
+    CallAbandoned,
     CallError,
     CallTimeout,
     MessageNotEncodable,
@@ -25,8 +38,140 @@ from .._dispatch import (
     Transport,
 )
 from .._dispatch import Dispatcher as _Dispatcher
+from .._message_store import MemoryStore, MessageStore, SqliteStore, StoredMessage, StoreError
+from .._queue import MessageDiscarded, OfflineQueue, RetryPolicy, is_transaction_related
 from .._runtime import Tolerance
 from .errors import ErrorCode
+from .messages import (
+    AuthorizeRequest,
+    AuthorizeResponse,
+    BootNotificationRequest,
+    BootNotificationResponse,
+    CancelReservationRequest,
+    CancelReservationResponse,
+    CertificateSignedRequest,
+    CertificateSignedResponse,
+    ChangeAvailabilityRequest,
+    ChangeAvailabilityResponse,
+    ClearCacheRequest,
+    ClearCacheResponse,
+    ClearChargingProfileRequest,
+    ClearChargingProfileResponse,
+    ClearDisplayMessageRequest,
+    ClearDisplayMessageResponse,
+    ClearedChargingLimitRequest,
+    ClearedChargingLimitResponse,
+    ClearVariableMonitoringRequest,
+    ClearVariableMonitoringResponse,
+    CostUpdatedRequest,
+    CostUpdatedResponse,
+    CustomerInformationRequest,
+    CustomerInformationResponse,
+    DataTransferRequest,
+    DataTransferResponse,
+    DeleteCertificateRequest,
+    DeleteCertificateResponse,
+    FirmwareStatusNotificationRequest,
+    FirmwareStatusNotificationResponse,
+    Get15118EVCertificateRequest,
+    Get15118EVCertificateResponse,
+    GetBaseReportRequest,
+    GetBaseReportResponse,
+    GetCertificateStatusRequest,
+    GetCertificateStatusResponse,
+    GetChargingProfilesRequest,
+    GetChargingProfilesResponse,
+    GetCompositeScheduleRequest,
+    GetCompositeScheduleResponse,
+    GetDisplayMessagesRequest,
+    GetDisplayMessagesResponse,
+    GetInstalledCertificateIdsRequest,
+    GetInstalledCertificateIdsResponse,
+    GetLocalListVersionRequest,
+    GetLocalListVersionResponse,
+    GetLogRequest,
+    GetLogResponse,
+    GetMonitoringReportRequest,
+    GetMonitoringReportResponse,
+    GetReportRequest,
+    GetReportResponse,
+    GetTransactionStatusRequest,
+    GetTransactionStatusResponse,
+    GetVariablesRequest,
+    GetVariablesResponse,
+    HeartbeatRequest,
+    HeartbeatResponse,
+    InstallCertificateRequest,
+    InstallCertificateResponse,
+    LogStatusNotificationRequest,
+    LogStatusNotificationResponse,
+    MeterValuesRequest,
+    MeterValuesResponse,
+    NotifyChargingLimitRequest,
+    NotifyChargingLimitResponse,
+    NotifyCustomerInformationRequest,
+    NotifyCustomerInformationResponse,
+    NotifyDisplayMessagesRequest,
+    NotifyDisplayMessagesResponse,
+    NotifyEVChargingNeedsRequest,
+    NotifyEVChargingNeedsResponse,
+    NotifyEVChargingScheduleRequest,
+    NotifyEVChargingScheduleResponse,
+    NotifyEventRequest,
+    NotifyEventResponse,
+    NotifyMonitoringReportRequest,
+    NotifyMonitoringReportResponse,
+    NotifyReportRequest,
+    NotifyReportResponse,
+    PublishFirmwareRequest,
+    PublishFirmwareResponse,
+    PublishFirmwareStatusNotificationRequest,
+    PublishFirmwareStatusNotificationResponse,
+    ReportChargingProfilesRequest,
+    ReportChargingProfilesResponse,
+    RequestStartTransactionRequest,
+    RequestStartTransactionResponse,
+    RequestStopTransactionRequest,
+    RequestStopTransactionResponse,
+    ReservationStatusUpdateRequest,
+    ReservationStatusUpdateResponse,
+    ReserveNowRequest,
+    ReserveNowResponse,
+    ResetRequest,
+    ResetResponse,
+    SecurityEventNotificationRequest,
+    SecurityEventNotificationResponse,
+    SendLocalListRequest,
+    SendLocalListResponse,
+    SetChargingProfileRequest,
+    SetChargingProfileResponse,
+    SetDisplayMessageRequest,
+    SetDisplayMessageResponse,
+    SetMonitoringBaseRequest,
+    SetMonitoringBaseResponse,
+    SetMonitoringLevelRequest,
+    SetMonitoringLevelResponse,
+    SetNetworkProfileRequest,
+    SetNetworkProfileResponse,
+    SetVariableMonitoringRequest,
+    SetVariableMonitoringResponse,
+    SetVariablesRequest,
+    SetVariablesResponse,
+    SignCertificateRequest,
+    SignCertificateResponse,
+    StatusNotificationRequest,
+    StatusNotificationResponse,
+    TransactionEventRequest,
+    TransactionEventResponse,
+    TriggerMessageRequest,
+    TriggerMessageResponse,
+    UnlockConnectorRequest,
+    UnlockConnectorResponse,
+    UnpublishFirmwareRequest,
+    UnpublishFirmwareResponse,
+    UpdateFirmwareRequest,
+    UpdateFirmwareResponse,
+)
 from .registry import FEATURES, Role
 
 __all__ = [
@@ -35,12 +180,22 @@ __all__ = [
     "CALLRESULT",
     "PROTOCOL",
     "ActionNotAllowed",
+    "CallAbandoned",
     "CallError",
     "CallTimeout",
     "Dispatcher",
+    "MemoryStore",
+    "MessageDiscarded",
     "MessageNotEncodable",
+    "MessageStore",
+    "OfflineQueue",
+    "RetryPolicy",
     "Role",
+    "SqliteStore",
+    "StoreError",
+    "StoredMessage",
     "Tolerance",
+    "is_transaction_related",
 ]
 
 PROTOCOL: ProtocolSpec[Role] = ProtocolSpec(
@@ -61,7 +216,10 @@ PROTOCOL: ProtocolSpec[Role] = ProtocolSpec(
 class Dispatcher(_Dispatcher[Role]):
     """An OCPP 2.0.1 OCPP-J dispatcher for one side (``role``) of one connection.
 
-    ``extensions``: generated vendor extension modules for OCPP 2.0.1 (``acme_ocpp.v201``).
+    ``extensions``: generated vendor extension modules for OCPP 2.0.1 (``acme_ocpp.v201``);
+    their custom actions are called through the extension's typed ``call`` (``acme_ocpp.v201.call``).
+    ``max_calls_in_flight``: how many of its own CALLs may wait for answers at once (None: no
+    limit).
     """
 
     def __init__(
@@ -76,6 +234,7 @@ class Dispatcher(_Dispatcher[Role]):
         handler_timeout: float | None = None,
         tolerate: Iterable[Tolerance] = (),
         extensions: Iterable[object] = (),
+        max_calls_in_flight: int | None = 1,
     ) -> None:
         super().__init__(
             PROTOCOL,
@@ -88,4 +247,335 @@ class Dispatcher(_Dispatcher[Role]):
             handler_timeout=handler_timeout,
             tolerate=tolerate,
             extensions=extensions,
+            max_calls_in_flight=max_calls_in_flight,
         )
+
+    @overload
+    async def call(
+        self, request: AuthorizeRequest, *, timeout: float | None = None
+    ) -> AuthorizeResponse: ...
+
+    @overload
+    async def call(
+        self, request: BootNotificationRequest, *, timeout: float | None = None
+    ) -> BootNotificationResponse: ...
+
+    @overload
+    async def call(
+        self, request: CancelReservationRequest, *, timeout: float | None = None
+    ) -> CancelReservationResponse: ...
+
+    @overload
+    async def call(
+        self, request: CertificateSignedRequest, *, timeout: float | None = None
+    ) -> CertificateSignedResponse: ...
+
+    @overload
+    async def call(
+        self, request: ChangeAvailabilityRequest, *, timeout: float | None = None
+    ) -> ChangeAvailabilityResponse: ...
+
+    @overload
+    async def call(
+        self, request: ClearCacheRequest, *, timeout: float | None = None
+    ) -> ClearCacheResponse: ...
+
+    @overload
+    async def call(
+        self, request: ClearChargingProfileRequest, *, timeout: float | None = None
+    ) -> ClearChargingProfileResponse: ...
+
+    @overload
+    async def call(
+        self, request: ClearDisplayMessageRequest, *, timeout: float | None = None
+    ) -> ClearDisplayMessageResponse: ...
+
+    @overload
+    async def call(
+        self, request: ClearVariableMonitoringRequest, *, timeout: float | None = None
+    ) -> ClearVariableMonitoringResponse: ...
+
+    @overload
+    async def call(
+        self, request: ClearedChargingLimitRequest, *, timeout: float | None = None
+    ) -> ClearedChargingLimitResponse: ...
+
+    @overload
+    async def call(
+        self, request: CostUpdatedRequest, *, timeout: float | None = None
+    ) -> CostUpdatedResponse: ...
+
+    @overload
+    async def call(
+        self, request: CustomerInformationRequest, *, timeout: float | None = None
+    ) -> CustomerInformationResponse: ...
+
+    @overload
+    async def call(
+        self, request: DataTransferRequest, *, timeout: float | None = None
+    ) -> DataTransferResponse: ...
+
+    @overload
+    async def call(
+        self, request: DeleteCertificateRequest, *, timeout: float | None = None
+    ) -> DeleteCertificateResponse: ...
+
+    @overload
+    async def call(
+        self, request: FirmwareStatusNotificationRequest, *, timeout: float | None = None
+    ) -> FirmwareStatusNotificationResponse: ...
+
+    @overload
+    async def call(
+        self, request: Get15118EVCertificateRequest, *, timeout: float | None = None
+    ) -> Get15118EVCertificateResponse: ...
+
+    @overload
+    async def call(
+        self, request: GetBaseReportRequest, *, timeout: float | None = None
+    ) -> GetBaseReportResponse: ...
+
+    @overload
+    async def call(
+        self, request: GetCertificateStatusRequest, *, timeout: float | None = None
+    ) -> GetCertificateStatusResponse: ...
+
+    @overload
+    async def call(
+        self, request: GetChargingProfilesRequest, *, timeout: float | None = None
+    ) -> GetChargingProfilesResponse: ...
+
+    @overload
+    async def call(
+        self, request: GetCompositeScheduleRequest, *, timeout: float | None = None
+    ) -> GetCompositeScheduleResponse: ...
+
+    @overload
+    async def call(
+        self, request: GetDisplayMessagesRequest, *, timeout: float | None = None
+    ) -> GetDisplayMessagesResponse: ...
+
+    @overload
+    async def call(
+        self, request: GetInstalledCertificateIdsRequest, *, timeout: float | None = None
+    ) -> GetInstalledCertificateIdsResponse: ...
+
+    @overload
+    async def call(
+        self, request: GetLocalListVersionRequest, *, timeout: float | None = None
+    ) -> GetLocalListVersionResponse: ...
+
+    @overload
+    async def call(
+        self, request: GetLogRequest, *, timeout: float | None = None
+    ) -> GetLogResponse: ...
+
+    @overload
+    async def call(
+        self, request: GetMonitoringReportRequest, *, timeout: float | None = None
+    ) -> GetMonitoringReportResponse: ...
+
+    @overload
+    async def call(
+        self, request: GetReportRequest, *, timeout: float | None = None
+    ) -> GetReportResponse: ...
+
+    @overload
+    async def call(
+        self, request: GetTransactionStatusRequest, *, timeout: float | None = None
+    ) -> GetTransactionStatusResponse: ...
+
+    @overload
+    async def call(
+        self, request: GetVariablesRequest, *, timeout: float | None = None
+    ) -> GetVariablesResponse: ...
+
+    @overload
+    async def call(
+        self, request: HeartbeatRequest, *, timeout: float | None = None
+    ) -> HeartbeatResponse: ...
+
+    @overload
+    async def call(
+        self, request: InstallCertificateRequest, *, timeout: float | None = None
+    ) -> InstallCertificateResponse: ...
+
+    @overload
+    async def call(
+        self, request: LogStatusNotificationRequest, *, timeout: float | None = None
+    ) -> LogStatusNotificationResponse: ...
+
+    @overload
+    async def call(
+        self, request: MeterValuesRequest, *, timeout: float | None = None
+    ) -> MeterValuesResponse: ...
+
+    @overload
+    async def call(
+        self, request: NotifyChargingLimitRequest, *, timeout: float | None = None
+    ) -> NotifyChargingLimitResponse: ...
+
+    @overload
+    async def call(
+        self, request: NotifyCustomerInformationRequest, *, timeout: float | None = None
+    ) -> NotifyCustomerInformationResponse: ...
+
+    @overload
+    async def call(
+        self, request: NotifyDisplayMessagesRequest, *, timeout: float | None = None
+    ) -> NotifyDisplayMessagesResponse: ...
+
+    @overload
+    async def call(
+        self, request: NotifyEVChargingNeedsRequest, *, timeout: float | None = None
+    ) -> NotifyEVChargingNeedsResponse: ...
+
+    @overload
+    async def call(
+        self, request: NotifyEVChargingScheduleRequest, *, timeout: float | None = None
+    ) -> NotifyEVChargingScheduleResponse: ...
+
+    @overload
+    async def call(
+        self, request: NotifyEventRequest, *, timeout: float | None = None
+    ) -> NotifyEventResponse: ...
+
+    @overload
+    async def call(
+        self, request: NotifyMonitoringReportRequest, *, timeout: float | None = None
+    ) -> NotifyMonitoringReportResponse: ...
+
+    @overload
+    async def call(
+        self, request: NotifyReportRequest, *, timeout: float | None = None
+    ) -> NotifyReportResponse: ...
+
+    @overload
+    async def call(
+        self, request: PublishFirmwareRequest, *, timeout: float | None = None
+    ) -> PublishFirmwareResponse: ...
+
+    @overload
+    async def call(
+        self, request: PublishFirmwareStatusNotificationRequest, *, timeout: float | None = None
+    ) -> PublishFirmwareStatusNotificationResponse: ...
+
+    @overload
+    async def call(
+        self, request: ReportChargingProfilesRequest, *, timeout: float | None = None
+    ) -> ReportChargingProfilesResponse: ...
+
+    @overload
+    async def call(
+        self, request: RequestStartTransactionRequest, *, timeout: float | None = None
+    ) -> RequestStartTransactionResponse: ...
+
+    @overload
+    async def call(
+        self, request: RequestStopTransactionRequest, *, timeout: float | None = None
+    ) -> RequestStopTransactionResponse: ...
+
+    @overload
+    async def call(
+        self, request: ReservationStatusUpdateRequest, *, timeout: float | None = None
+    ) -> ReservationStatusUpdateResponse: ...
+
+    @overload
+    async def call(
+        self, request: ReserveNowRequest, *, timeout: float | None = None
+    ) -> ReserveNowResponse: ...
+
+    @overload
+    async def call(
+        self, request: ResetRequest, *, timeout: float | None = None
+    ) -> ResetResponse: ...
+
+    @overload
+    async def call(
+        self, request: SecurityEventNotificationRequest, *, timeout: float | None = None
+    ) -> SecurityEventNotificationResponse: ...
+
+    @overload
+    async def call(
+        self, request: SendLocalListRequest, *, timeout: float | None = None
+    ) -> SendLocalListResponse: ...
+
+    @overload
+    async def call(
+        self, request: SetChargingProfileRequest, *, timeout: float | None = None
+    ) -> SetChargingProfileResponse: ...
+
+    @overload
+    async def call(
+        self, request: SetDisplayMessageRequest, *, timeout: float | None = None
+    ) -> SetDisplayMessageResponse: ...
+
+    @overload
+    async def call(
+        self, request: SetMonitoringBaseRequest, *, timeout: float | None = None
+    ) -> SetMonitoringBaseResponse: ...
+
+    @overload
+    async def call(
+        self, request: SetMonitoringLevelRequest, *, timeout: float | None = None
+    ) -> SetMonitoringLevelResponse: ...
+
+    @overload
+    async def call(
+        self, request: SetNetworkProfileRequest, *, timeout: float | None = None
+    ) -> SetNetworkProfileResponse: ...
+
+    @overload
+    async def call(
+        self, request: SetVariableMonitoringRequest, *, timeout: float | None = None
+    ) -> SetVariableMonitoringResponse: ...
+
+    @overload
+    async def call(
+        self, request: SetVariablesRequest, *, timeout: float | None = None
+    ) -> SetVariablesResponse: ...
+
+    @overload
+    async def call(
+        self, request: SignCertificateRequest, *, timeout: float | None = None
+    ) -> SignCertificateResponse: ...
+
+    @overload
+    async def call(
+        self, request: StatusNotificationRequest, *, timeout: float | None = None
+    ) -> StatusNotificationResponse: ...
+
+    @overload
+    async def call(
+        self, request: TransactionEventRequest, *, timeout: float | None = None
+    ) -> TransactionEventResponse: ...
+
+    @overload
+    async def call(
+        self, request: TriggerMessageRequest, *, timeout: float | None = None
+    ) -> TriggerMessageResponse: ...
+
+    @overload
+    async def call(
+        self, request: UnlockConnectorRequest, *, timeout: float | None = None
+    ) -> UnlockConnectorResponse: ...
+
+    @overload
+    async def call(
+        self, request: UnpublishFirmwareRequest, *, timeout: float | None = None
+    ) -> UnpublishFirmwareResponse: ...
+
+    @overload
+    async def call(
+        self, request: UpdateFirmwareRequest, *, timeout: float | None = None
+    ) -> UpdateFirmwareResponse: ...
+
+    async def call(self, request: Any, *, timeout: float | None = None) -> Any:
+        """Send a CALL and return its typed response (the overloads name it for every
+        request); raises CallError, CallTimeout or CallAbandoned."""
+        return await super().call(request, timeout=timeout)
+
+    async def send(self, request: NoReturn) -> NoReturn:
+        """OCPP 2.0.1 has no SEND messages: typed to accept none (raises ActionNotAllowed)."""
+        await super().send(request)
+        raise ActionNotAllowed("OCPP 2.0.1 has no SEND messages")

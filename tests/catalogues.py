@@ -1,0 +1,33 @@
+"""The device-model and configuration modules of every flavour of the bindings, for the tests."""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from flavours import pydantic_bindings
+
+FLAVOURS = ("dataclasses", "pydantic")
+"""Every flavour the device-model tests run in (the same runtime modules in each)."""
+DEVICE_MODEL_VERSIONS = ("v201", "v21")
+
+
+def bindings(flavour: str) -> str:
+    """The import name of a flavour's package (the pydantic one is generated when stale)."""
+    return "ocpp_bindings" if flavour == "dataclasses" else pydantic_bindings()
+
+
+def module(flavour: str, package: str, name: str) -> ModuleType:
+    """``<bindings>.<package>.<name>`` of a flavour, such as its ``v201.device_model``."""
+    return importlib.import_module(f"{bindings(flavour)}.{package}.{name}")
+
+
+def version(flavour: str, package: str) -> ModuleType:
+    """The version module (``v201``...) of a flavour."""
+    return importlib.import_module(f"{bindings(flavour)}.{package}")
+
+
+def validation_error(flavour: str) -> type[Exception]:
+    """The ValidationError of a flavour's package."""
+    error: type[Exception] = importlib.import_module(bindings(flavour)).ValidationError
+    return error
