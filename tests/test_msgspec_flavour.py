@@ -304,15 +304,17 @@ def test_dispatcher_call_result_and_call_error(version: str) -> None:
     [
         ("test_dispatch.py", "test_dispatch_hardening.py"),
         ("test_example_csms.py", "test_interop.py"),
+        ("test_calls_in_flight.py", "test_simulator_offline.py"),
     ],
-    ids=["dispatcher", "examples-and-interop"],
+    ids=["dispatcher", "examples-and-interop", "calls-in-flight-and-offline-queue"],
 )
 def test_tests_written_for_ocpp_bindings_pass_against_the_msgspec_flavour(
     test_files: tuple[str, ...],
 ) -> None:
-    """The dispatcher tests, and the example CSMS's, simulator's and the interop tests (real
-    servers on loopback), written against ``ocpp_bindings``, run with the msgspec flavour in
-    its place: frames read with msgspec, same answers."""
+    """The dispatcher tests (one CALL in flight included), and the example CSMS's, simulator's
+    (with its offline queue) and the interop tests (real servers on loopback), written against
+    ``ocpp_bindings``, run with the msgspec flavour in its place: frames read with msgspec,
+    same answers."""
     result = run_tests_against(msgspec_as_bindings(), "msgspec", *test_files)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "ocpp_bindings flavour: msgspec" in result.stdout

@@ -105,8 +105,17 @@ def _dump_frame(head: list[JsonValue], message: Model) -> str:
 
 # A flavour may read and write frames its own, faster way (msgspec: a payload stays JSON text
 # for its message class); the frames, and the errors on bad ones, are the same.
+def _checked_frame(head: list[JsonValue], message: Model) -> str:
+    """The frame of an outgoing message, once ``validate()`` passed it."""
+    message.validate()
+    return dump_frame(head, message)
+
+
 load_frame: Callable[[str | bytes], object] = getattr(_flavour, "load_frame", load_json)
 dump_frame: Callable[[list[JsonValue], Model], str] = getattr(_flavour, "dump_frame", _dump_frame)
+checked_frame: Callable[[list[JsonValue], Model], str] = getattr(
+    _flavour, "checked_frame", _checked_frame
+)
 
 
 def error_frame(unique_id: str, code: str, description: str, message_type: int = CALLERROR) -> str:
@@ -367,8 +376,7 @@ class Dispatcher(Generic[R]):
         try:  # every failure of the reply path (validation, encoding) is ours: InternalError
             if not isinstance(response, feature.response):
                 raise TypeError(f"returned {type(response).__name__}")
-            response.validate()
-            return dump_frame([CALLRESULT, unique_id], response)
+            return checked_frame([CALLRESULT, unique_id], response)
         except Exception:
             logger.exception("invalid response from the handler for %s", action)
             return error_frame(unique_id, self.protocol.internal_error, "Internal error")
@@ -433,8 +441,7 @@ class Dispatcher(Generic[R]):
         """The frame of an outgoing message, validated; MessageNotEncodable when it cannot be
         encoded (ValidationError when it does not match its schema)."""
         try:
-            request.validate()
-            return dump_frame([message_type, unique_id, feature.action], request)
+            return checked_frame([message_type, unique_id, feature.action], request)
         except ValidationError:
             raise
         except Exception as exc:

@@ -86,6 +86,7 @@ __all__ = [
     "Optional",
     "Union",
     "UnsetType",
+    "checked_frame",
     "describe",
     "dump_frame",
     "extra_of",
@@ -380,6 +381,24 @@ def dump_frame(head: list[JsonValue], message: OcppStruct) -> str:
     return f"{start},{message.to_json()}]"
 
 
+def checked_frame(head: list[JsonValue], message: OcppStruct) -> str:
+    """``validate()`` and ``dump_frame`` in one: the payload encoded once, checked by
+    msgspec's decoder (with the finisher), and put in the frame as it is; what that path does
+    not pass is ``validate()``'s and ``dump_frame``'s."""
+    codec = _codec_of(type(message))
+    if codec.plain and not _WITH_EXTRA:
+        try:
+            payload = _ENCODER.encode(message)
+            codec.decode(payload)  # what the decoder passes, from_dict passes too
+            start = _ENCODER.encode(head)
+        except Exception:  # the general path below finds and explains the problem
+            pass
+        else:
+            return b"".join((start[:-1], b",", payload, b"]")).decode()
+    message.validate()
+    return dump_frame(head, message)
+
+
 def extra_of(obj: object) -> dict[str, JsonValue]:
     """The additional properties of an object whose schema allows them (``customData``), as
     a dict the caller may change."""
@@ -583,7 +602,8 @@ def _fine_numbers(steps: set[str]) -> Callable[[Any], bool] | None:
     more = min(cast(list[int], places)) + 1
     fraction = rf"\.[0-9]{{{more}}}"
     negative = r"-(?<=[eE]-)"
-    searches = {
+    Search = Callable[[Any], object]
+    searches: dict[type, tuple[Search, Search]] = {
         str: (re.compile(fraction).search, re.compile(negative).search),
         bytes: (re.compile(fraction.encode()).search, re.compile(negative.encode()).search),
     }
