@@ -5,8 +5,8 @@
 ``Dispatcher(Role.CSMS, handlers=[...], transport=send_text)``: feed received
 frames to ``await dispatcher.handle_frame(text, charging_station_id=...)`` and send back
 what it returns; ``await dispatcher.call(request)`` sends a CALL and returns the typed
-response: ``call`` has one overload per action, so ``await dispatcher.call(BootNotificationRequest(...))``
-is typed ``BootNotificationResponse``.
+response: ``call`` has one overload per action, so
+``await dispatcher.call(BootNotificationRequest(...))`` is typed ``BootNotificationResponse``.
 ``await dispatcher.send(request)`` sends a SEND message (typed to accept the SEND requests only).
 
 At most ``max_calls_in_flight`` (default 1, as OCPP-J says) of the dispatcher's own CALLs wait
@@ -273,8 +273,9 @@ PROTOCOL: ProtocolSpec[Role] = ProtocolSpec(
 class Dispatcher(_Dispatcher[Role]):
     """An OCPP 2.1 OCPP-J dispatcher for one side (``role``) of one connection.
 
-    ``extensions``: generated vendor extension modules for OCPP 2.1 (``acme_ocpp.v21``);
-    their custom actions are called through the extension's typed ``call`` (``acme_ocpp.v21.call``).
+    ``extensions``: generated vendor extension modules for OCPP 2.1
+    (``acme_ocpp.v21``); their custom actions are called through the
+    extension's typed ``call`` (``acme_ocpp.v21.call``).
     ``max_calls_in_flight``: how many of its own CALLs may wait for answers at once (None: no
     limit).
     """
