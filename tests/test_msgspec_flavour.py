@@ -396,6 +396,46 @@ def test_null_is_a_value_only_where_the_schema_allows_any_json() -> None:
         assert path in ("messageId", "data[0]") and code == "TypeConstraintViolation"
 
 
+@pytest.mark.parametrize(
+    ("limit", "checked"),
+    [("16.7", False), ("16.75", True), ("1675e-2", True), ("1670E-2", True), ("167e-1", True),
+     ("1.67e1", True), ("1.6e1", False), ("1.675E+1", True), ("16.70", True), ("-0.35", True),
+     ("1e400", False), ("6E+20", False), ("12345678901234567.8", False), ("-3", False)],
+)  # fmt: skip
+def test_the_multiple_of_pre_check_on_json_text_agrees_with_the_exact_parser(
+    limit: str, checked: bool
+) -> None:
+    """The finisher skips ``multipleOf`` checks for text without a finer fraction or a
+    negative exponent (``checked``: the checks run): every spelling of a number gets the
+    exact parser's verdict."""
+    text = '{"startPeriod": 0, "limit": ' + limit + "}"
+    exact = module("ocpp_bindings", "1.6", "datatypes").ChargingSchedulePeriod
+    try:
+        expected: Any = exact.from_json(text).to_dict()
+    except importlib.import_module("ocpp_bindings").ValidationError as error:
+        expected = error.ocpp_error_code
+    period = _module("1.6", "datatypes").ChargingSchedulePeriod
+    try:
+        found: Any = period.from_json(text).to_dict()
+    except _runtime("_runtime").ValidationError as error:
+        found = error.ocpp_error_code
+    assert found == expected
+    assert _runtime()._Codec.of(period).fine_numbers(text) == checked
+
+
+def test_an_extra_dict_held_by_the_caller_survives_the_exact_dump_of_another_object() -> None:
+    """The exact dump forgets the empty ``extra`` dicts it made itself, never one its caller
+    holds (found by review: one object's dump dropped another's)."""
+    heartbeat = _module("2.0.1", "messages").HeartbeatResponse
+    payload = {"currentTime": "2026-11-23T10:00:00Z", "customData": {"vendorId": "v"}}
+    first, second = heartbeat.from_dict(payload), heartbeat.from_dict(payload)
+    held = _runtime("_flavour").extra_of(first.custom_data)
+    assert second.to_dict() == payload  # the exact dump: it reads second's extra
+    held["x"] = 1
+    assert first.to_dict()["customData"] == {"vendorId": "v", "x": 1}
+    assert json.loads(first.to_json())["customData"] == {"vendorId": "v", "x": 1}
+
+
 def test_objects_built_in_code_are_checked_by_validate() -> None:
     messages = _module("2.0.1", "messages")
     enums = _module("2.0.1", "enums")

@@ -243,7 +243,7 @@ class OcppStruct(
     def _exact_dump(self) -> dict[str, JsonValue]:
         """The payload by the exact dump (the field tables): ValidationError at the place of
         a value of the wrong kind or one that is no JSON, with the version's codes."""
-        before = len(_WITH_EXTRA)
+        before = set(_WITH_EXTRA) if _WITH_EXTRA else set()
         try:
             return cast(Any, _table_of(type(self))).dump(self)  # type: ignore[no-any-return]
         except ValidationError as exc:
@@ -254,8 +254,8 @@ class OcppStruct(
             error.dialect = self.ocpp_dialect
             raise error from None
         finally:
-            if len(_WITH_EXTRA) != before:
-                _forget_empty_extras()
+            if len(_WITH_EXTRA) != len(before):
+                _forget_empty_extras(before)
 
     def to_json(self) -> str:
         """The JSON payload as compact text; ValidationError when it cannot be JSON (see
@@ -301,12 +301,12 @@ def _codec_of(cls: type[OcppStruct]) -> _Codec:
     return codec
 
 
-def _forget_empty_extras() -> None:
-    """Unregister the open objects whose ``extra`` the exact dump read and found empty (its
-    reading registers them; the caller never saw those dicts), so that msgspec's encoder
-    stays the fast path."""
-    for key, ref in list(_WITH_EXTRA.items()):
-        obj = ref()
+def _forget_empty_extras(before: set[int]) -> None:
+    """Unregister the open objects the exact dump registered (reading ``extra`` does) and
+    found without extras, so that msgspec's encoder stays the fast path; an ``extra`` dict
+    its caller may hold (one registered ``before``) is kept."""
+    for key in _WITH_EXTRA.keys() - before:
+        obj = _WITH_EXTRA[key]()
         if obj is not None and not obj.__dict__.get("_extra"):
             del obj.__dict__["_extra"]
             _WITH_EXTRA.pop(key, None)

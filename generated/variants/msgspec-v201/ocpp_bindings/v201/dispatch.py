@@ -5,8 +5,8 @@
 ``Dispatcher(Role.CSMS, handlers=[...], transport=send_text)``: feed received
 frames to ``await dispatcher.handle_frame(text, charging_station_id=...)`` and send back
 what it returns; ``await dispatcher.call(request)`` sends a CALL and returns the typed
-response: ``call`` has one overload per action, so ``await dispatcher.call(BootNotificationRequest(...))``
-is typed ``BootNotificationResponse``.
+response: ``call`` has one overload per action, so
+``await dispatcher.call(BootNotificationRequest(...))`` is typed ``BootNotificationResponse``.
 OCPP 2.0.1 has no SEND messages: ``send`` is typed to accept none.
 
 At most ``max_calls_in_flight`` (default 1, as OCPP-J says) of the dispatcher's own CALLs wait
@@ -216,8 +216,9 @@ PROTOCOL: ProtocolSpec[Role] = ProtocolSpec(
 class Dispatcher(_Dispatcher[Role]):
     """An OCPP 2.0.1 OCPP-J dispatcher for one side (``role``) of one connection.
 
-    ``extensions``: generated vendor extension modules for OCPP 2.0.1 (``acme_ocpp.v201``);
-    their custom actions are called through the extension's typed ``call`` (``acme_ocpp.v201.call``).
+    ``extensions``: generated vendor extension modules for OCPP 2.0.1
+    (``acme_ocpp.v201``); their custom actions are called through the
+    extension's typed ``call`` (``acme_ocpp.v201.call``).
     ``max_calls_in_flight``: how many of its own CALLs may wait for answers at once (None: no
     limit).
     """
