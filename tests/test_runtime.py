@@ -402,6 +402,7 @@ def test_any_integer_within_the_digit_limit_is_a_number(flavour: str, value: int
     message = module.MeterValuesRequest.from_dict(_sampled(value))
     sampled = message.meter_value[0].sampled_value[0]
     assert sampled.value == value and type(sampled.value) is int
+    assert message.to_dict()["meterValue"][0]["sampledValue"][0]["value"] == value
     assert json.loads(message.to_json())["meterValue"][0]["sampledValue"][0]["value"] == value
     assert module.MeterValuesRequest.from_json(message.to_json()) == message
 

@@ -237,9 +237,9 @@ class OcppStruct(
         the kind of every value: what no JSON text holds (NaN, a cycle, too deep or too long a
         value, a required property left unset) raises ValidationError at its path.
         """
-        text = _fast_text(self)
-        if text is not None:
-            return msgspec.json.decode(text)  # type: ignore[no-any-return]
+        if _fast_text(self) is not None:  # msgspec's builtins: ints of any size kept
+            data: dict[str, JsonValue] = msgspec.to_builtins(self)
+            return data
         return self._exact_dump()
 
     def _exact_dump(self) -> dict[str, JsonValue]:
