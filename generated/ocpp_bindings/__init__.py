@@ -24,7 +24,7 @@ VERSIONS: dict[str, str] = {
 }
 """OCPP version -> the module holding its bindings."""
 
-RUNTIME = "0.1.0+dataclasses.e7da89211eb4"
+RUNTIME = "0.1.0+dataclasses.c4c911bedb3b"
 """This package's runtime: ocppgen version, flavour and a digest of the runtime modules.
 Modules generated against another runtime (an extension package) refuse to import."""
 

@@ -22,7 +22,7 @@ VERSIONS: dict[str, str] = {
 }
 """OCPP version -> the module holding its bindings."""
 
-RUNTIME = "0.1.0+pydantic.163c0e9c134e"
+RUNTIME = "0.1.0+pydantic.2a5d520d20a0"
 """This package's runtime: ocppgen version, flavour and a digest of the runtime modules.
 Modules generated against another runtime (an extension package) refuse to import."""
 
