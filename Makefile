@@ -11,7 +11,7 @@ setup: $(STAMP) redis
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench,pydantic]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench,pydantic,msgspec]'
 	# `python examples/...` imports the committed bindings: put generated/ on the venv's path
 	$(BIN)/python -c "import site, pathlib; pathlib.Path(site.getsitepackages()[0], 'ocpp_bindings_generated.pth').write_text('$(CURDIR)/generated\n')"
 	touch $(STAMP)
@@ -24,7 +24,8 @@ redis:
 		|| { echo "make: redis-server is missing and apt-get could not install it (run as root)" >&2; exit 1; }
 
 ## Regenerate generated/ocpp_bindings from schemas/ and templates/, and the golden records of
-## the variants in generated/variants (the pydantic flavour of 2.0.1, the acme extension).
+## the variants in generated/variants (the pydantic and msgspec flavours of 2.0.1, the acme
+## extension).
 generate: $(STAMP)
 	$(BIN)/ocppgen generate
 	$(BIN)/python tests/golden.py write

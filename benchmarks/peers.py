@@ -6,8 +6,13 @@
 - pydantic v2: models written by datamodel-code-generator from the same schema file
   (into ``build/bench/pydantic``), ``model_validate_json`` / ``model_dump_json``: plain, that is
   pydantic's lax mode (``"5"`` is an integer, a date is a date-time).
-- ocppgen's own pydantic flavour (``--style pydantic``, as strict as the schemas), generated
-  into ``build/bench/flavours`` as the package ``ocpp_pydantic``: ``from_json`` / ``to_json``.
+- msgspec: ``msgspec.Struct`` models written by datamodel-code-generator from the same schema
+  file (into ``build/bench/msgspec``), decoded by a ``msgspec.json.Decoder`` for the root
+  struct, encoded by ``msgspec.json.encode``: plain (date-times stay text, ``multipleOf`` is
+  dropped, ``1.0`` is no integer, customData's vendor properties are dropped).
+- ocppgen's own pydantic and msgspec flavours (``--style pydantic`` / ``msgspec``, as strict
+  as the schemas), generated into ``build/bench/flavours`` as the packages ``ocpp_pydantic`` and
+  ``ocpp_msgspec``: ``from_json`` / ``to_json``.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from types import ModuleType
 from typing import Any
 
 import fastjsonschema
+import msgspec
 from datamodel_code_generator import DataModelType, InputFileType, generate
 from jsonschema import FormatChecker
 from jsonschema.validators import validator_for
@@ -63,35 +69,50 @@ def fastjsonschema_validator(path: Path) -> Callable[[Any], Any]:
 
 def pydantic_model(path: Path, version: str) -> Any:
     """The root pydantic v2 model datamodel-code-generator writes for one schema file."""
-    out = BUILD / "pydantic" / version.replace(".", "_") / f"{path.stem}.py"
+    return _root_model(path, version, DataModelType.PydanticV2BaseModel, "pydantic")
+
+
+def msgspec_decoder(path: Path, version: str) -> msgspec.json.Decoder[Any]:
+    """A decoder for the root ``msgspec.Struct`` datamodel-code-generator writes for one
+    schema file."""
+    return msgspec.json.Decoder(_root_model(path, version, DataModelType.MsgspecStruct, "msgspec"))
+
+
+def _root_model(path: Path, version: str, model_type: DataModelType, kind: str) -> Any:
+    out = BUILD / kind / version.replace(".", "_") / f"{path.stem}.py"
     out.parent.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        generate(
-            path,
-            input_file_type=InputFileType.JsonSchema,
-            output=out,
-            output_model_type=DataModelType.PydanticV2BaseModel,
-        )
-    module = _import(out, f"bench_pydantic_{version.replace('.', '_')}_{path.stem}")
+        generate(path, input_file_type=InputFileType.JsonSchema, output=out,
+                 output_model_type=model_type)  # fmt: skip
+    module = _import(out, f"bench_{kind}_{version.replace('.', '_')}_{path.stem}")
     for name in (path.stem, f"{path.stem}Request", "Model"):
         if hasattr(module, name):
             return getattr(module, name)
     raise LookupError(f"no root model in {out}")
 
 
-def pydantic_flavour_class(module: str, name: str) -> Any:
-    """A message class of ocppgen's pydantic flavour (generated first when stale)."""
+FLAVOUR_PACKAGES = {"pydantic": "ocpp_pydantic", "msgspec": "ocpp_msgspec"}
+
+
+def flavour_package(style: str) -> str:
+    """The import name of one of ocppgen's flavours (generated first when stale)."""
     from generator import pipeline
     from generator.config import Settings
     from generator.output.layout import Layout
 
     out = BUILD / "flavours"
-    settings = Settings(ROOT / "schemas", out, (), Layout("ocpp_pydantic"), style="pydantic")
+    package = FLAVOUR_PACKAGES[style]
+    settings = Settings(ROOT / "schemas", out, (), Layout(package), style=style)
     pipeline.generate_if_stale(settings)
     if str(out) not in sys.path:
         sys.path.insert(0, str(out))
-    return getattr(importlib.import_module(f"ocpp_pydantic.{module}"), name)
+    return package
+
+
+def flavour_class(style: str, module: str, name: str) -> Any:
+    """A message class of one of ocppgen's flavours."""
+    return getattr(importlib.import_module(f"{flavour_package(style)}.{module}"), name)
 
 
 def _import(path: Path, name: str) -> ModuleType:

@@ -120,8 +120,9 @@ StyleOption = Annotated[
     Optional[Style],  # noqa: UP045
     typer.Option(
         "--style",
-        help="dataclasses (standard library only) or pydantic (pydantic v2 models written by "
-        "datamodel-code-generator, same names and validation; needs ocppgen[pydantic]). "
+        help="dataclasses (standard library only), pydantic (pydantic v2 models; needs "
+        "ocppgen[pydantic]) or msgspec (msgspec structs; needs ocppgen[msgspec]), the latter "
+        "two written by datamodel-code-generator, with the same names and validation. "
         "Default: [tool.ocppgen] style, else dataclasses.",
     ),
 ]

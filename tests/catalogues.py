@@ -5,16 +5,17 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from flavours import pydantic_bindings
+from flavours import bindings as flavour_bindings
 
-FLAVOURS = ("dataclasses", "pydantic")
+FLAVOURS = ("dataclasses", "pydantic", "msgspec")
 """Every flavour the device-model tests run in (the same runtime modules in each)."""
 DEVICE_MODEL_VERSIONS = ("v201", "v21")
 
 
 def bindings(flavour: str) -> str:
-    """The import name of a flavour's package (the pydantic one is generated when stale)."""
-    return "ocpp_bindings" if flavour == "dataclasses" else pydantic_bindings()
+    """The import name of a flavour's package (the others than dataclasses are generated
+    when stale)."""
+    return flavour_bindings(flavour)
 
 
 def module(flavour: str, package: str, name: str) -> ModuleType:

@@ -1,8 +1,9 @@
 """Golden records: committed outputs of the variants beside ``generated/``, so that a change to a
-pydantic or extension template is a reviewable diff, and drift fails ``make check``.
+flavour or extension template is a reviewable diff, and drift fails ``make check``.
 
-- ``generated/variants/pydantic-v201``: the pydantic flavour of OCPP 2.0.1 (the whole package,
-  with its manifest, checked like ``generated/``);
+- ``generated/variants/pydantic-v201`` and ``generated/variants/msgspec-v201``: the pydantic and
+  msgspec flavours of OCPP 2.0.1 (the whole package, with its manifest, checked like
+  ``generated/``);
 - ``generated/variants/acme``: the worked extension ``examples/extensions/acme`` (its package
   and tests only; the bindings it sits beside are ``generated/``).
 
@@ -27,20 +28,27 @@ VARIANTS = ROOT / "generated" / "variants"
 SCHEMAS = ROOT / "schemas"
 ACME = ROOT / "examples" / "extensions" / "acme"
 PYDANTIC = Settings(SCHEMAS, VARIANTS / "pydantic-v201", ("2.0.1",), style=Style.PYDANTIC)
+MSGSPEC = Settings(SCHEMAS, VARIANTS / "msgspec-v201", ("2.0.1",), style=Style.MSGSPEC)
+FLAVOURS = {"pydantic-v201": PYDANTIC, "msgspec-v201": MSGSPEC}
 ACME_SETTINGS = Settings(SCHEMAS, VARIANTS / "acme", ("1.6", "2.0.1"), extensions=(ACME,))
 ACME_ROOTS = ("acme_ocpp", "acme_ocpp_tests")
 
 
 def write() -> None:
     """Regenerate every golden record (only changed files are rewritten)."""
-    pipeline.generate(PYDANTIC)
+    for settings in FLAVOURS.values():
+        pipeline.generate(settings)
     files = pipeline.extension_files(ACME_SETTINGS)
     write_package(ACME_SETTINGS.out, files, ACME_ROOTS, force=True)
 
 
 def check() -> list[str]:
     """What differs from what the generator writes now (empty: every record is current)."""
-    problems = [f"pydantic-v201: {path}" for path in _listed(pipeline.check(PYDANTIC))]
+    problems = [
+        f"{name}: {path}"
+        for name, settings in FLAVOURS.items()
+        for path in _listed(pipeline.check(settings))
+    ]
     expected = pipeline.extension_files(ACME_SETTINGS)
     on_disk = files_on_disk(ACME_SETTINGS.out, ACME_ROOTS)
     for path in sorted(set(expected) | set(on_disk)):

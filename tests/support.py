@@ -46,11 +46,9 @@ class MessageCase:
     @property
     def bindings(self) -> str:
         """The import name of the package holding the class (one per flavour)."""
-        if self.flavour == "dataclasses":
-            return "ocpp_bindings"
-        from flavours import pydantic_bindings
+        from flavours import bindings
 
-        return pydantic_bindings()
+        return bindings(self.flavour)
 
     @property
     def validation_error(self) -> type[Exception]:

@@ -374,9 +374,10 @@ def test_version_prints_ocppgen_and_its_output_tools(tmp_path: Path, flag: str) 
 
     result = run(flag, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+    writer = f"datamodel-code-generator {metadata.version('datamodel-code-generator')}"
     assert result.stdout == (
         f"ocppgen {__version__} (black {metadata.version('black')}; --style pydantic: "
-        f"datamodel-code-generator {metadata.version('datamodel-code-generator')})\n"
+        f"{writer}; --style msgspec: {writer})\n"
     )
 
 

@@ -20,7 +20,7 @@ ACME = ROOT / "examples" / "extensions" / "acme"
 BIN = Path(sys.executable).parent
 
 
-STYLES = ("dataclasses", "pydantic")
+STYLES = ("dataclasses", "pydantic", "msgspec")
 
 
 @pytest.fixture(scope="module", params=STYLES)

@@ -77,7 +77,7 @@ INJECTION = 'x""" + str(print("INJECTED")) + """\\'
 """Printable, so a valid vendor id: it must reach the code as data, never as code."""
 
 
-@pytest.mark.parametrize("style", ["dataclasses", "pydantic"])
+@pytest.mark.parametrize("style", ["dataclasses", "pydantic", "msgspec"])
 def test_quotes_in_ids_are_data_in_every_generated_module(tmp_path: Path, style: str) -> None:
     manifest = _manifest(INJECTION, message_id='Ping"""' + "'''")
     folder = _extension(tmp_path / "ext", manifest)
@@ -435,6 +435,8 @@ def test_reserved_class_names_cover_every_name_the_generated_modules_bind() -> N
         GENERATED / "ocpp_bindings_tests",
         GENERATED / "variants" / "pydantic-v201" / "ocpp_bindings",
         GENERATED / "variants" / "pydantic-v201" / "ocpp_bindings_tests",
+        GENERATED / "variants" / "msgspec-v201" / "ocpp_bindings",
+        GENERATED / "variants" / "msgspec-v201" / "ocpp_bindings_tests",
         GENERATED / "variants" / "acme" / "acme_ocpp",
         GENERATED / "variants" / "acme" / "acme_ocpp_tests",
     ]

@@ -23,7 +23,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from flavours import pydantic_bindings
+from flavours import bindings
 
 LIMIT = 10.0
 """Seconds one scenario may take."""
@@ -38,10 +38,10 @@ def _run(scenario: Callable[[], Awaitable[Any]]) -> Any:
 
 
 def _package(flavour: str) -> str:
-    return "ocpp_bindings" if flavour == "dataclasses" else pydantic_bindings()
+    return bindings(flavour)
 
 
-@pytest.fixture(params=["dataclasses", "pydantic"])
+@pytest.fixture(params=["dataclasses", "pydantic", "msgspec"])
 def flavour(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 

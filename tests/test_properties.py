@@ -3,15 +3,19 @@
 Valid payloads come from hypothesis-jsonschema; mutated payloads (a property dropped or added,
 a value replaced by another JSON value, a string or array resized, a number nudged, a character
 of a string changed) must be accepted by the bindings exactly when the reference validator
-(jsonschema with the date-time format checked, see ``support``) accepts them. The mutations
-also reach the runtime's limits, which the reference knows too: lone surrogates in strings and
-property names, integers around 4300 digits (and 401-digit ones, which are fine numbers),
-"any JSON value" nested around 64 levels; from_json gets the same values as JSON text.
+(jsonschema with the date-time format checked, see ``support``) accepts them, in every
+flavour: a rejection gets the dataclass flavour's code and path, and a flavour's fast path
+(the dataclass flavour's compiled parser, msgspec's decoder and converter with their
+finishers) accepts only what its exact parser accepts, with equal objects and dumps. The
+mutations also reach the runtime's limits, which the reference knows too: lone surrogates in
+strings and property names, integers around 4300 digits (and 401-digit ones, which are fine
+numbers), "any JSON value" nested around 64 levels; from_json gets the same values as JSON text.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import os
 from typing import Any
@@ -23,6 +27,7 @@ from hypothesis_jsonschema import from_schema
 from ocpp_bindings import ValidationError
 from support import (
     MessageCase,
+    any_integer_text,
     assert_reported_place,
     is_valid,
     json_text,
@@ -30,12 +35,13 @@ from support import (
     same_json,
 )
 
+FLAVOURS = ("dataclasses", "pydantic", "msgspec")
+"""Every flavour of the bindings is held to the same proof, on the same payloads (each drawn
+once, checked in every flavour: drawing is most of the cost)."""
 # Both tests of one schema run in the same xdist worker, which builds its strategy once.
-# Every flavour of the bindings is held to the same proof.
 CASES = [
     pytest.param(case, id=case.id, marks=pytest.mark.xdist_group(case.id))
-    for flavour in ("dataclasses", "pydantic")
-    for case in message_cases(flavour)
+    for case in message_cases()
 ]
 EXAMPLES = int(os.environ.get("OCPPGEN_PROPERTY_EXAMPLES", "12"))
 PROPERTY_SETTINGS = settings(
@@ -122,9 +128,17 @@ def _payloads(case: MessageCase) -> st.SearchStrategy[Any]:
     return from_schema(_inlined(case.schema))
 
 
+def _in_every_flavour(case: MessageCase) -> list[MessageCase]:
+    """The message of ``case`` (a dataclasses case) in each of :data:`FLAVOURS`."""
+    index = message_cases().index(case)
+    return [message_cases(flavour)[index] for flavour in FLAVOURS]
+
+
 def _accepts(case: MessageCase, payload: Any) -> bool:
     if case.flavour == "dataclasses":
         _fast_path_agrees(case, payload)
+    elif case.flavour == "msgspec":
+        _msgspec_fast_paths_agree(case, payload)
     try:
         case.cls.from_dict(payload)
     except case.validation_error as error:
@@ -166,6 +180,30 @@ def _fast_path_agrees(case: MessageCase, payload: Any) -> None:
     assert json.dumps(table.fast_dump(fast)) == json.dumps(table.dump(exact))
 
 
+def _msgspec_fast_paths_agree(case: MessageCase, payload: Any) -> None:
+    """msgspec's decoder (JSON text) and converter (Python objects), each followed by the
+    type's finisher, accept only what the exact parser accepts, with equal objects and dumps.
+
+    The exact parser is the dataclass flavour's tables; its verdicts are held to jsonschema
+    and to the dataclass flavour's errors by the tests below.
+    """
+    codec = importlib.import_module(f"{case.bindings}._msgspec")._Codec.of(case.cls)
+    try:
+        exact = codec.table.parse(payload, None)
+    except case.validation_error:
+        exact = None
+    text = json_text(payload)
+    fast_paths = {"decode": lambda: codec.decode(text), "convert": lambda: codec.convert(payload)}
+    for name, fast_path in fast_paths.items():
+        try:
+            fast = fast_path()
+        except Exception:
+            continue  # refused: the exact parser decides
+        assert exact is not None, f"msgspec's {name} accepts what the exact parser refuses"
+        assert fast == exact
+        assert json.dumps(fast.to_dict()) == json.dumps(exact.to_dict())
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_generated_payloads_are_accepted_and_round_trip(case: MessageCase) -> None:
     @PROPERTY_SETTINGS
@@ -174,11 +212,12 @@ def test_generated_payloads_are_accepted_and_round_trip(case: MessageCase) -> No
         # hypothesis-jsonschema builds multipleOf values by float multiplication
         # (492895.10000000003 for 0.1): the decimal-exact reference rejects those.
         expected = is_valid(case.schema_file, payload)
-        assert _accepts(case, payload) == expected
-        if expected:
-            obj = case.cls.from_dict(payload)
-            same_json(obj.to_dict(), payload)
-            assert case.cls.from_json(obj.to_json()) == obj
+        for flavoured in _in_every_flavour(case):
+            assert _accepts(flavoured, payload) == expected, flavoured.flavour
+            if expected:
+                obj = flavoured.cls.from_dict(payload)
+                same_json(obj.to_dict(), payload)
+                assert flavoured.cls.from_json(obj.to_json()) == obj, flavoured.flavour
 
     check()
 
@@ -245,6 +284,13 @@ def _mutated_value(draw: st.DrawFn, value: Any) -> Any:
     return draw(json_values)
 
 
+def _said(case: MessageCase, expected: bool, payload: Any) -> str:
+    """The failure message: the flavour, the reference's verdict and the payload (its
+    integers written whatever their size)."""
+    with any_integer_text():
+        return f"{case.flavour}: jsonschema says {expected} for {payload!r}"
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_mutated_payloads_agree_with_jsonschema(case: MessageCase) -> None:
     @PROPERTY_SETTINGS
@@ -253,14 +299,15 @@ def test_mutated_payloads_agree_with_jsonschema(case: MessageCase) -> None:
         path = data.draw(st.sampled_from(_locations(payload)), label="path")
         mutated = _replace(payload, path, data.draw(_mutated_value(_get(payload, path))))
         expected = is_valid(case.schema_file, mutated)
-        assert _accepts(case, mutated) == expected, f"jsonschema says {expected} for {mutated!r}"
         text = json_text(mutated)
-        try:
-            obj = case.cls.from_json(text)
-        except case.validation_error:
-            assert not expected
-        else:
-            assert expected
-            same_json(obj.to_dict(), mutated)
+        for flavoured in _in_every_flavour(case):
+            assert _accepts(flavoured, mutated) == expected, _said(flavoured, expected, mutated)
+            try:
+                obj = flavoured.cls.from_json(text)
+            except flavoured.validation_error:
+                assert not expected, _said(flavoured, expected, mutated)
+            else:
+                assert expected, _said(flavoured, expected, mutated)
+                same_json(obj.to_dict(), mutated)
 
     check()

@@ -6,30 +6,30 @@ flavour's) is proven with the dataclass flavour's in ``test_properties``.
 
 from __future__ import annotations
 
-import ast
-import asyncio
-import enum
 import importlib
 import json
-import os
-import re
-import subprocess
-import sys
 from typing import Any
 
 import pydantic
 import pytest
-from flavours import FLAVOURS, pydantic_bindings
-from support import ROOT, SCHEMAS
+from flavour_checks import (
+    VERSIONS,
+    assert_dispatcher_answers,
+    assert_generated_tests_pass,
+    assert_imports_only,
+    assert_mypy_strict_and_ruff_clean,
+    assert_no_numbered_or_generic_class_name,
+    assert_readme_examples_run,
+    assert_same_names_as_the_dataclass_flavour,
+    module,
+)
+from flavours import pydantic_bindings
+from support import SCHEMAS
 from test_cli import _snapshot, run
 
-VERSIONS = {"1.6": "v16", "2.0.1": "v201", "2.1": "v21"}
-MODULES = ("enums", "datatypes", "messages")
 
-
-def _module(version: str, name: str, package: str | None = None) -> Any:
-    package = package or pydantic_bindings()
-    return importlib.import_module(f"{package}.{VERSIONS[version]}.{name}")
+def _module(version: str, name: str) -> Any:
+    return module(pydantic_bindings(), version, name)
 
 
 def _transaction_event() -> dict[str, Any]:
@@ -141,123 +141,32 @@ def test_draft_04_and_draft_06_integers_and_exact_multiple_of() -> None:
 
 
 def test_same_class_field_and_member_names_as_the_dataclass_flavour() -> None:
-    for version in VERSIONS:
-        for name in MODULES:
-            mine = _module(version, name)
-            theirs = _module(version, name, "ocpp_bindings")
-            public = sorted(
-                n
-                for n, v in vars(theirs).items()
-                if isinstance(v, type) and v.__module__ == theirs.__name__
-            )
-            assert sorted(mine.__all__) == public
-            for cls_name in public:
-                reference, cls = getattr(theirs, cls_name), getattr(mine, cls_name)
-                if issubclass(reference, enum.Enum):
-                    assert [(m.name, m.value) for m in cls] == [
-                        (m.name, m.value) for m in reference
-                    ]
-                else:
-                    fields = {f for f in reference.__dataclass_fields__ if f != "extra"}
-                    assert set(cls.model_fields) == fields, cls_name
+    assert_same_names_as_the_dataclass_flavour(pydantic_bindings(), lambda cls: cls.model_fields)
 
 
 def test_no_class_has_a_numbered_or_generic_name() -> None:
-    pydantic_bindings()
-    generic = {"Model", "Field", "Item", "RootModel", "BaseModel", "Type", "Enum"}
-    names = []
-    for models in sorted(FLAVOURS.glob("ocpp_pydantic/*/models.py")):
-        tree = ast.parse(models.read_text(encoding="utf-8"))
-        names += [node.name for node in tree.body if isinstance(node, ast.ClassDef)]
-    assert len(names) > 800
-    bad = [n for n in names if re.search(r"\d$", n) and not n.endswith(("15118", "V2X"))]
-    bad += [n for n in names if n in generic or re.fullmatch(r"(Model|Field|Item)\d*", n)]
-    assert not bad, bad
+    assert_no_numbered_or_generic_class_name(pydantic_bindings())
 
 
 def test_depends_on_pydantic_and_the_standard_library_only() -> None:
-    package = pydantic_bindings()
-    allowed = set(sys.stdlib_module_names) | {"pydantic", "pydantic_core", package}
-    for path in sorted((FLAVOURS / package).rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                tops = {alias.name.split(".")[0] for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                tops = {node.module.split(".")[0]}
-            else:
-                continue
-            assert tops <= allowed, f"{path.name}: {tops - allowed}"
+    assert_imports_only(pydantic_bindings(), {"pydantic", "pydantic_core"})
 
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_dispatcher_call_result_and_call_error(version: str) -> None:
-    dispatch = _module(version, "dispatch")
-    examples = _module(version, "examples")
-    messages = _module(version, "messages")
-    seen: list[Any] = []
-
-    class Central:
-        async def on_boot_notification(self, request: Any, charging_station_id: str) -> Any:
-            seen.append(request)
-            return messages.BootNotificationResponse.from_dict(
-                examples.response("BootNotification")
-            )
-
-    central = dispatch.Dispatcher(list(dispatch.Role)[1], [Central()])
-    body = examples.request("BootNotification", full=True)
-    frame = json.dumps([2, "u-1", "BootNotification", body])
-    reply = json.loads(asyncio.run(central.handle_frame(frame, charging_station_id="CS-1")))
-    assert reply == [3, "u-1", examples.response("BootNotification")]
-    assert type(seen[0]) is messages.BootNotificationRequest
-    assert seen[0].to_dict() == body
-
-    del body[next(iter(examples.request("BootNotification")))]  # a required property
-    frame = json.dumps([2, "u-2", "BootNotification", body])
-    reply = json.loads(asyncio.run(central.handle_frame(frame, charging_station_id="CS-1")))
-    occurrence = "OccurenceConstraintViolation" if version == "1.6" else "OccurrenceConstraint"
-    assert reply[:2] == [4, "u-2"] and reply[2].startswith(occurrence)
-    assert len(seen) == 1, "an invalid CALL never reaches the handler"
+    assert_dispatcher_answers(pydantic_bindings(), version)
 
 
 def test_readme_dispatcher_example_runs_unchanged() -> None:
-    text = (ROOT / "README.md").read_text()
-    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
-    assert blocks
-    package = pydantic_bindings()
-    for block in blocks:
-        exec(compile(block.replace("ocpp_bindings", package), "README.md", "exec"), {})
+    assert_readme_examples_run(pydantic_bindings())
 
 
 def test_generated_tests_pass_for_the_pydantic_flavour() -> None:
-    package = pydantic_bindings()
-    tests = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
-         "-p", "no:xdist", str(FLAVOURS / f"{package}_tests")],
-        cwd=FLAVOURS, capture_output=True, text=True, check=False,
-        env={**os.environ, "PYTHONPATH": str(FLAVOURS), "OCPPGEN_SCHEMAS": str(SCHEMAS)},
-    )  # fmt: skip
-    assert tests.returncode == 0, tests.stdout[-3000:]
-    passed = int(re.search(r"(\d+) passed", tests.stdout).group(1))  # type: ignore[union-attr]
-    assert passed > 2000 and " skipped" not in tests.stdout
+    assert_generated_tests_pass(pydantic_bindings())
 
 
 def test_mypy_strict_and_ruff_are_clean_on_the_pydantic_flavour() -> None:
-    package = pydantic_bindings()
-    mypy = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "-p", package,
-         "-p", f"{package}_tests"],
-        cwd=FLAVOURS, env={**os.environ, "MYPYPATH": str(FLAVOURS)},
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert mypy.returncode == 0, mypy.stdout[-3000:]
-    ruff = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "--config",
-         str(ROOT / "pyproject.toml"), "--ignore", "E501,RUF001,RUF002,RUF003", package,
-         f"{package}_tests"],
-        cwd=FLAVOURS, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert ruff.returncode == 0, ruff.stdout[-3000:]
+    assert_mypy_strict_and_ruff_clean(pydantic_bindings())
 
 
 def test_the_manifest_records_the_style(tmp_path: Any) -> None:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from support import ROOT
 
+from generator.flavours import EXTRAS
+
 
 def _files(folder: Path) -> dict[str, bytes]:
     return {
@@ -49,10 +51,16 @@ def test_wheel_ships_templates_and_schemas_and_generates_the_same_package(tmp_pa
         for line in metadata.splitlines()
         if line.startswith("Requires-Dist:")
     ]
-    assert "Provides-Extra: pydantic" in metadata.splitlines()
-    for name in ("pydantic", "datamodel-code-generator", "isort"):
-        (requirement,) = [r for r in requires if re.match(rf"{re.escape(name)}[<>=!~]", r)]
-        assert requirement.endswith("; extra == 'pydantic'"), requirement
+    for extra in EXTRAS.values():
+        assert f"Provides-Extra: {extra.name}" in metadata.splitlines()
+        for name in extra.needs:
+            found = [
+                r
+                for r in requires
+                if re.match(rf"{re.escape(name)}[<>=!~]", r)
+                and r.endswith(f"; extra == '{extra.name}'")
+            ]
+            assert len(found) == 1, (extra.name, name, requires)
 
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)

@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from . import _flavour
 from ._flavour import Model
 from ._inflight import CallSlots
 from ._registry import Feature, ocpp_name
@@ -100,6 +101,26 @@ class ProtocolSpec(Generic[R]):
 def encode(frame: list[JsonValue]) -> str:
     """A frame as compact JSON text."""
     return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
+
+
+def _dump_frame(head: list[JsonValue], message: Model) -> str:
+    """A frame: ``head`` (message type, unique id, action) and the message's payload."""
+    return encode([*head, message.to_dict()])
+
+
+# A flavour may read and write frames its own, faster way (msgspec: a payload stays JSON text
+# for its message class); the frames, and the errors on bad ones, are the same.
+def _checked_frame(head: list[JsonValue], message: Model) -> str:
+    """The frame of an outgoing message, once ``validate()`` passed it."""
+    message.validate()
+    return dump_frame(head, message)
+
+
+load_frame: Callable[[str | bytes], object] = getattr(_flavour, "load_frame", load_json)
+dump_frame: Callable[[list[JsonValue], Model], str] = getattr(_flavour, "dump_frame", _dump_frame)
+checked_frame: Callable[[list[JsonValue], Model], str] = getattr(
+    _flavour, "checked_frame", _checked_frame
+)
 
 
 def error_frame(unique_id: str, code: str, description: str, message_type: int = CALLERROR) -> str:
@@ -280,7 +301,7 @@ class Dispatcher(Generic[R]):
             description = f"Frame larger than {self.max_frame_bytes} bytes"
             return error_frame(UNKNOWN_ID, self.protocol.format_error, description)
         try:
-            frame = load_json(text)
+            frame = load_frame(text)
         except ValidationError:
             return error_frame(UNKNOWN_ID, self.protocol.rpc_error, "Frame is not valid JSON")
         if not isinstance(frame, list) or len(frame) < 3 or not isinstance(frame[1], str):
@@ -389,8 +410,7 @@ class Dispatcher(Generic[R]):
         try:  # every failure of the reply path (validation, encoding) is ours: InternalError
             if not isinstance(response, feature.response):
                 raise TypeError(f"returned {type(response).__name__}")
-            response.validate()
-            return encode([CALLRESULT, unique_id, response.to_dict()])
+            return checked_frame([CALLRESULT, unique_id], response)
         except Exception:
             logger.exception("invalid response from the handler for %s", action)
             return error_frame(unique_id, self.protocol.internal_error, "Internal error")
@@ -455,8 +475,7 @@ class Dispatcher(Generic[R]):
         """The frame of an outgoing message, validated; MessageNotEncodable when it cannot be
         encoded (ValidationError when it does not match its schema)."""
         try:
-            request.validate()
-            return encode([message_type, unique_id, feature.action, request.to_dict()])
+            return checked_frame([message_type, unique_id, feature.action], request)
         except ValidationError:
             raise
         except Exception as exc:

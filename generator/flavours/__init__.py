@@ -32,6 +32,7 @@ __all__ = [
 FLAVOURS: dict[Style, str] = {
     Style.DATACLASSES: "generator.flavours.dataclasses:DataclassesFlavour",
     Style.PYDANTIC: "generator.flavours.pydantic:PydanticFlavour",
+    Style.MSGSPEC: "generator.flavours.msgspec:MsgspecFlavour",
 }
 """Each style's flavour class (imported only when chosen: a flavour may need heavy packages)."""
 
@@ -52,6 +53,11 @@ EXTRAS: dict[Style, Extra] = {
     Style.PYDANTIC: Extra(
         "pydantic",
         needs=("datamodel-code-generator", "isort", "pydantic"),
+        shapes_output=("datamodel-code-generator",),
+    ),
+    Style.MSGSPEC: Extra(
+        "msgspec",
+        needs=("datamodel-code-generator", "isort", "msgspec"),
         shapes_output=("datamodel-code-generator",),
     ),
 }

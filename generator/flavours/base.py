@@ -19,6 +19,8 @@ class Style(str, Enum):
     """Standard-library dataclasses with the compiled validation runtime."""
     PYDANTIC = "pydantic"
     """pydantic v2 models written by datamodel-code-generator."""
+    MSGSPEC = "msgspec"
+    """msgspec structs written by datamodel-code-generator, decoded by msgspec's C code."""
 
 
 @dataclass(frozen=True)

@@ -24,20 +24,25 @@ def multiple_of_type(text: str) -> str:
     return "MultipleOf_" + text.replace(".", "_").replace("-", "m").replace("+", "")
 
 
-def multiples_of(objects: Iterable[ir.ObjectDef]) -> tuple[str, ...]:
-    """Every ``multipleOf`` of a number in ``objects`` (the base defines one type for each)."""
-    found: set[str] = set()
+def number_types(objects: Iterable[ir.ObjectDef]) -> tuple[ir.NumberType, ...]:
+    """Every distinct number type of a field in ``objects`` (array items included), sorted."""
+    found: set[ir.NumberType] = set()
 
     def visit(t: ir.TypeExpr) -> None:
         if isinstance(t, ir.ArrayType):
             visit(t.items)
-        elif isinstance(t, ir.NumberType) and t.multiple_of is not None:
-            found.add(t.multiple_of)
+        elif isinstance(t, ir.NumberType):
+            found.add(t)
 
     for obj in objects:
         for f in obj.fields:
             visit(f.type)
-    return tuple(sorted(found))
+    return tuple(sorted(found, key=repr))
+
+
+def multiples_of(objects: Iterable[ir.ObjectDef]) -> tuple[str, ...]:
+    """Every ``multipleOf`` of a number in ``objects`` (the base defines one type for each)."""
+    return tuple(sorted({t.multiple_of for t in number_types(objects) if t.multiple_of}))
 
 
 class Lowering:

@@ -108,6 +108,9 @@ RESERVED_CLASS_NAMES = frozenset(
         *("TARGETS", "Tolerance", "Transport", "TypeAlias", "TypeVar", "UNSET", "Unset"),
         *("VENDOR_ID", "VERSION", "VERSIONS", "ValidationError", "VendorMessage"),
         *("V16Model", "V201Model", "V21Model", "IntegerDraft04", "Number", "NoExample"),
+        # the msgspec flavour's base modules and models
+        *("Meta", "OcppStruct", "OpenStruct", "TYPE_CHECKING", "UnsetType", "V16Struct"),
+        *("V201Struct", "V21Struct", "V16OpenStruct", "V201OpenStruct", "V21OpenStruct"),
         # the dispatch modules' calls and offline queue
         *("CallAbandoned", "NoReturn", "OfflineQueue", "RetryPolicy", "MessageDiscarded"),
         *("MessageStore", "MemoryStore", "SqliteStore", "StoreError", "StoredMessage"),
@@ -121,8 +124,8 @@ RESERVED_CLASS_NAMES = frozenset(
 """Upper-case names the generated modules bind besides the classes: no class may take them."""
 RESERVED_CLASS_SUFFIX = "Handler"
 """The handler protocols are ``<Profile><Role>Handler``."""
-RESERVED_CLASS_PREFIX = "MultipleOf_"
-"""The pydantic flavour's exact number types."""
+RESERVED_CLASS_PREFIX = ("MultipleOf_", "Number_")
+"""The pydantic flavour's exact number types, the msgspec flavour's number types of bounds."""
 
 
 def class_name_problem(name: str) -> str | None:

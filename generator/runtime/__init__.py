@@ -5,7 +5,7 @@ and copied into a generated package with its header (see
 :meth:`generator.render.renderer.Renderer.add_runtime`). Inside a package they import each other
 relatively and derive the package name from ``__name__``, so the copies need no templating.
 ``_flavour.py`` is the dataclasses flavour's; each other flavour ships its own as
-``_flavour.py`` (``_flavour_pydantic.py`` here).
+``_flavour.py`` (``_flavour_pydantic.py`` and ``_flavour_msgspec.py`` here).
 """
 
 from __future__ import annotations

@@ -1,0 +1,798 @@
+"""The msgspec flavour's base structs and types: the dataclass flavour's API and errors.
+
+Every generated model is a ``msgspec.Struct`` (written by datamodel-code-generator) deriving
+from :class:`OcppStruct` through its version's base, which sets the version's error-code
+dialect. ``from_json`` and ``from_dict`` take two paths, like the dataclass flavour's runtime:
+
+- The fast path is msgspec's C code: its JSON decoder (``from_json``) or converter
+  (``from_dict``) with the struct types refuses unknown properties, ``null`` for an optional
+  property, wrong types, lengths, ranges, item counts and enum values. One compiled Python
+  function per type, its *finisher*, then does what msgspec cannot do exactly: RFC 3339
+  date-times (msgspec's own parser also takes a space for ``T`` and ``+0100``, and rounds
+  digits past the microsecond; here they are read as text and parsed like the dataclass
+  flavour's fast path), decimal ``multipleOf`` (msgspec's check is binary: it refuses 16.7
+  for 0.1) and "any JSON" values (the runtime's limits; from Python objects, JSON types
+  only). ``from_dict`` first has msgspec's encoder refuse what has no JSON text (lone
+  surrogates, integers too long to write). The fast path accepts only what is certainly
+  valid, and explains nothing.
+- On any refusal the exact parser decides and explains: the dataclass flavour's field tables
+  (the folder's ``tables.py``) walked by :mod:`._runtime`, so a ValidationError has the
+  dataclass flavour's path and OCPP error code. Integral floats in draft-06 integers, vendor
+  properties in ``customData``, text msgspec does not read (UTF-16, lone surrogates) and
+  tolerated deviations take this path.
+
+``to_json`` / ``to_dict`` are msgspec's encoder (absent optional properties left out; date-times
+as RFC 3339 with ``Z`` for UTC). Objects whose schema allows additional properties
+(``customData``) keep them in ``extra`` and write them back. Building a model in code
+(``Model(field=...)``) is msgspec's unvalidated construction: ``validate()`` checks it.
+
+The package needs msgspec 0.23 or later (:data:`MSGSPEC`). From Python objects msgspec also
+takes a tuple or a set for an array: ``from_dict`` reads those as lists.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import json
+import math
+import re
+import sys
+import typing
+import weakref
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar, cast
+
+from . import _runtime as _rt
+from ._runtime import (
+    Dialect,
+    ErrorKind,
+    JsonValue,
+    Tolerance,
+    ValidationError,
+    load_json,
+    recover,
+)
+
+MSGSPEC = "0.23"
+"""The msgspec release this package was generated for and tested with (``msgspec>=0.23``)."""
+
+try:
+    import msgspec
+except ImportError:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        f"{__name__.rpartition('.')[0]} was generated with --style msgspec and needs msgspec "
+        f"{MSGSPEC} or later: pip install 'msgspec>={MSGSPEC}'"
+    ) from None
+if tuple(int(part) for part in msgspec.__version__.split(".")[:2]) < (0, 23):  # pragma: no cover
+    raise ImportError(
+        f"{__name__.rpartition('.')[0]} needs msgspec {MSGSPEC} or later, not "
+        f"{msgspec.__version__}: pip install 'msgspec>={MSGSPEC}'"
+    )
+
+__all__ = [
+    "MSGSPEC",
+    "UNSET",
+    "AnyJson",
+    "DateTime",
+    "Integer",
+    "IntegerDraft04",
+    "OcppStruct",
+    "OpenStruct",
+    "Optional",
+    "Union",
+    "UnsetType",
+    "checked_frame",
+    "describe",
+    "dump_frame",
+    "extra_of",
+    "finisher_source",
+    "json_names",
+    "load_frame",
+    "number",
+]
+
+M = TypeVar("M", bound="OcppStruct")
+
+# The names datamodel-code-generator writes in the models, as the models import them from
+# their base module. To a type checker they are what they say; to msgspec, an optional
+# property's type ``Optional[X]`` (or ``Union[X, None]``) is ``X``: ``null`` is refused in C,
+# and an absent property takes the field's default, None.
+if TYPE_CHECKING:
+    from typing import Optional as Optional
+    from typing import TypeAlias
+    from typing import Union as Union
+
+    from ._runtime import Unset as UnsetType
+
+    DateTime: TypeAlias = datetime
+    AnyJson: TypeAlias = JsonValue
+else:
+
+    class _WithoutNull:
+        """``Optional[X]`` / ``Union[X, None]`` as msgspec must read an optional property."""
+
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def __getitem__(self, item: object) -> object:
+            members = item if isinstance(item, tuple) else (item,)
+            kept = tuple(m for m in members if m is not None and m is not type(None))
+            return kept[0] if len(kept) == 1 else typing.Union[kept]  # noqa: UP007
+
+        def __repr__(self) -> str:
+            return f"{__name__}.{self.name}"
+
+    Optional = _WithoutNull("Optional")
+    Union = _WithoutNull("Union")
+    UnsetType = msgspec.UnsetType
+    """To msgspec: the property may be absent (its default is :data:`UNSET`)."""
+    DateTime = str
+    """Read as text by msgspec; the finisher parses it (RFC 3339, like the dataclass flavour)."""
+    AnyJson = Any
+    """Any JSON value; from Python objects the finisher checks it (finite numbers, str keys)."""
+
+UNSET = _rt.UNSET
+"""The value of an absent "any JSON" property: the package's ``UNSET``."""
+Integer: TypeAlias = int
+"""A draft-06 integer: msgspec takes ``1`` (the exact parser also takes ``1.0``); msgspec
+refuses more than 4300 digits, which the exact parser places."""
+IntegerDraft04: TypeAlias = int
+"""A draft-04 integer (the 1.6 core schemas): ``1.0`` is not one, for msgspec or the exact
+parser."""
+
+_MAX_FLOAT = sys.float_info.max
+
+
+def number(minimum: float | None = None, maximum: float | None = None) -> Any:
+    """A JSON number within the bounds as msgspec must read it: an integer, kept as it is
+    (any size), or a finite float (NaN and infinities are refused from Python objects too)."""
+    low = -_MAX_FLOAT if minimum is None else minimum
+    high = _MAX_FLOAT if maximum is None else maximum
+    whole: Any = int
+    if minimum is not None or maximum is not None:
+        integers = msgspec.Meta(
+            ge=None if minimum is None else math.ceil(minimum),
+            le=None if maximum is None else math.floor(maximum),
+        )
+        whole = Annotated[int, integers]
+    return typing.Union[whole, Annotated[float, msgspec.Meta(ge=low, le=high)]]  # noqa: UP007
+
+
+class _Reject(Exception):
+    """A finisher met something it does not handle: the exact parser decides."""
+
+
+_WITH_EXTRA: dict[int, weakref.ref[OpenStruct]] = {}
+"""Every live object whose ``extra`` was read or set (by id; an entry goes with its object):
+while there is one, encoding also walks the objects to write their additional properties
+(msgspec's encoder knows only fields). A plain dict: its truth is one C call."""
+_ENCODER = msgspec.json.Encoder()
+_RAW = msgspec.Raw
+
+
+class OcppStruct(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, repr_omit_defaults=True
+):
+    """Base of every generated msgspec model: the dataclass flavour's methods and errors."""
+
+    ocpp_dialect: ClassVar[Dialect]
+    _table: ClassVar[_rt.FieldTable]
+    """The exact parser's description of the type (set by the folder's ``tables.py``)."""
+    _codec: ClassVar[_Codec | None] = None
+
+    @classmethod
+    def from_dict(cls: type[M], data: object, *, tolerate: Iterable[Tolerance] = ()) -> M:
+        """Validate a decoded JSON payload and build the whole object tree.
+
+        ``tolerate``: deviations to accept (strict by default); each accepted one is logged
+        as a warning on the ``<package>.tolerance`` logger, as in the dataclass flavour.
+        """
+        if data.__class__ is _RAW:  # a payload left as JSON text by load_frame
+            codec = cls._codec
+            if codec is None or codec.cls is not cls:
+                codec = _Codec.of(cls)
+            try:
+                return codec.decode(data)  # type: ignore[return-value]
+            except Exception:
+                return cls.from_json(bytes(data), tolerate=tolerate)
+        try:
+            return cls._strict(data)
+        except ValidationError as error:
+            return recover(cls, data, tolerate, error)
+
+    @classmethod
+    def _strict(cls: type[M], data: object) -> M:
+        """:meth:`from_dict` without tolerances (of decoded JSON, not of ``Raw`` text)."""
+        codec = cls._codec
+        if codec is None or codec.cls is not cls:
+            codec = _Codec.of(cls)
+        if data.__class__ is dict:
+            try:
+                return codec.convert(data)  # type: ignore[return-value]
+            except Exception:  # the exact parser below decides and explains
+                pass
+        return codec.exact(data)  # type: ignore[return-value]
+
+    @classmethod
+    def ocpp_field_table(cls) -> _rt.FieldTable:
+        """The field table of this struct (what the exact parser and tolerances walk)."""
+        return _table_of(cls)
+
+    @classmethod
+    def from_json(cls: type[M], text: str | bytes, *, tolerate: Iterable[Tolerance] = ()) -> M:
+        """Parse and validate JSON text (``str`` or ``bytes``, UTF-8, -16 or -32);
+        ``tolerate`` as in :meth:`from_dict`."""
+        codec = cls._codec
+        if codec is None or codec.cls is not cls:
+            codec = _Codec.of(cls)
+        try:  # codec.decode, inline: this is the hot path
+            obj: M = codec.decoder.decode(text)
+            if codec.finish is not None:
+                finer = codec.fine_numbers
+                codec.finish(obj, finer is not None and not finer(text))
+            return obj
+        except Exception:  # the general path below decides and explains
+            pass
+        try:
+            data = load_json(text)
+        except ValidationError as exc:
+            exc.dialect = cls.ocpp_dialect
+            raise
+        try:
+            return cls._strict(data)
+        except ValidationError as error:
+            return recover(cls, text, tolerate, error, is_text=True)
+
+    def to_dict(self) -> dict[str, JsonValue]:
+        """The JSON payload: JSON names, unset optional fields left out.
+
+        msgspec writes the payload of a type without "any JSON" values or vendor properties;
+        any other is the exact dump's (the dataclass flavour's), which checks those values and
+        the kind of every value: what no JSON text holds (NaN, a cycle, too deep or too long a
+        value, a required property left unset) raises ValidationError at its path.
+        """
+        text = _fast_text(self)
+        if text is not None:
+            return msgspec.json.decode(text)  # type: ignore[no-any-return]
+        return self._exact_dump()
+
+    def _exact_dump(self) -> dict[str, JsonValue]:
+        """The payload by the exact dump (the field tables): ValidationError at the place of
+        a value of the wrong kind or one that is no JSON, with the version's codes."""
+        before = set(_WITH_EXTRA) if _WITH_EXTRA else set()
+        try:
+            return cast(Any, _table_of(type(self))).dump(self)  # type: ignore[no-any-return]
+        except ValidationError as exc:
+            exc.dialect = self.ocpp_dialect
+            raise
+        except RecursionError:  # a typed value holding itself
+            error = ValidationError("the value contains itself", "", ErrorKind.TYPE)
+            error.dialect = self.ocpp_dialect
+            raise error from None
+        finally:
+            if len(_WITH_EXTRA) != len(before):
+                _forget_empty_extras(before)
+
+    def to_json(self) -> str:
+        """The JSON payload as compact text; ValidationError when it cannot be JSON (see
+        :meth:`to_dict`)."""
+        text = _fast_text(self)
+        if text is not None:
+            return text.decode()
+        return _rt.json_text(self, self.ocpp_dialect)
+
+    def validate(self) -> None:
+        """Check an object built in code against its schema; raises ValidationError."""
+        codec = _codec_of(type(self))
+        if codec.plain and not _WITH_EXTRA:
+            try:  # msgspec's encoder and decoder: what they pass, from_dict passes too
+                codec.decode(_ENCODER.encode(self))
+                return
+            except Exception:  # the exact dump and parser find and explain the problem
+                pass
+        type(self).from_dict(self._exact_dump())
+
+
+def _fast_text(value: OcppStruct | list[Any]) -> bytes | None:
+    """msgspec's JSON text of a message (or of a frame ending in one) when it is certainly
+    the payload, else None: its type holds no "any JSON" value, no object has vendor
+    properties, and the text holds no ``null``, which is how msgspec writes NaN and a required
+    property set to None (no property of such a type may be null)."""
+    if _WITH_EXTRA:
+        return None
+    message: OcppStruct = value[-1] if isinstance(value, list) else value
+    if not _codec_of(type(message)).plain:
+        return None
+    try:
+        text = _ENCODER.encode(value)
+    except Exception:  # a lone surrogate, a long integer, a cycle: the general path
+        return None
+    return None if b"null" in text else text
+
+
+def _codec_of(cls: type[OcppStruct]) -> _Codec:
+    codec = cls._codec
+    if codec is None or codec.cls is not cls:
+        codec = _Codec.of(cls)
+    return codec
+
+
+def _forget_empty_extras(before: set[int]) -> None:
+    """Unregister the open objects the exact dump registered (reading ``extra`` does) and
+    found without extras, so that msgspec's encoder stays the fast path; an ``extra`` dict
+    its caller may hold (one registered ``before``) is kept."""
+    for key in _WITH_EXTRA.keys() - before:
+        obj = _WITH_EXTRA[key]()
+        if obj is not None and not obj.__dict__.get("_extra"):
+            del obj.__dict__["_extra"]
+            _WITH_EXTRA.pop(key, None)
+
+
+class OpenStruct(OcppStruct, dict=True, weakref=True):
+    """Base of the objects whose schema allows additional properties (``CustomDataType``).
+
+    msgspec's decoder refuses them (the base's ``forbid_unknown_fields``): the exact parser
+    builds such an object and keeps them in :attr:`extra`; ``to_dict`` writes them back.
+    """
+
+    @property
+    def extra(self) -> dict[str, JsonValue]:
+        """Additional (vendor) properties, kept as they are and written back by ``to_dict``."""
+        found: dict[str, JsonValue] | None = self.__dict__.get("_extra")
+        if found is None:
+            found = self.__dict__["_extra"] = {}
+            key = id(self)
+            _WITH_EXTRA[key] = weakref.ref(self, lambda _: _WITH_EXTRA.pop(key, None))
+        return found
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, OpenStruct)
+        mine, theirs = self.__dict__.get("_extra") or {}, other.__dict__.get("_extra") or {}
+        return bool(msgspec.structs.astuple(self) == msgspec.structs.astuple(other)) and (
+            mine == theirs
+        )
+
+    def __repr__(self) -> str:
+        fields = super().__repr__()
+        extra = self.__dict__.get("_extra")
+        return f"{fields[:-1]}, extra={extra!r})" if extra else fields
+
+
+_CALL_FRAME: msgspec.json.Decoder[tuple[int, str, str, msgspec.Raw]] = msgspec.json.Decoder(
+    tuple[int, str, str, msgspec.Raw]
+)
+_RESULT_FRAME: msgspec.json.Decoder[tuple[int, str, msgspec.Raw]] = msgspec.json.Decoder(
+    tuple[int, str, msgspec.Raw]
+)
+
+
+def load_frame(text: str | bytes) -> object:
+    """An OCPP-J frame for the dispatcher, as ``load_json`` reads it, but a CALL's (or SEND's)
+    and a CALLRESULT's payload stays JSON text (a ``msgspec.Raw``) that the message class's
+    ``from_dict`` decodes with msgspec in one step. Any other frame, and anything msgspec
+    does not read, is ``load_json``'s (the same frames and errors as every flavour)."""
+    head = text[:3]
+    try:
+        if head == "[2," or head == b"[2," or head == "[6," or head == b"[6,":
+            return list(_CALL_FRAME.decode(text))
+        if head == "[3," or head == b"[3,":
+            return list(_RESULT_FRAME.decode(text))
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        pass
+    return load_json(text)
+
+
+def dump_frame(head: list[JsonValue], message: OcppStruct) -> str:
+    """The frame ``head`` + the message's payload, as compact JSON text: written by msgspec's
+    encoder in one step when it certainly is the payload (see ``to_json``), else the frame
+    around ``to_json()``, which refuses what no JSON text holds, at its place."""
+    text = _fast_text([*head, message])
+    if text is not None:
+        return text.decode()
+    start = json.dumps(head, separators=(",", ":"), ensure_ascii=False)[:-1]
+    return f"{start},{message.to_json()}]"
+
+
+def checked_frame(head: list[JsonValue], message: OcppStruct) -> str:
+    """``validate()`` and ``dump_frame`` in one: the payload encoded once, checked by
+    msgspec's decoder (with the finisher), and put in the frame as it is; what that path does
+    not pass is ``validate()``'s and ``dump_frame``'s."""
+    codec = _codec_of(type(message))
+    if codec.plain and not _WITH_EXTRA:
+        try:
+            payload = _ENCODER.encode(message)
+            codec.decode(payload)  # what the decoder passes, from_dict passes too
+            start = _ENCODER.encode(head)
+        except Exception:  # the general path below finds and explains the problem
+            pass
+        else:
+            return b"".join((start[:-1], b",", payload, b"]")).decode()
+    message.validate()
+    return dump_frame(head, message)
+
+
+def extra_of(obj: object) -> dict[str, JsonValue]:
+    """The additional properties of an object whose schema allows them (``customData``), as
+    a dict the caller may change."""
+    if not isinstance(obj, OpenStruct):
+        raise TypeError(f"{type(obj).__name__} does not allow additional properties")
+    return obj.extra
+
+
+def json_names(cls: type[OcppStruct]) -> frozenset[str]:
+    """The JSON names of the properties ``cls`` declares (additional properties aside)."""
+    return frozenset(cls.__struct_encode_fields__)
+
+
+def describe(
+    cls: type[OcppStruct], fields: tuple[_rt.Field, ...], dialect: Dialect, extra: bool = False
+) -> None:
+    """Give ``cls`` its field table for the exact parser (the folder's ``tables.py`` calls
+    this once per type). An open type's table builds the object and keeps its extras."""
+    build: Callable[..., OcppStruct] = _open_builder(cls) if extra else cls
+    fields = tuple(dataclasses.replace(f, parser=_as_msgspec_writes(f.parser)) for f in fields)
+    cls._table = _rt.FieldTable(cast(Any, build), fields, dialect, extra)
+
+
+class _DateTime(_rt.DateTime):
+    """The exact parser's date-time, written as msgspec's encoder writes one (six fraction
+    digits when there is a fraction), so that a payload reads the same whichever path wrote
+    it."""
+
+    def dump(self, value: datetime, path: _rt.Path = None) -> JsonValue:
+        if not isinstance(value, datetime):
+            return super().dump(value, path)  # the exact dump's error
+        return _ENCODER.encode(value)[1:-1].decode()
+
+
+def _as_msgspec_writes(parser: _rt.Parser[Any]) -> _rt.Parser[Any]:
+    """``parser``, its date-times (at any depth of arrays) as :class:`_DateTime`."""
+    if isinstance(parser, _rt.DateTime):
+        return _DateTime()
+    if isinstance(parser, _rt.ArrayOf):
+        items = _as_msgspec_writes(parser.items)
+        if items is not parser.items:
+            return _rt.ArrayOf(items, parser.min_items, parser.max_items)
+    return parser
+
+
+def _open_builder(cls: type[OcppStruct]) -> Callable[..., OcppStruct]:
+    def build(extra: dict[str, JsonValue] | None = None, **fields: Any) -> OcppStruct:
+        obj = cls(**fields)
+        if extra:
+            extra_of(obj).update(extra)
+        return obj
+
+    return build
+
+
+def _table_of(cls: type[OcppStruct]) -> _rt.FieldTable:
+    """The field table of ``cls``, importing its folder's ``tables.py`` on first use."""
+    table: _rt.FieldTable | None = cls.__dict__.get("_table")
+    if table is None:
+        importlib.import_module(cls.__module__.rpartition(".")[0] + ".tables")
+        table = cls.__dict__.get("_table")
+        if table is None:
+            raise TypeError(f"{cls.__qualname__} has no field table: it is not a generated model")
+    return table
+
+
+class _Codec:
+    """What one model class decodes with: msgspec's decoder, the finishers, the exact table."""
+
+    def __init__(self, cls: type[OcppStruct]) -> None:
+        self.cls = cls
+        self.table = _table_of(cls)
+        self.decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(cls)
+        self.finish = _finisher(cls)
+        """Run after msgspec's decoder or converter (None: nothing to do for this type);
+        its second argument: every ``multipleOf`` certainly holds (see ``fine_numbers``)."""
+        self.fine_numbers = _fine_numbers(_multiple_steps(self.table, set()))
+        """Does JSON text hold a number that may be finer than the coarsest decimal
+        ``multipleOf`` step of the type (None: no such step, or one that is no power of
+        ten)? When it does not, every number of the payload is a multiple of every step and
+        the finisher skips those checks; text inside strings can only make it say yes (then
+        the checks run)."""
+        self.plain = not _holds_any_json(self.table, set())
+        """No "any JSON" value at any depth: msgspec's encoder writes such an object's values
+        as they are (it writes NaN as null, which is a value where any JSON is)."""
+
+    @staticmethod
+    def of(cls: type[OcppStruct]) -> _Codec:
+        codec: _Codec | None = cls.__dict__.get("_codec")
+        if codec is None:
+            codec = _Codec(cls)
+            cls._codec = codec
+        return codec
+
+    def decode(self, text: Any) -> OcppStruct:
+        """The fast path from JSON text: the object, or *some* exception (explaining nothing)."""
+        obj: OcppStruct = self.decoder.decode(text)
+        if self.finish is not None:
+            finer = self.fine_numbers
+            self.finish(obj, finer is not None and not finer(text))
+        return obj
+
+    def convert(self, data: object) -> OcppStruct:
+        """The fast path from Python objects: the object, or *some* exception."""
+        _ENCODER.encode(data)  # refuses what has no JSON text: lone surrogates, long integers
+        obj = msgspec.convert(data, self.cls)
+        if self.finish is not None:
+            self.finish(obj, False)
+        return obj
+
+    def exact(self, data: object) -> OcppStruct:
+        """The dataclass flavour's exact parser: the object, or its ValidationError."""
+        table = self.table
+        try:
+            return cast(OcppStruct, table.parse(data, None))
+        except ValidationError as exc:
+            exc.dialect = table.dialect
+            raise exc from None
+
+
+_FINISHERS: dict[type, Callable[[Any, bool], None] | None] = {}
+_COMPILING: set[type] = set()
+_SOURCES: dict[type, str] = {}
+
+
+def finisher_source(cls: type[OcppStruct]) -> str:
+    """The compiled finisher's source for ``cls`` (empty when it needs none; for the curious)."""
+    _finisher(cls)
+    return _SOURCES.get(cls, "")
+
+
+def _finisher(cls: type[OcppStruct]) -> Callable[[Any, bool], None] | None:
+    """The compiled finisher of ``cls`` (None when its values need no finishing)."""
+    if cls not in _FINISHERS:
+        if cls in _COMPILING:  # a recursive type: call back once it is compiled
+            return lambda obj, fine: cast(Callable[[Any, bool], None], _FINISHERS[cls])(obj, fine)
+        _COMPILING.add(cls)
+        try:
+            writer = _FinishWriter()
+            _FINISHERS[cls] = writer.compile(_table_of(cls), cls.__name__)
+            if writer.source:
+                _SOURCES[cls] = writer.source
+        finally:
+            _COMPILING.discard(cls)
+    return _FINISHERS[cls]
+
+
+def _holds_any_json(table: _rt.FieldTable, seen: set[int]) -> bool:
+    """Does a value of ``table``'s type hold, at any depth, an "any JSON" value?"""
+    seen.add(id(table))
+    for f in table.fields:
+        parser = f.parser
+        while isinstance(parser, _rt.ArrayOf):
+            parser = parser.items
+        if isinstance(parser, _rt.AnyJson):
+            return True
+        if isinstance(parser, _rt.ObjectOf):
+            inner = _table_of(parser.cls)
+            if id(inner) not in seen and _holds_any_json(inner, seen):
+                return True
+    return False
+
+
+def _multiple_steps(table: _rt.FieldTable, seen: set[int]) -> set[str]:
+    """The ``multipleOf`` steps (as written) of the numbers a value of ``table``'s type holds,
+    at any depth."""
+    seen.add(id(table))
+    found: set[str] = set()
+    for f in table.fields:
+        parser = f.parser
+        while isinstance(parser, _rt.ArrayOf):
+            parser = parser.items
+        if isinstance(parser, _rt.Number) and parser.multiple_of_text is not None:
+            found.add(parser.multiple_of_text)
+        elif isinstance(parser, _rt.ObjectOf):
+            inner = _table_of(parser.cls)
+            if id(inner) not in seen:
+                found |= _multiple_steps(inner, seen)
+    return found
+
+
+def _fine_numbers(steps: set[str]) -> Callable[[Any], bool] | None:
+    """See ``_Codec.fine_numbers``: does JSON text (``str`` or bytes-like) hold a ``.`` with
+    more digits after it than the coarsest step ``10**-k`` allows, or a negative exponent?
+    Without either, every number token is a multiple of every step: a positive exponent only
+    moves the point right. Two searches for a literal (fast in ``re``), not one for a token."""
+    places = [_rt._decimal_places(step) for step in steps]
+    if not places or None in places:
+        return None
+    more = min(cast(list[int], places)) + 1
+    fraction = rf"\.[0-9]{{{more}}}"
+    negative = r"-(?<=[eE]-)"
+    Search = Callable[[Any], object]
+    searches: dict[type, tuple[Search, Search]] = {
+        str: (re.compile(fraction).search, re.compile(negative).search),
+        bytes: (re.compile(fraction.encode()).search, re.compile(negative.encode()).search),
+    }
+
+    def finds(text: Any) -> bool:
+        digits, exponent = searches[str if isinstance(text, str) else bytes]
+        return digits(text) is not None or exponent(text) is not None
+
+    return finds
+
+
+def _reaches(table: _rt.FieldTable, target: _rt.FieldTable, seen: set[int]) -> bool:
+    """Does a value of ``table``'s type hold, at any depth, one of ``target``'s?"""
+    for f in table.fields:
+        parser = f.parser
+        while isinstance(parser, _rt.ArrayOf):
+            parser = parser.items
+        if isinstance(parser, _rt.ObjectOf):
+            inner = _table_of(parser.cls)
+            if inner is target:
+                return True
+            if id(inner) not in seen:
+                seen.add(id(inner))
+                if _reaches(inner, target, seen):
+                    return True
+    return False
+
+
+class _FinishWriter:
+    """Writes the Python source of one type's finisher and compiles it.
+
+    The finisher takes a struct tree fresh from msgspec, parses its date-time texts, checks
+    its ``multipleOf`` numbers and its "any JSON" values, and raises on anything the exact
+    parser must decide. Subtrees with nothing to do are not visited;
+    nested structs are finished inline up to ``INLINE_DEPTH`` levels (a call costs as much as
+    a few checks).
+    """
+
+    INLINE_DEPTH = 3
+
+    def __init__(self) -> None:
+        self.names: dict[str, object] = {
+            "_Reject": _Reject,
+            "UNSET": UNSET,
+            "_shape": _rt._RFC3339_SHAPE.fullmatch,
+            "_iso": datetime.fromisoformat,
+            "_date_time": _rt._fast_datetime,
+            "_any": _rt.AnyJson().parse,
+            "_is_multiple": _rt._is_multiple,
+        }
+        self.helpers: list[str] = []
+        self.counter = 0
+        self.source = ""
+        self.guarded = False
+        """Are the lines being written inside an ``if not fine:`` already?"""
+
+    def compile(self, table: _rt.FieldTable, name: str) -> Callable[[Any, bool], None] | None:
+        if not any(self.needs(f.parser, set()) for f in table.fields):
+            return None
+        body = self.object_lines(table, "o", "    ", 0)
+        self.source = "\n".join([*self.helpers, "def finish(o, fine):", *body]) + "\n"
+        label = f"<{__name__} finisher of {name}>"
+        exec(compile(self.source, label, "exec"), self.names)  # our own source, see above
+        return cast(Callable[[Any, bool], None], self.names["finish"])
+
+    def needs(self, parser: _rt.Parser[Any], seen: set[int], multiples: bool = True) -> bool:
+        """Does a value of ``parser`` need finishing? (``seen``: the tables being visited;
+        ``multiples``: do ``multipleOf`` checks count?)"""
+        if isinstance(parser, _rt.DateTime):
+            return True
+        if isinstance(parser, _rt.Number):
+            return multiples and parser.multiple_of_text is not None
+        if isinstance(parser, _rt.AnyJson):
+            return True
+        if isinstance(parser, _rt.ArrayOf):
+            return self.needs(parser.items, seen, multiples)
+        if isinstance(parser, _rt.ObjectOf):
+            table = _table_of(parser.cls)
+            if id(table) in seen:
+                return True  # recursive: its own finisher decides
+            seen.add(id(table))
+            try:
+                return any(self.needs(f.parser, seen, multiples) for f in table.fields)
+            finally:
+                seen.discard(id(table))
+        return False
+
+    def fresh(self, hint: str) -> str:
+        self.counter += 1
+        return f"{hint}{self.counter}"
+
+    def ref(self, value: object, hint: str) -> str:
+        name = self.fresh(hint)
+        self.names[name] = value
+        return name
+
+    def object_lines(self, table: _rt.FieldTable, var: str, pad: str, depth: int) -> list[str]:
+        """Lines that finish the struct in ``var`` (its fields with something to do)."""
+        lines: list[str] = []
+        for f in table.fields:
+            if not self.needs(f.parser, set()):
+                continue
+            if not self.guarded and not self.needs(f.parser, set(), multiples=False):
+                lines.append(f"{pad}if not fine:")  # multipleOf checks only: skipped if fine
+                self.guarded = True
+                lines += self.field_lines(f, var, pad + "    ", depth)
+                self.guarded = False
+            else:
+                lines += self.field_lines(f, var, pad, depth)
+        return lines or [f"{pad}pass"]
+
+    def field_lines(self, f: _rt.Field, var: str, pad: str, depth: int) -> list[str]:
+        """Lines that finish the field ``f`` of the struct in ``var``."""
+        lines: list[str] = []
+        value = self.fresh("v")
+        target = f"{var}.{f.attr}"
+        lines.append(f"{pad}{value} = {target}")
+        if f.required:
+            return lines + self.value_lines(f.parser, value, target, pad, depth)
+        absent = "UNSET" if isinstance(f.parser, _rt.AnyJson) else "None"
+        lines.append(f"{pad}if {value} is not {absent}:")
+        lines += self.value_lines(f.parser, value, target, pad + "    ", depth)
+        return lines
+
+    def value_lines(
+        self, parser: _rt.Parser[Any], var: str, target: str, pad: str, depth: int
+    ) -> list[str]:
+        """Lines that finish the value in ``var``, storing a converted one into ``target``."""
+        if isinstance(parser, _rt.DateTime):
+            if not _rt._ISO_READS_RFC3339:  # Python 3.10: the exact parser's date-times
+                return [f"{pad}{target} = _date_time({var})"]
+            return [
+                f"{pad}if _shape({var}) is None:",
+                f"{pad}    raise _Reject",
+                f"{pad}{target} = _iso({var})",
+            ]
+        if isinstance(parser, _rt.Number):
+            return [f"{pad}if {self.not_multiple(parser, var)}:", f"{pad}    raise _Reject"]
+        if isinstance(parser, _rt.AnyJson):
+            return [f"{pad}_any({var}, None)"]
+        if isinstance(parser, _rt.ObjectOf):
+            table = _table_of(parser.cls)
+            if depth < self.INLINE_DEPTH and not _reaches(table, table, set()):
+                return self.object_lines(table, var, pad, depth + 1)  # not recursive: inline
+            finish = _finisher(parser.cls)
+            return [f"{pad}{self.ref(finish, '_finish')}({var}, fine)"]
+        assert isinstance(parser, _rt.ArrayOf), parser
+        item = self.fresh("x")
+        if self.converts(parser.items):
+            convert = self.converter(parser.items)
+            return [f"{pad}{target} = [{convert}({item}) for {item} in {var}]"]
+        return [
+            f"{pad}for {item} in {var}:",
+            *self.value_lines(parser.items, item, item, pad + "    ", depth),
+        ]
+
+    def not_multiple(self, parser: _rt.Number, var: str) -> str:
+        """A test that is true unless ``var`` is certainly a multiple of the step.
+
+        For a step ``10**-k``: ``var`` is the float nearest to the decimal ``n / 10**k`` for an
+        integer ``n`` (true division of integers is correctly rounded), so its shortest text
+        has at most ``k`` decimals: a multiple. Very large numbers may fail the test; the
+        exact check (``Fraction``) decides those.
+        """
+        assert parser.multiple_of_text is not None
+        places = _rt._decimal_places(parser.multiple_of_text)
+        if places is None:
+            return f"not _is_multiple({var}, {self.ref(parser.multiple_of, '_step')})"
+        scale = 10**places
+        return f"round({var} * {scale}) / {scale} != {var}"
+
+    def converts(self, parser: _rt.Parser[Any]) -> bool:
+        """Is the finished value another object than the decoded one (a date-time)?"""
+        if isinstance(parser, _rt.ArrayOf):
+            return self.converts(parser.items)
+        return isinstance(parser, _rt.DateTime)
+
+    def converter(self, parser: _rt.Parser[Any]) -> str:
+        """A helper function that finishes one value and returns it."""
+        name = self.fresh("_convert")
+        self.helpers += [
+            f"def {name}(x):",
+            *self.value_lines(parser, "x", "x", "    ", self.INLINE_DEPTH),
+            "    return x",
+            "",
+        ]
+        return name

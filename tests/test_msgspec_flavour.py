@@ -1,0 +1,494 @@
+"""The msgspec flavour (``ocppgen generate --style msgspec``): exactness where msgspec alone is
+not exact, the fast path, names, API, dispatch, generated tests, types.
+
+Its agreement with jsonschema (and its error codes and paths, equal to the dataclass
+flavour's; and its fast paths', equal to its exact parser's) is proven with the other
+flavours in ``test_properties``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import re
+import sys
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import msgspec
+import pytest
+from flavour_checks import (
+    VERSIONS,
+    assert_dispatcher_answers,
+    assert_generated_tests_pass,
+    assert_imports_only,
+    assert_mypy_strict_and_ruff_clean,
+    assert_no_numbered_or_generic_class_name,
+    assert_readme_examples_run,
+    assert_same_names_as_the_dataclass_flavour,
+    module,
+    run_tests_against,
+)
+from flavours import msgspec_as_bindings, msgspec_bindings
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from support import ROOT, SCHEMAS, same_json
+from test_cli import _snapshot, run
+
+from generator import toml
+
+
+def _module(version: str, name: str) -> Any:
+    return module(msgspec_bindings(), version, name)
+
+
+def _runtime(name: str = "_msgspec") -> Any:
+    return importlib.import_module(f"{msgspec_bindings()}.{name}")
+
+
+def _transaction_event() -> dict[str, Any]:
+    return {
+        "eventType": "Updated",
+        "timestamp": "2026-11-23T10:15:00.250+01:00",
+        "triggerReason": "MeterValuePeriodic",
+        "seqNo": 7,
+        "transactionInfo": {"transactionId": "tx-42", "chargingState": "Charging"},
+        "evse": {"id": 1, "connectorId": 1},
+        "meterValue": [
+            {
+                "timestamp": "2026-11-23T09:15:00Z",
+                "sampledValue": [
+                    {
+                        "value": 1234.5,
+                        "measurand": "Energy.Active.Import.Register",
+                        "unitOfMeasure": {"unit": "Wh", "multiplier": 0},
+                        "customData": {"vendorId": "com.acme", "meterSerial": "M-1", "n": None},
+                    },
+                    {"value": 7360, "measurand": "Power.Active.Import"},
+                ],
+            }
+        ],
+        "customData": {"vendorId": "com.acme", "firmware": {"build": 7}},
+    }
+
+
+def _rejection(version: str, class_name: str, payload: Any) -> tuple[str, str]:
+    """(code, path) of the msgspec flavour's rejection, which must be the dataclass
+    flavour's, from a dict and (when it has JSON text) from that text alike."""
+    found = set()
+    for package in (msgspec_bindings(), "ocpp_bindings"):
+        cls = getattr(module(package, version, "messages"), class_name)
+        error = importlib.import_module(f"{package}._runtime").ValidationError
+        inputs: list[tuple[Any, Any]] = [(cls.from_dict, payload)]
+        with contextlib.suppress(ValueError):  # NaN or an infinity: no JSON text
+            inputs.append((cls.from_json, json.dumps(payload, allow_nan=False)))
+        for parse, data in inputs:
+            with pytest.raises(error) as caught:
+                parse(data)
+            found.add((caught.value.ocpp_error_code, caught.value.path))
+    assert len(found) == 1, found
+    return found.pop()
+
+
+def _outcome(package: str, class_name: str, text: str) -> Any:
+    """The payload a 2.0.1 class reads from ``text``, or the (code, path) of its rejection."""
+    cls = getattr(module(package, "2.0.1", "messages"), class_name)
+    try:
+        obj = cls.from_json(text)
+    except importlib.import_module(f"{package}._runtime").ValidationError as exc:
+        return (exc.ocpp_error_code, exc.path)
+    assert json.loads(obj.to_json()) == obj.to_dict(), "to_json writes what it read"
+    return obj.to_dict()
+
+
+def _edited(path: str, value: Any) -> dict[str, Any]:
+    payload = _transaction_event()
+    node: Any = payload
+    *parents, last = [int(k) if k.isdigit() else k for k in path.split(".")]
+    for key in parents:
+        node = node[key]
+    if value is KeyError:
+        del node[last]
+    else:
+        node[last] = value
+    return payload
+
+
+def test_models_are_msgspec_structs_and_round_trip_vendor_custom_data() -> None:
+    cls = _module("2.0.1", "messages").TransactionEventRequest
+    assert issubclass(cls, msgspec.Struct)
+    payload = _transaction_event()
+    for event in (cls.from_dict(payload), cls.from_json(json.dumps(payload))):
+        assert event.seq_no == 7 and event.transaction_info.transaction_id == "tx-42"
+        sampled = event.meter_value[0].sampled_value
+        assert sampled[0].measurand.name == "Energy_Active_Import_Register"
+        assert type(sampled[1].value) is int, "integers stay integers in a number"
+        assert event.timestamp == datetime(2026, 11, 23, 9, 15, 0, 250000, timezone.utc)
+        assert event.timestamp.utcoffset() == timedelta(hours=1), "the offset is kept"
+        extra_of = _runtime("_flavour").extra_of
+        assert extra_of(event.custom_data) == {"firmware": {"build": 7}}
+        assert extra_of(sampled[0].custom_data) == {"meterSerial": "M-1", "n": None}
+        same_json(event.to_dict(), payload)
+        assert json.loads(event.to_json()) == event.to_dict()
+        assert cls.from_json(event.to_json()) == event
+        assert event.to_dict()["timestamp"] == "2026-11-23T10:15:00.250000+01:00"
+    # vendor properties added in code are written too, and are part of equality
+    extra_of(event.custom_data)["more"] = [1, "two"]
+    assert json.loads(event.to_json())["customData"]["more"] == [1, "two"]
+    assert cls.from_json(event.to_json()) == event != cls.from_dict(payload)
+    with pytest.raises(TypeError, match="does not allow additional properties"):
+        extra_of(event.evse)
+
+
+def test_the_common_valid_payload_never_reaches_the_exact_parser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The benchmark's payloads (and vendor-free customData) stay on msgspec's C code and the
+    finisher; the exact parser is only for what the fast path refuses."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from payloads import CASES
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    codec = _runtime()._Codec
+
+    def no_exact(self: Any, data: object) -> Any:
+        raise AssertionError(f"{self.cls.__name__} took the exact path")
+
+    monkeypatch.setattr(codec, "exact", no_exact)
+    for case in CASES:
+        cls = getattr(_module(case.version, "messages"), case.cls)
+        same_json(cls.from_json(json.dumps(case.payload)).to_dict(), case.payload)
+        same_json(cls.from_dict(case.payload).to_dict(), case.payload)
+    custom = {"vendorId": "com.acme"}
+    heartbeat = _module("2.0.1", "messages").HeartbeatRequest
+    assert heartbeat.from_json(json.dumps({"customData": custom})).custom_data.vendor_id
+    with pytest.raises(AssertionError, match="exact path"):
+        heartbeat.from_json(json.dumps({"customData": {**custom, "x": 1}}))
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "code"),
+    [
+        ("seqNo", "7", "TypeConstraintViolation"),
+        ("seqNo", True, "TypeConstraintViolation"),
+        ("evse.id", 1.5, "TypeConstraintViolation"),
+        ("evse", None, "TypeConstraintViolation"),
+        ("unexpected", 1, "FormatViolation"),
+        ("evse.unexpected", 1, "FormatViolation"),
+        ("triggerReason", "Whenever", "PropertyConstraintViolation"),
+        ("eventType", KeyError, "OccurrenceConstraintViolation"),
+        ("transactionInfo.transactionId", "x" * 37, "PropertyConstraintViolation"),
+        ("meterValue", [], "OccurrenceConstraintViolation"),
+        ("meterValue.0.sampledValue.0.value", float("inf"), "TypeConstraintViolation"),
+        # what msgspec's own date-time parser takes, and RFC 3339 (and the schema) does not
+        ("timestamp", "2026-11-23 10:15:00Z", "TypeConstraintViolation"),
+        ("timestamp", "2026-11-23T10:15:00+0100", "TypeConstraintViolation"),
+        ("timestamp", "2026-11-23T10:15:00", "TypeConstraintViolation"),
+        ("timestamp", "2026-11-23", "TypeConstraintViolation"),
+        ("timestamp", 1795000000, "TypeConstraintViolation"),
+        ("timestamp", "2026-02-30T10:15:00Z", "TypeConstraintViolation"),
+    ],
+)
+def test_strict_where_msgspec_is_lax(path: str, value: Any, code: str) -> None:
+    got = _rejection("2.0.1", "TransactionEventRequest", _edited(path, value))
+    assert got == (code, path.replace(".0", "[0]"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2026-11-23t10:15:00z", "2026-11-23T10:15:00.9999999Z", "2026-11-23T10:15:00-00:00"],
+)
+def test_date_times_are_read_as_rfc_3339_and_the_dataclass_flavour_read_them(text: str) -> None:
+    """Lower-case letters are RFC 3339; digits past the microsecond are dropped, not rounded
+    (msgspec's parser rounds .9999999 up to the next second)."""
+    mine = _module("2.0.1", "messages").HeartbeatResponse
+    theirs = module("ocpp_bindings", "2.0.1", "messages").HeartbeatResponse
+    payload = {"currentTime": text}
+    for parse, data in ((mine.from_json, json.dumps(payload)), (mine.from_dict, payload)):
+        assert parse(data).current_time == theirs.from_dict(payload).current_time
+
+
+def test_draft_04_and_draft_06_integers_and_exact_multiple_of() -> None:
+    change = {"connectorId": 1.0, "type": "Operative"}
+    code, where = _rejection("1.6", "ChangeAvailabilityRequest", change)
+    assert (code, where) == ("TypeConstraintViolation", "connectorId")
+    for evse in (
+        _module("2.0.1", "datatypes").EVSEType.from_dict({"id": 1.0}),
+        _module("2.0.1", "datatypes").EVSEType.from_json('{"id": 1.0}'),
+    ):
+        assert evse.id == 1 and type(evse.id) is int
+    limit = {"startPeriod": 0, "limit": 16.7, "numberPhases": 3}
+    schedule = {"chargingRateUnit": "W", "chargingSchedulePeriod": [limit]}
+    datatypes = _module("1.6", "datatypes")
+    assert datatypes.ChargingSchedule.from_json(json.dumps(schedule)).to_dict() == schedule
+    assert datatypes.ChargingSchedule.from_dict(schedule).to_dict() == schedule
+    periods = [{**limit, "limit": 0.35}]
+    code, where = _rejection(
+        "1.6",
+        "GetCompositeScheduleResponse",
+        {"status": "Accepted", "chargingSchedule": {**schedule, "chargingSchedulePeriod": periods}},
+    )
+    assert (code, where) == (
+        "PropertyConstraintViolation",
+        "chargingSchedule.chargingSchedulePeriod[0].limit",
+    )
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.one_of(
+        st.integers(-(10**9), 10**9).map(lambda n: n / 10),
+        st.floats(-(10.0**12), 10.0**12, allow_nan=False),
+        st.integers(-(10**9), 10**9)
+        .map(lambda n: n / 10)
+        .flatmap(lambda x: st.sampled_from([x, float.__add__(x, 1e-9), x * (1 + 2**-52)])),
+    )
+)
+def test_the_fast_multiple_of_check_accepts_only_decimal_multiples(limit: float) -> None:
+    """The finisher's ``round(x * 10) / 10 == x`` passes only what the exact (Fraction) check
+    passes; the exact parser decides the rest."""
+    period = _module("1.6", "datatypes").ChargingSchedulePeriod
+    codec = _runtime()._Codec.of(period)
+    payload = {"startPeriod": 0, "limit": limit}
+    exact = module("ocpp_bindings", "1.6", "datatypes").ChargingSchedulePeriod
+    try:
+        exact.from_dict(payload)
+        valid = True
+    except importlib.import_module("ocpp_bindings").ValidationError:
+        valid = False
+    for fast_path in (lambda: codec.decode(json.dumps(payload)), lambda: codec.convert(payload)):
+        try:
+            fast_path()
+        except Exception:
+            continue
+        assert valid, f"the fast path takes {limit!r}, not a multiple of 0.1"
+    try:
+        period.from_dict(payload)
+        assert valid
+    except _runtime("_runtime").ValidationError:
+        assert not valid
+
+
+def test_same_class_field_and_member_names_as_the_dataclass_flavour() -> None:
+    assert_same_names_as_the_dataclass_flavour(
+        msgspec_bindings(), lambda cls: [f.name for f in msgspec.structs.fields(cls)]
+    )
+
+
+def test_no_class_has_a_numbered_or_generic_name() -> None:
+    assert_no_numbered_or_generic_class_name(msgspec_bindings())
+
+
+def test_depends_on_msgspec_and_the_standard_library_only() -> None:
+    assert_imports_only(msgspec_bindings(), {"msgspec"})
+
+
+def test_the_generated_code_says_which_msgspec_it_needs() -> None:
+    pyproject = toml.loads((ROOT / "pyproject.toml").read_text())
+    extra = pyproject["project"]["optional-dependencies"]["msgspec"]
+    required = _runtime().MSGSPEC
+    assert f"msgspec>={required}.0,<0.24" in extra, "the extra installs what the package needs"
+    assert msgspec.__version__.startswith(f"{required}.")
+    assert f"msgspec {required} or later" in _runtime().__doc__
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_dispatcher_call_result_and_call_error(version: str) -> None:
+    assert_dispatcher_answers(msgspec_bindings(), version)
+
+
+@pytest.mark.parametrize(
+    "test_files",
+    [
+        ("test_dispatch.py", "test_dispatch_hardening.py"),
+        ("test_example_csms.py", "test_interop.py"),
+        ("test_calls_in_flight.py", "test_simulator_offline.py"),
+    ],
+    ids=["dispatcher", "examples-and-interop", "calls-in-flight-and-offline-queue"],
+)
+def test_tests_written_for_ocpp_bindings_pass_against_the_msgspec_flavour(
+    test_files: tuple[str, ...],
+) -> None:
+    """The dispatcher tests (one CALL in flight included), and the example CSMS's, simulator's
+    (with its offline queue) and the interop tests (real servers on loopback), written against
+    ``ocpp_bindings``, run with the msgspec flavour in its place: frames read with msgspec,
+    same answers."""
+    result = run_tests_against(msgspec_as_bindings(), "msgspec", *test_files)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "ocpp_bindings flavour: msgspec" in result.stdout
+    assert " passed" in result.stdout and "skipped" not in result.stdout
+
+
+def test_frames_are_read_as_load_json_reads_them() -> None:
+    """The dispatcher's frame reader leaves a CALL's or CALLRESULT's payload as JSON text for
+    msgspec, and reads every other frame, and every frame msgspec refuses, as before."""
+    runtime = _runtime()
+    load_json = _runtime("_runtime").load_json
+    frames = [
+        '[2,"id","Heartbeat",{}]',
+        b'[3,"id",{"currentTime":"2026-11-23T10:00:00Z"}]',
+        '[6,"id","NotifyPeriodicEventStream",{"id":1}]',
+        '[4,"id","NotImplemented","",{}]',
+        '[2,"id","Heartbeat",{"x":"\\ud800"}]',
+        '[2.0,"id","Heartbeat",{}]',
+        '[2,"id","Heartbeat"]',
+        '[2, "id", "Heartbeat", {}, 5]',
+        "[]",
+        "{}",
+    ]
+    for text in frames:
+        frame = runtime.load_frame(text)
+        if isinstance(frame, list):
+            frame = [json.loads(bytes(p)) if isinstance(p, msgspec.Raw) else p for p in frame]
+        assert frame == load_json(text), text
+    assert isinstance(runtime.load_frame(frames[0])[3], msgspec.Raw)
+    with pytest.raises(_runtime("_runtime").ValidationError):
+        runtime.load_frame('[2,"id",')
+
+
+def test_readme_examples_run_unchanged() -> None:
+    assert_readme_examples_run(msgspec_bindings())
+
+
+def test_generated_tests_pass_for_the_msgspec_flavour() -> None:
+    assert_generated_tests_pass(msgspec_bindings())
+
+
+def test_mypy_strict_and_ruff_are_clean_on_the_msgspec_flavour() -> None:
+    assert_mypy_strict_and_ruff_clean(msgspec_bindings())
+
+
+def test_the_manifest_records_the_style(tmp_path: Any) -> None:
+    schemas = tmp_path / "schemas" / "2.0.1"
+    schemas.mkdir(parents=True)
+    for name in ("HeartbeatRequest", "HeartbeatResponse"):
+        (schemas / f"{name}.json").write_bytes((SCHEMAS / "2.0.1" / f"{name}.json").read_bytes())
+    (schemas / "ocppgen.toml").write_text(
+        '[profiles]\nAvailability = { letter = "G" }\n\n[actions]\n'
+        'Heartbeat = { profile = "Availability", initiator = "ChargingStation" }\n'
+    )
+    (tmp_path / "pyproject.toml").write_text('[tool.ocppgen]\nstyle = "msgspec"\n')
+    common = ("--schemas", str(tmp_path / "schemas"), "--out", str(tmp_path / "out"))
+    assert run("generate", *common, cwd=tmp_path).returncode == 0
+    manifest = json.loads((tmp_path / "out" / "ocpp_bindings" / "manifest.json").read_text())
+    assert manifest["options"]["style"] == "msgspec"
+    assert run("check", *common, "--style", "msgspec", cwd=tmp_path).returncode == 0
+    before = _snapshot(tmp_path / "out")
+    stale = run("check", *common, "--style", "pydantic", cwd=tmp_path)
+    assert stale.returncode == 1 and "stale" in stale.stderr
+    assert _snapshot(tmp_path / "out") == before
+
+
+def test_null_is_a_value_only_where_the_schema_allows_any_json() -> None:
+    messages = _module("2.0.1", "messages")
+    unset = importlib.import_module(msgspec_bindings()).UNSET
+    with_null = {"vendorId": "com.acme", "data": None}
+    assert messages.DataTransferRequest.from_dict(with_null).to_dict() == with_null
+    assert messages.DataTransferRequest.from_json(json.dumps(with_null)).to_dict() == with_null
+    absent = messages.DataTransferRequest.from_dict({"vendorId": "com.acme"})
+    assert absent.data is unset and absent.message_id is None
+    assert absent.to_dict() == {"vendorId": "com.acme"}
+    assert messages.DataTransferRequest(vendor_id="com.acme").to_json() == '{"vendorId":"com.acme"}'
+    for bad in ({"vendorId": "x", "messageId": None}, {"vendorId": "x", "data": [float("nan")]}):
+        code, path = _rejection("2.0.1", "DataTransferRequest", bad)
+        assert path in ("messageId", "data[0]") and code == "TypeConstraintViolation"
+
+
+@pytest.mark.parametrize(
+    ("limit", "checked"),
+    [("16.7", False), ("16.75", True), ("1675e-2", True), ("1670E-2", True), ("167e-1", True),
+     ("1.67e1", True), ("1.6e1", False), ("1.675E+1", True), ("16.70", True), ("-0.35", True),
+     ("1e400", False), ("6E+20", False), ("12345678901234567.8", False), ("-3", False)],
+)  # fmt: skip
+def test_the_multiple_of_pre_check_on_json_text_agrees_with_the_exact_parser(
+    limit: str, checked: bool
+) -> None:
+    """The finisher skips ``multipleOf`` checks for text without a finer fraction or a
+    negative exponent (``checked``: the checks run): every spelling of a number gets the
+    exact parser's verdict."""
+    text = '{"startPeriod": 0, "limit": ' + limit + "}"
+    exact = module("ocpp_bindings", "1.6", "datatypes").ChargingSchedulePeriod
+    try:
+        expected: Any = exact.from_json(text).to_dict()
+    except importlib.import_module("ocpp_bindings").ValidationError as error:
+        expected = error.ocpp_error_code
+    period = _module("1.6", "datatypes").ChargingSchedulePeriod
+    try:
+        found: Any = period.from_json(text).to_dict()
+    except _runtime("_runtime").ValidationError as error:
+        found = error.ocpp_error_code
+    assert found == expected
+    assert _runtime()._Codec.of(period).fine_numbers(text) == checked
+
+
+def test_an_extra_dict_held_by_the_caller_survives_the_exact_dump_of_another_object() -> None:
+    """The exact dump forgets the empty ``extra`` dicts it made itself, never one its caller
+    holds (found by review: one object's dump dropped another's)."""
+    heartbeat = _module("2.0.1", "messages").HeartbeatResponse
+    payload = {"currentTime": "2026-11-23T10:00:00Z", "customData": {"vendorId": "v"}}
+    first, second = heartbeat.from_dict(payload), heartbeat.from_dict(payload)
+    held = _runtime("_flavour").extra_of(first.custom_data)
+    assert second.to_dict() == payload  # the exact dump: it reads second's extra
+    held["x"] = 1
+    assert first.to_dict()["customData"] == {"vendorId": "v", "x": 1}
+    assert json.loads(first.to_json())["customData"] == {"vendorId": "v", "x": 1}
+
+
+def test_objects_built_in_code_are_checked_by_validate() -> None:
+    messages = _module("2.0.1", "messages")
+    enums = _module("2.0.1", "enums")
+    error = _runtime("_runtime").ValidationError
+    response = messages.DataTransferResponse(status=enums.DataTransferStatusEnumType.Accepted)
+    response.validate()
+    cyclic: list[Any] = []
+    cyclic.append(cyclic)
+    response.data = cyclic
+    with pytest.raises(error, match="contains itself"):
+        response.validate()
+    naive = messages.HeartbeatResponse(current_time=datetime(2026, 11, 23, 10))
+    with pytest.raises(error) as caught:
+        naive.validate()
+    assert (caught.value.ocpp_error_code, caught.value.path) == (
+        "TypeConstraintViolation",
+        "currentTime",
+    )
+
+
+def test_lone_surrogates_and_other_text_msgspec_refuses_get_the_exact_answer() -> None:
+    """UTF-16 text is read by the exact parser; a lone surrogate is decided by it too."""
+    messages = _module("2.0.1", "messages")
+    payload = {"currentTime": "2026-11-23T10:00:00Z"}
+    for encoding in ("utf-16", "utf-32"):
+        text = json.dumps(payload).encode(encoding)
+        assert messages.HeartbeatResponse.from_json(text).to_dict() == payload
+    surrogate = json.dumps({"vendorId": "x", "messageId": "\ud800"})
+    assert _outcome(msgspec_bindings(), "DataTransferRequest", surrogate) == _outcome(
+        "ocpp_bindings", "DataTransferRequest", surrogate
+    )
+
+
+def test_tolerance_mode_works_the_same(caplog: pytest.LogCaptureFixture) -> None:
+    tolerance = importlib.import_module(msgspec_bindings()).Tolerance.DATE_TIME_WITHOUT_OFFSET
+    messages = _module("2.0.1", "messages")
+    text = json.dumps({"currentTime": "2026-11-23T02:24:56"})
+    with pytest.raises(_runtime("_runtime").ValidationError):
+        messages.HeartbeatResponse.from_json(text)
+    with caplog.at_level("WARNING"):
+        response = messages.HeartbeatResponse.from_json(text, tolerate={tolerance})
+        from_dict = messages.HeartbeatResponse.from_dict(json.loads(text), tolerate={tolerance})
+    assert response.current_time.isoformat() == "2026-11-23T02:24:56+00:00"
+    assert from_dict.current_time == response.current_time
+    assert caplog.text.count("tolerated date-time-without-offset at currentTime") == 2
+
+
+def test_finishers_visit_only_what_msgspec_cannot_check() -> None:
+    source = _runtime().finisher_source
+    messages = _module("2.0.1", "messages")
+    transaction = source(messages.TransactionEventRequest)
+    assert "_iso(" in transaction and "meter_value" in transaction
+    assert "evse" not in transaction and "custom_data" not in transaction
+    assert source(messages.BootNotificationRequest) == ""
+    assert "round(" in source(_module("1.6", "messages").SetChargingProfileRequest)
+    assert re.search(r"_any\(v\d+, None\)", source(messages.DataTransferRequest))
