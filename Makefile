@@ -53,3 +53,4 @@ bench: $(STAMP) redis
 	cd benchmarks && ../$(BIN)/python bench_runtime.py && ../$(BIN)/python bench_dispatch.py \
 		&& ../$(BIN)/python bench_generation.py
 	cd benchmarks && ../$(BIN)/python bench_load.py
+	cd benchmarks && ../$(BIN)/python bench_tolerance.py

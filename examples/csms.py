@@ -14,13 +14,16 @@ with a per-client back-off after failed logins; ``--security-profile 2`` adds TL
 (``--client-ca``: the station's certificate must name its station id; see ``security.py``).
 Every frame is logged, one line each. After a BootNotification the CSMS asks the station for
 its configuration (1.6 GetConfiguration, 2.x GetVariables); ``Csms.call`` sends any other
-request to a connected station.
+request to a connected station. With ``--tolerances FILE`` (see ``station_tolerances.py``)
+stations get the named tolerances of the bindings by station id, and by vendor and model once
+their BootNotification names them.
 
 With ``--redis URL`` the process is one worker of a cluster (``cluster.py``): its stations are
 recorded in Redis, ``Csms.call`` reaches the stations of every worker, and ``call`` sends one
 call through the cluster from the command line.
 
     python examples/csms.py --port 9000
+    python examples/csms.py --port 9000 --tolerances examples/tolerances.toml
     python examples/csms.py --security-profile 3 --certfile csms.pem --keyfile csms.key \
         --client-ca ca.pem
     python examples/csms.py --port 9001 --redis redis://127.0.0.1:6379/0 --worker a
@@ -60,6 +63,8 @@ from ocpp_bindings.v21 import dispatch as dispatch21
 from ocpp_bindings.v201 import device_model as device_model201
 from ocpp_bindings.v201 import dispatch as dispatch201
 from security import ServerSecurity, add_profile_option, station_certificate_problem
+from station_tolerances import StationTolerances, describe
+from station_tolerances import load as load_tolerances
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed, InvalidHeader
 from websockets.frames import CloseCode
@@ -261,8 +266,12 @@ class Session:
         self.frames = 0
         """Frames received on this connection."""
         central_role = list(DISPATCH[version].Role)[1]
+        self.tolerances = csms.tolerances
         self.dispatcher = DISPATCH[version].Dispatcher(
-            central_role, [csms.handlers(self)], transport=self._send
+            central_role,
+            [csms.handlers(self)],
+            transport=self._send,
+            tolerate=self.tolerances.for_station(station),
         )
         self._ended: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -270,6 +279,13 @@ class Session:
     @property
     def ended(self) -> bool:
         return self._ended.done()
+
+    def booted(self, vendor: str, model: str) -> None:
+        """The station named its vendor and model: change its tolerances while it runs."""
+        tolerate = self.tolerances.for_boot(self.station, vendor, model)
+        if tolerate != self.dispatcher.tolerate:
+            self.dispatcher.tolerate = tolerate
+            log.info("%s (%s %s) now tolerates %s", self.station, vendor, model, describe(tolerate))
 
     def end(self, reason: str, close: tuple[int, str] | None = None) -> None:
         """End the session: calls in flight fail at once with ``reason``; with ``close`` (code,
@@ -400,6 +416,7 @@ class Csms16:
             request.charge_point_vendor,
             request.charge_point_model,
         )
+        self.session.booted(request.charge_point_vendor, request.charge_point_model)
         heartbeat = configuration.HeartbeatInterval
 
         def interval(response: v16.GetConfigurationResponse) -> str:
@@ -528,6 +545,7 @@ class Csms2:
             station.vendor_name,
             station.model,
         )
+        self.session.booted(station.vendor_name, station.model)
         heartbeat = self.dm.OCPPCommCtrlr.HeartbeatInterval
 
         def interval(response: Any) -> str:
@@ -716,12 +734,15 @@ class Csms:
         router: Router | None = None,
         tls: ssl.SSLContext | None = None,
         certificate_ids: bool = False,
+        tolerances: StationTolerances | None = None,
     ) -> None:
         self.users = users
         self.tls = tls
         """The TLS context of security profiles 2 and 3 (None: plain ws://)."""
         self.certificate_ids = certificate_ids
         """Profile 3: a station's client certificate must name the station id of its URL."""
+        self.tolerances = StationTolerances() if tolerances is None else tolerances
+        """Which tolerances each station gets (``--tolerances FILE``; strict by default)."""
         self.router = router
         """Reaches the stations connected to other processes (None: this process only)."""
         self.sessions = Sessions()
@@ -893,10 +914,11 @@ async def run(
     expiry: float | None = None,
     tls: ssl.SSLContext | None = None,
     certificate_ids: bool = False,
+    tolerances: StationTolerances | None = None,
 ) -> None:
     """Serve until Ctrl-C or SIGTERM (which closes every connection with 1001 first); with
     ``redis`` (a URL) as one worker of a cluster (``cluster.py``); with ``tls`` on wss://."""
-    csms = Csms(users, tls=tls, certificate_ids=certificate_ids)
+    csms = Csms(users, tls=tls, certificate_ids=certificate_ids, tolerances=tolerances)
     cluster = None
     if redis is not None:
         from cluster import EXPIRY, Cluster  # imports redis-py only for --redis
@@ -939,6 +961,12 @@ def arguments() -> argparse.ArgumentParser:
     security.add_argument("--keyfile", type=Path, help="its private key (default: in --certfile)")
     security.add_argument(
         "--client-ca", type=Path, help="the CA that signs station certificates (PEM; 3)"
+    )
+    parser.add_argument(
+        "--tolerances",
+        type=Path,
+        metavar="FILE",
+        help="TOML: station ids or BootNotification vendor/model patterns -> tolerances",
     )
     parser.add_argument(
         "--redis", metavar="URL", help="run as one worker of a cluster (redis://host:port/db)"
@@ -989,6 +1017,7 @@ def main() -> int:
         users = read_users(args.users)
         security.check(users is not None)
         tls = security.context()
+        tolerances = None if args.tolerances is None else load_tolerances(args.tolerances)
     except (OSError, ValueError) as exc:  # security.SecurityError is a ValueError
         print(f"csms.py: {exc}", file=sys.stderr)
         return 2
@@ -996,8 +1025,11 @@ def main() -> int:
     identified = security.identifies_by_certificate
     try:
         asyncio.run(
-            run(args.host, args.port, users, **cluster, tls=tls, certificate_ids=identified)
-        )
+            run(
+                args.host, args.port, users, **cluster, tls=tls, certificate_ids=identified,
+                tolerances=tolerances,
+            )
+        )  # fmt: skip
     except ValueError as exc:  # a Redis URL or worker name the cluster cannot use
         print(f"csms.py: {exc}", file=sys.stderr)
         return 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
@@ -329,6 +330,84 @@ def diff(
     typer.echo(render(log, output_format.value), nl=False)
     if fail_on is FailOn.breaking and log.breaking_count:
         raise typer.Exit(code=1)
+
+
+class AuditFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+PROGRESS_BYTES = 4 * 1024 * 1024
+"""From this size on, ``ocppgen audit`` shows a progress bar (on a terminal's stderr)."""
+
+
+@app.command(cls=_Command)
+def audit(
+    log: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="Traffic log: JSON lines of OCPP-J frames, {station, direction, frame} "
+            "objects, or the example CSMS's log.",
+            dir_okay=False,
+        ),
+    ],
+    version: OneVersionOption,
+    tolerate: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--tolerate",
+            metavar="PROFILE|NAME",
+            help="Tolerances the peer runs with (repeatable or comma-separated): a profile "
+            "(strict, field, all) or a tolerance name. Default: strict.",
+        ),
+    ] = None,
+    output_format: Annotated[
+        AuditFormat, typer.Option("--format", help="text or json.")
+    ] = AuditFormat.text,
+    package: Annotated[
+        str, typer.Option("--package", metavar="NAME", help="Import name of the bindings.")
+    ] = "ocpp_bindings",
+) -> None:
+    """Show every frame of a traffic log that fails strict validation: station, action, path,
+    OCPP error code and the tolerance that would accept it (or none); then a summary table.
+
+    Exit 1 when a frame fails strictly and the given tolerances do not accept it; exit 2 on
+    bad arguments. Lines that cannot be read are listed with their number; the audit goes on.
+    """
+    from generator.audit import AuditError, Auditor, render_json, render_text
+
+    try:
+        auditor = Auditor(package, version, tolerate or ())
+        with log.open("rb") as source:
+            report = auditor.audit(_with_progress(source, log.stat().st_size))
+    except AuditError as exc:
+        typer.echo(f"ocppgen: error: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    except OSError as exc:
+        typer.echo(f"ocppgen: error: {log}: cannot read: {exc.strerror or exc}", err=True)
+        raise typer.Exit(code=2) from None
+    render = render_json if output_format is AuditFormat.json else render_text
+    typer.echo(render(report), nl=False)
+    if report.uncovered:
+        raise typer.Exit(code=1)
+
+
+def _with_progress(lines: Iterable[bytes], size: int) -> Iterator[bytes]:
+    """``lines`` as they are, with a progress bar on stderr for a large file on a terminal."""
+    import sys
+
+    if size < PROGRESS_BYTES or not sys.stderr.isatty():
+        yield from lines
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("auditing", total=size)
+        for line in lines:
+            progress.advance(task, len(line))
+            yield line
 
 
 schemas_app = typer.Typer(help="Manage the vendored OCA schema sets.", no_args_is_help=True)

@@ -153,7 +153,7 @@ def test_the_common_valid_payload_never_reaches_the_exact_parser(
         sys.path.remove(str(ROOT / "benchmarks"))
     codec = _runtime()._Codec
 
-    def no_exact(self: Any, data: object, tolerate: object) -> Any:
+    def no_exact(self: Any, data: object) -> Any:
         raise AssertionError(f"{self.cls.__name__} took the exact path")
 
     monkeypatch.setattr(codec, "exact", no_exact)

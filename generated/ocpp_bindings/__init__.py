@@ -7,6 +7,8 @@ One subpackage per OCPP version: ``v16`` (OCPP 1.6), ``v201`` (OCPP 2.0.1), ``v2
 
 from ._flavour import Model
 from ._runtime import (
+    FIELD,
+    TOLERANCE_PROFILES,
     UNSET,
     Deviation,
     ErrorKind,
@@ -14,6 +16,7 @@ from ._runtime import (
     Tolerance,
     Unset,
     ValidationError,
+    tolerances_named,
     tolerating,
 )
 
@@ -24,12 +27,14 @@ VERSIONS: dict[str, str] = {
 }
 """OCPP version -> the module holding its bindings."""
 
-RUNTIME = "0.1.0+dataclasses.c4c911bedb3b"
+RUNTIME = "0.1.0+dataclasses.c48739a7aa6f"
 """This package's runtime: ocppgen version, flavour and a digest of the runtime modules.
 Modules generated against another runtime (an extension package) refuse to import."""
 
 __all__ = [
+    "FIELD",
     "RUNTIME",
+    "TOLERANCE_PROFILES",
     "UNSET",
     "VERSIONS",
     "Deviation",
@@ -39,5 +44,6 @@ __all__ = [
     "Tolerance",
     "Unset",
     "ValidationError",
+    "tolerances_named",
     "tolerating",
 ]

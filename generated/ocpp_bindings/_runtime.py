@@ -21,7 +21,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from datetime import datetime, timedelta, timezone
 from enum import Enum
@@ -67,11 +67,27 @@ class ErrorKind(Enum):
 
 
 @dataclass(frozen=True)
+class EnumRepairs:
+    """The version's curated enum tables for the tolerances (``[tolerances]`` of its
+    ``ocppgen.toml``), by enum class name and JSON value."""
+
+    catch_all: Mapping[str, str] = field(default_factory=dict)
+    """Enum -> the member that stands for any other value."""
+    aliases: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Enum -> another spelling -> the member it means."""
+    defaulted: frozenset[str] = frozenset()
+    """Enums whose absence means a default value: an unknown value is never dropped."""
+
+
+@dataclass(frozen=True)
 class Dialect:
-    """An OCPP version's spelling of the error codes for each :class:`ErrorKind`."""
+    """An OCPP version's spelling of the error codes for each :class:`ErrorKind` (and its
+    curated enum tables for the tolerances)."""
 
     name: str
     codes: Mapping[ErrorKind, str]
+    repairs: EnumRepairs = EnumRepairs()
+    """The version's curated enum tables for the tolerances."""
 
 
 class ValidationError(ValueError):
@@ -359,23 +375,160 @@ _RFC3339 = re.compile(
 
 
 class Tolerance(str, Enum):
-    """A known deviation of deployed charging stations from the schemas.
+    """A known deviation of deployed charging stations (and CSMSs) from the schemas.
 
     Strict is the default everywhere; a deviation is accepted only where it is named in a
-    ``tolerate`` argument, and each acceptance is reported (see :func:`tolerating`).
+    ``tolerate`` argument (one by one, or a profile such as :data:`FIELD`), only in what a
+    side receives, and only after the payload failed strict validation. The tolerated
+    payload is normalised into one that passes strict validation, and each change is
+    reported as a :class:`Deviation` (see :func:`tolerating`). A missing required property
+    and text that is not JSON stay errors: nothing is invented.
     """
 
     DATE_TIME_WITHOUT_OFFSET = "date-time-without-offset"
-    """A date-time without an offset (``2026-11-23T02:24:56``), read as UTC."""
+    """A date-time without an offset (``2026-11-23T02:24:56``) is read as UTC (``...Z``).
+    Seen: Growatt THOR (evcc-io/evcc#10399, lorenzodonini/ocpp-go#237), CSMSs answering with
+    ``datetime.utcnow().isoformat()`` (mobilityhouse/ocpp#216, #230)."""
+    DATE_TIME_SHORT_OFFSET = "date-time-short-offset"
+    """An offset of hours only or without its colon (``+02``, ``+0200``) becomes ``+02:00``,
+    the same instant. Seen: Monta OCPP emulator (monta-app/ocpp-emulator#5, #53)."""
+    DATE_TIME_FIELD_WIDTH = "date-time-field-width"
+    """A one-digit month, day, hour, minute or second (``2022-07-10T3:11:55Z``) or omitted
+    seconds (``2013-01-01T00:00Z``) are padded (``03:11:55``, ``00:00:00``): readings with
+    one meaning only. Seen: INFINITY chargebox simulator (dallmann-consulting/OCPP.Core#16),
+    ioBroker.ocpp (foxriver76/ioBroker.ocpp#24)."""
+    NUMBER_FOR_STRING = "number-for-string"
+    """A JSON number where a string is wanted (1.6 ``sampledValue.value: 604.213``) becomes
+    the number's JSON text (``"604.213"``; ``from_json`` keeps the text as sent, a decoded
+    payload gives Python's shortest form). Seen: OpenEVSE / ArduinoOcpp (lbbrhzn/ocpp#210,
+    OpenEVSE/openevse_esp32_firmware#335), Wallbox GetConfiguration (lbbrhzn/ocpp#1499)."""
+    NUMERIC_STRING = "numeric-string-for-number"
+    """A string where an integer or number is wanted (``"connectorId": "1"``) becomes the
+    number, only when the whole string is a JSON number literal and the number meets the
+    property's constraints (``" 1"``, ``"1.5"`` for an integer, ``"NaN"`` stay errors).
+    Reported for a 2.0 simulator (JavaIsJavaScript/OCPP-2.0-CP-Simulator#2)."""
+    BOOLEAN_SPELLED = "boolean-spelled"
+    """``"true"`` / ``"false"`` (in any letter case) or the integers ``1`` / ``0`` where a
+    boolean is wanted become ``true`` / ``false``; nothing else (``"yes"``, ``2``, ``1.0``).
+    Seen: Wall-E GetConfiguration ``"readonly": "true"`` (evcc-io/evcc#10339), ``readonly``
+    as ``0`` / ``1`` (evcc-io/evcc#26253)."""
+    ENUM_CASE = "enum-case"
+    """An enum value that differs from exactly one member only in letter case
+    (``Current.import``) becomes that member (``Current.Import``). Seen: MicroOcpp
+    (matth-x/MicroOcpp#128)."""
+    ENUM_ALIAS = "enum-alias"
+    """A value that a curated table of the version's metadata (``[tolerances.aliases]`` of
+    ``schemas/<version>/ocppgen.toml``) names as another spelling of a member becomes that
+    member: 1.6 unit ``Hz`` -> ``Hertz``. Seen: MicroOcpp (matth-x/MicroOcpp#128), Charge
+    Amps Halo (lbbrhzn/ocpp#1576), lbbrhzn/ocpp#1969, mobilityhouse/ocpp#759."""
+    ENUM_CATCH_ALL = "enum-unknown-catch-all"
+    """A value not in the enum becomes the enum's catch-all member where the version's
+    metadata names one (``[tolerances.catch_all]``: 1.6 ``ChargePointErrorCode`` ->
+    ``OtherError``, ``ReadingContext`` -> ``Other``, ...); required or optional. Members
+    such as ``Unknown`` that are real answers (an authorisation status) are not catch-alls.
+    Seen: Legrand GreenUp ``errorCode: "Error"`` (lbbrhzn/ocpp#1248), Alfen ``context:
+    "CurrentMax"`` (lbbrhzn/ocpp#361)."""
+    ENUM_UNKNOWN_DROPPED = "enum-unknown-optional-dropped"
+    """A value not in the enum, for an optional property whose enum has no catch-all, is
+    dropped (the property becomes absent). Never for the enums the metadata lists in
+    ``[tolerances.defaults]`` (1.6 ``Measurand``, ``UnitOfMeasure``, ``Location``,
+    ``ValueFormat``, ...): their absence means a default (``Wh``, an energy register), so
+    dropping would change what the value says; those stay rejected. Seen:
+    mobilityhouse/ocpp#54 (``Request.Energy``)."""
+    STRING_TRUNCATED = "string-truncated"
+    """A string longer than its ``maxLength`` is cut to the limit; the full text is in the
+    record. Not for identifiers (``idTag``, ``parentIdTag``, ``idToken``): see
+    :attr:`ID_TOKEN_TRUNCATED`. Seen: Schneider EVlink serial numbers (lbbrhzn/ocpp#213,
+    #1622, mobilityhouse/ocpp#121), StatusNotification ``info`` (lbbrhzn/ocpp#987)."""
+    ID_TOKEN_TRUNCATED = "id-token-truncated"
+    """An ``idTag``, ``parentIdTag`` or ``idToken`` longer than its ``maxLength`` is cut to
+    the limit. Not in :data:`FIELD`: the cut token is another token, which the CSMS might
+    authorise. Seen: Sigen EVDC StopTransaction ``idTag`` of 21 characters
+    (lbbrhzn/ocpp#1803)."""
+    ADDITIONAL_PROPERTY = "additional-property-dropped"
+    """A property the schema does not allow is dropped (its name and value are in the
+    record). Seen: Authorize with ``connectorId`` (evcc-io/evcc#14579), CitrineOS
+    (citrineos/citrineos-core#561)."""
+    NULL_FOR_OPTIONAL = "null-for-optional"
+    """``null`` for an optional property (not "any JSON value", where ``null`` is a value)
+    makes it absent; ``null`` for a required one stays an error. Seen: StatusNotification
+    ``info: null`` (mobilityhouse/ocpp#296)."""
+    PLACEHOLDER_FOR_OPTIONAL = "placeholder-for-optional"
+    """An empty string (or ``"0"``) for an optional date-time, or an empty string for an
+    optional enum, makes the property absent (plain strings keep ``""``: it is a valid
+    value). Seen: Heidelberg Amperfied (evcc-io/evcc#17836), lorenzodonini/ocpp-go#313,
+    EVerest/libocpp#808."""
+    OBJECT_FOR_ARRAY = "object-for-array"
+    """A single object where an array of objects is wanted (a ``meterValue`` object)
+    becomes a one-item array. Seen: Huawei wallbox (lbbrhzn/ocpp#1144)."""
+    DATA_TRANSFER_STRUCTURED = "data-transfer-data-structured"
+    """1.6 DataTransfer ``data`` sent as a JSON object or array becomes its compact JSON
+    text. Seen: mobilityhouse/ocpp#462, matth-x/MicroOcpp#395, EVerest/EVerest#2588."""
+
+
+FIELD: frozenset[Tolerance] = frozenset(Tolerance) - {Tolerance.ID_TOKEN_TRUNCATED}
+"""The built-in profile for deployed stations: every tolerance but
+:attr:`Tolerance.ID_TOKEN_TRUNCATED` (a cut token is another identity)."""
+STRICT: frozenset[Tolerance] = frozenset()
+"""No tolerance: the default."""
+TOLERANCE_PROFILES: Mapping[str, frozenset[Tolerance]] = {
+    "strict": STRICT,
+    "field": FIELD,
+    "all": frozenset(Tolerance),
+}
+"""The named profiles, by the names ``tolerances_named`` and the command line accept."""
+
+
+def tolerances_named(names: Iterable[str]) -> frozenset[Tolerance]:
+    """The union of profiles (``field``) and tolerances (``enum-case``) named; ValueError
+    naming the first unknown name and the known ones."""
+    chosen: set[Tolerance] = set()
+    known = {t.value: t for t in Tolerance}
+    for name in names:
+        key = name.strip().lower()
+        if key in TOLERANCE_PROFILES:
+            chosen |= TOLERANCE_PROFILES[key]
+        elif key in known:
+            chosen.add(known[key])
+        else:
+            profiles = ", ".join(TOLERANCE_PROFILES)
+            raise ValueError(
+                f"unknown tolerance or profile {name!r} (profiles: {profiles}; tolerances: "
+                f"{', '.join(known)})"
+            )
+    return frozenset(chosen)
 
 
 @dataclass(frozen=True)
 class Deviation:
-    """One accepted deviation: which, where (a field path) and the value as received."""
+    """One accepted deviation: which tolerance, where (a field path such as
+    ``meterValue[0].sampledValue[2].value``), the value as received and what it became
+    (:data:`UNSET` when the property was dropped)."""
 
     tolerance: Tolerance
     path: str
-    value: str
+    original: JsonValue
+    result: JsonValue | Unset
+
+    @property
+    def pointer(self) -> str:
+        """The JSON pointer of the value (``/meterValue/0/sampledValue/2/value``)."""
+        keys = re.findall(r"\[(\d+)\]|([^.\[\]]+)", self.path)
+        parts = [index or name for index, name in keys]
+        return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+    def describe(self, action: str = "") -> str:
+        """One line for logs: ``enum-case [in MeterValues] at measurand: 'Current.import' ->
+        'Current.Import'`` (``dropped`` for a dropped value)."""
+        became = "dropped" if self.result is UNSET else _short(self.result)
+        where = f" in {printable(action)}" if action else ""
+        path = self.path or "<payload>"
+        return f"{self.tolerance.value}{where} at {path}: {_short(self.original)} -> {became}"
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return printable(text if len(text) <= 80 else text[:77] + "...")
 
 
 @dataclass
@@ -389,7 +542,8 @@ tolerance_logger = logging.getLogger(f"{__name__.rpartition('.')[0]}.tolerance")
 
 
 def tolerating(tolerate: Iterable[Tolerance], parse: Callable[[], T]) -> tuple[T, list[Deviation]]:
-    """Run ``parse`` accepting the ``tolerate`` deviations; its result and what was accepted.
+    """Run ``parse`` (``from_dict`` / ``from_json`` calls) accepting the ``tolerate``
+    deviations; its result and the deviations accepted, in payload order.
 
     Only parsing that failed strictly consults the tolerances: the strict path is unchanged.
     """
@@ -401,21 +555,43 @@ def tolerating(tolerate: Iterable[Tolerance], parse: Callable[[], T]) -> tuple[T
         _TOLERATING.reset(token)
 
 
-_NO_OFFSET = re.compile(
-    r"[0-9]{4}-(0[1-9]|1[0-2])-[0-9]{2}[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?"
-)
-
-
-def _tolerated_date_time(value: str, path: Path) -> datetime | None:
-    """``value`` read as UTC when it only lacks its offset and that is tolerated, else None."""
+def allowed_tolerances(tolerate: Iterable[Tolerance]) -> frozenset[Tolerance]:
+    """The tolerances a parse may use: those given, else those of :func:`tolerating`."""
+    if tolerate:
+        return frozenset(Tolerance(t) for t in tolerate)
     state = _TOLERATING.get()
-    if state is None or Tolerance.DATE_TIME_WITHOUT_OFFSET not in state.allowed:
-        return None
-    if _NO_OFFSET.fullmatch(value) is None:
-        return None
-    parsed = _DATE_TIME.parse(value + "Z", path)
-    state.found.append(Deviation(Tolerance.DATE_TIME_WITHOUT_OFFSET, render_path(path), value))
-    return parsed
+    return STRICT if state is None else state.allowed
+
+
+def recover(
+    cls: type[T],
+    source: object,
+    tolerate: Iterable[Tolerance],
+    error: ValidationError,
+    *,
+    is_text: bool = False,
+) -> T:
+    """After strict parsing failed with ``error``: the object the tolerances allowed here
+    (:func:`allowed_tolerances`) make of ``source`` (a decoded payload, or its JSON text with
+    ``is_text``), else ``error`` raised again. Every flavour's ``from_dict`` / ``from_json``
+    end here, so all accept the same deviations into equal objects with equal records."""
+    allowed = allowed_tolerances(tolerate)
+    if not allowed:
+        raise error
+    from ._tolerance import parse_tolerated  # only on this path: strict costs nothing
+
+    return parse_tolerated(cls, source, allowed, bool(tolerate), error, is_text)
+
+
+def report_deviations(model: str, found: list[Deviation], logged: bool) -> None:
+    """Hand accepted deviations to the enclosing :func:`tolerating` (if any) and, when the
+    caller asked for tolerances itself (``logged``), log each as a warning."""
+    state = _TOLERATING.get()
+    if state is not None:
+        state.found.extend(found)
+    if logged:
+        for deviation in found:
+            tolerance_logger.warning("%s: tolerated %s", model, deviation.describe())
 
 
 class DateTime(Parser[datetime]):
@@ -431,9 +607,6 @@ class DateTime(Parser[datetime]):
             raise _wrong_type("date-time string", value, path)
         match = _RFC3339.fullmatch(value)
         if match is None:
-            tolerated = _tolerated_date_time(value, path)
-            if tolerated is not None:
-                return tolerated
             raise fail(f"not an RFC 3339 date-time: {value[:40]!r}", path, ErrorKind.TYPE)
         year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
         if zulu:
@@ -613,11 +786,12 @@ class FieldTable:
     """All fields of one object type; ``extra`` when it allows additional properties."""
 
     def __init__(
-        self, cls: type[Model], fields: tuple[Field, ...], dialect: Dialect, extra: bool = False
+        self, cls: type[Any], fields: tuple[Field, ...], dialect: Dialect, extra: bool = False
     ) -> None:
         self.cls = cls
         self.fields = fields
         self.names = frozenset(f.json_name for f in fields)
+        self.by_name = {f.json_name: f for f in fields}
         self.dialect = dialect
         self.extra = extra
         self._fast_parse: Callable[[object], Model] | None = None
@@ -692,7 +866,7 @@ class FieldTable:
                 key = next(iter(unknown))
                 raise fail(f"property {key!r} is not allowed", (path, key), ErrorKind.FORMAT)
             kwargs["extra"] = _ANY.parse(unknown, path, -1)
-        return self.cls(**kwargs)
+        return self.cls(**kwargs)  # type: ignore[no-any-return]
 
     def dump(self, obj: Model, path: Path = None) -> dict[str, JsonValue]:
         """The payload of an object built in code: checks the kind of every value (a nested
@@ -863,7 +1037,7 @@ class _FastParse(_FastWriter):
             ]
         else:
             lines += [f"{pad}if len({var}) != {found}:", f"{pad}    raise _Reject"]
-        attributes = dataclass_fields(table.cls)  # type: ignore[arg-type]
+        attributes = dataclass_fields(table.cls)
         arguments = [variables.get(f.name, f.name) for f in attributes]
         cls = self.ref(table.cls, table.cls.__name__)
         return [*lines, f"{pad}{var} = {cls}({', '.join(arguments)})"]
@@ -1037,8 +1211,23 @@ def _read_integer(text: str) -> int | LongInteger:
     return int(text)
 
 
+class JsonFloat(float):
+    """A JSON number read by ``load_json(..., number_texts=True)``: the float, and its text
+    as written (``0.10``, ``1e21``), for tolerances that turn a number into a string."""
+
+    text: str
+
+    def __new__(cls, text: str) -> JsonFloat:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 _PLACING_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_int=_read_integer)
+_TEXT_DECODER = json.JSONDecoder(
+    parse_constant=_reject_constant, parse_int=_read_integer, parse_float=JsonFloat
+)
 _SHALLOW_DEPTH = 200
 """Where :func:`load_json` cuts JSON text too deep for Python's decoder (about 1,000 levels):
 deeper than any payload nests (the typed part as its schema, "any JSON value" 64 levels), so
@@ -1068,7 +1257,7 @@ def _shallow(text: str) -> str:
     return "".join(pieces)
 
 
-def load_json(text: str | bytes) -> object:
+def load_json(text: str | bytes, number_texts: bool = False) -> object:
     """Parse JSON text; anything malformed becomes a FORMAT ValidationError.
 
     What ``from_dict`` refuses at a path stays placed, so that ``from_json`` refuses it at
@@ -1082,7 +1271,7 @@ def load_json(text: str | bytes) -> object:
                 raise TypeError(f"expected str or bytes, not {type(text).__name__}")
             text = text.decode(json.detect_encoding(text), "surrogatepass")
         try:
-            return _DECODER.decode(text)
+            return (_TEXT_DECODER if number_texts else _DECODER).decode(text)
         except json.JSONDecodeError:
             raise
         except ValueError:  # not a syntax error: int() refused a long integer
@@ -1109,34 +1298,32 @@ class Model:
     def from_dict(cls: type[M], data: object, *, tolerate: Iterable[Tolerance] = ()) -> M:
         """Validate a decoded JSON payload and build the whole object tree.
 
-        ``tolerate``: deviations to accept (strict by default); each accepted one is logged
-        as a warning on the ``<package>.tolerance`` logger.
+        ``tolerate``: deviations to accept (strict by default): a payload that fails strict
+        validation is normalised (see :class:`Tolerance`) and parsed strictly again; each
+        accepted deviation is logged as a warning on the ``<package>.tolerance`` logger.
         """
+        try:
+            return cls._strict(data)
+        except ValidationError as error:
+            return recover(cls, data, tolerate, error)
+
+    @classmethod
+    def _strict(cls: type[M], data: object) -> M:
+        """:meth:`from_dict` without tolerances."""
         table = cls._table
         try:
             return (table._fast_parse or table.compiled_parse())(data)  # type: ignore[return-value]
         except Exception:  # the exact parser below decides and explains
             pass
         try:
-            if not tolerate:
-                return table.parse(data, None)  # type: ignore[return-value]
-            result, found = tolerating(tolerate, lambda: table.parse(data, None))
+            return table.parse(data, None)  # type: ignore[return-value]
         except ValidationError as exc:
             raise _with_dialect(exc, table.dialect) from None
-        for deviation in found:
-            tolerance_logger.warning(
-                "%s: tolerated %s at %s: %r",
-                cls.__name__,
-                deviation.tolerance.value,
-                deviation.path,
-                deviation.value,
-            )
-        return result  # type: ignore[return-value]
 
     @classmethod
     def from_json(cls: type[M], text: str | bytes, *, tolerate: Iterable[Tolerance] = ()) -> M:
         """Parse and validate JSON text (``str`` or UTF-8 ``bytes``); ``tolerate`` as in
-        :meth:`from_dict`."""
+        :meth:`from_dict` (numbers where strings are wanted keep their JSON text)."""
         table = cls._table
         if text.__class__ is str:  # the common case, in one step
             try:
@@ -1148,7 +1335,10 @@ class Model:
             data = load_json(text)
         except ValidationError as exc:
             raise _with_dialect(exc, table.dialect) from None
-        return cls.from_dict(data, tolerate=tolerate)
+        try:
+            return cls._strict(data)
+        except ValidationError as error:
+            return recover(cls, text, tolerate, error, is_text=True)
 
     def to_dict(self) -> dict[str, JsonValue]:
         """The JSON payload: camelCase names, unset optional fields left out.

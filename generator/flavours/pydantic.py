@@ -10,6 +10,7 @@ from generator import ir
 from generator.flavours.base import ModelSet, Style
 from generator.flavours.canonical import Lowering, multiple_of_type, multiples_of
 from generator.flavours.dmc import add_models_module, write_models, write_reexports
+from generator.render.views import object_module_view
 
 if TYPE_CHECKING:
     from generator.render.renderer import Renderer
@@ -40,6 +41,18 @@ class PydanticFlavour:
             base_class=base_class_name(spec),
             multiples=multiples_of(objects),
             runtime_prefix=runtime,
+        )
+        what = f"of {spec.title}" if models.in_bindings else "of this extension version"
+        parent = ".." if models.in_bindings else models.package
+        view = object_module_view(objects, local=True, runtime_parent=parent)
+        names = sorted({o.name for o in objects} | set(view.enum_imports))
+        renderer.add(
+            f"{folder}/tables.py",
+            "pydantic/tables.py.j2",
+            source,
+            what=what,
+            view=view,
+            names=names,
         )
         write_reexports(renderer, models, "pydantic/reexport.py.j2")
 

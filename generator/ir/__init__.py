@@ -198,6 +198,17 @@ class ErrorCodes:
 
 
 @dataclass(frozen=True)
+class EnumRepairs:
+    """The curated enum tables of the tolerances, checked against the enums: by enum name,
+    the catch-all member, other spellings of members, and the enums whose absence means a
+    default (an unknown value of those is never dropped)."""
+
+    catch_all: tuple[tuple[str, str], ...] = ()
+    aliases: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    defaulted: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class DeviceVariable:
     """One variable of the device-model catalogue: a row of ``components-variables.csv``."""
 
@@ -323,6 +334,7 @@ class Spec:
     """The 2.x device-model catalogue, where the version folder has one."""
     configuration: Configuration | None = None
     """The 1.6 configuration keys, where the version folder has them."""
+    enum_repairs: EnumRepairs = EnumRepairs()
 
     def receives(self, role: str) -> tuple[Action, ...]:
         """The actions that ``role`` receives: those the other side may start."""

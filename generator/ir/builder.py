@@ -33,6 +33,7 @@ from generator.ir.supported import (
     ref_problem,
 )
 from generator.schemas.loader import LoadedVersion, SchemaFile, draft06_integers
+from generator.schemas.metadata import ToleranceMeta
 
 Parts = tuple[str | int, ...]
 
@@ -97,8 +98,54 @@ def build_spec(loaded: LoadedVersion) -> ir.Spec:
         actions=actions,
         device_model=build_device_model(loaded.catalogue, names, loaded.info.title),
         configuration=build_configuration(loaded.catalogue, names, loaded.info.title),
+        enum_repairs=enum_repairs(loaded.metadata.tolerances, named.enums, loaded.metadata.source),
     )
     return render_spec_docs(spec)
+
+
+def enum_repairs(meta: ToleranceMeta, enums: dict[str, ir.EnumDef], source: str) -> ir.EnumRepairs:
+    """``[tolerances]`` checked against the version's enums: every enum named must exist and
+    every member named must be one of its values (an alias must not be one already)."""
+
+    def values(table: str, name: str) -> set[str]:
+        enum = enums.get(name)
+        if enum is None:
+            pointer = json_pointer(("tolerances", table, name))
+            raise GeneratorError(f"tolerances.{table}: no enum named {name!r}", source, pointer)
+        return {member.value for member in enum.members}
+
+    def member(table: str, name: str, value: str, key: str) -> str:
+        if value not in values(table, name):
+            pointer = json_pointer(
+                ("tolerances", table, name, key) if key else ("tolerances", table, name)
+            )
+            raise GeneratorError(
+                f"tolerances.{table}.{name}: {value!r} is not a member", source, pointer
+            )
+        return value
+
+    aliases = []
+    for name, spellings in sorted(meta.aliases.items()):
+        known = values("aliases", name)
+        for spelling in spellings:
+            if spelling in known:
+                pointer = json_pointer(("tolerances", "aliases", name, spelling))
+                message = f"tolerances.aliases.{name}: {spelling!r} is a member already"
+                raise GeneratorError(message, source, pointer)
+        pairs = tuple((k, member("aliases", name, v, k)) for k, v in sorted(spellings.items()))
+        aliases.append((name, pairs))
+    return ir.EnumRepairs(
+        catch_all=tuple(
+            (name, member("catch_all", name, value, ""))
+            for name, value in sorted(meta.catch_all.items())
+        ),
+        aliases=tuple(aliases),
+        defaulted=tuple(
+            name
+            for name, value in sorted(meta.defaults.items())
+            if member("defaults", name, value, "")
+        ),
+    )
 
 
 def check_type_names_used(source: str, type_names: Collection[str], used: Collection[str]) -> None:

@@ -114,6 +114,8 @@ RESERVED_CLASS_NAMES = frozenset(
         # the dispatch modules' calls and offline queue
         *("CallAbandoned", "NoReturn", "OfflineQueue", "RetryPolicy", "MessageDiscarded"),
         *("MessageStore", "MemoryStore", "SqliteStore", "StoreError", "StoredMessage"),
+        # the tolerances' names in the package and the version modules
+        *("EnumRepairs", "FIELD", "TOLERANCE_PROFILES"),
         # what datamodel-code-generator may import besides
         *("BaseModel", "Dict", "List", "Literal", "Optional", "Union"),
         *(name for name in dir(builtins) if name[:1].isupper()),

@@ -18,6 +18,7 @@ FOLDER = Path(__file__).resolve().parent
 
 SHARED = (
     "_runtime.py",
+    "_tolerance.py",
     "_registry.py",
     "_dispatch.py",
     "_vendor.py",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,16 @@ class ActionMeta:
 
 
 @dataclass(frozen=True)
+class ToleranceMeta:
+    """The curated enum tables of the tolerances (``[tolerances]``), by enum name and JSON
+    value; checked against the enums when the IR is built."""
+
+    catch_all: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, dict[str, str]] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Metadata:
     """Names for inline types, overlays, profiles and actions of one version."""
 
@@ -53,6 +63,7 @@ class Metadata:
     overlays: tuple[Overlay, ...]
     profiles: dict[str, ProfileMeta]
     actions: dict[str, ActionMeta]
+    tolerances: ToleranceMeta = ToleranceMeta()
 
 
 def load_metadata(version_dir: Path, roles: tuple[str, ...]) -> Metadata:
@@ -65,7 +76,7 @@ def load_metadata(version_dir: Path, roles: tuple[str, ...]) -> Metadata:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise GeneratorError(f"cannot read metadata: {exc}", shown) from None
-    unknown = sorted(set(data) - {"type_names", "overlays", "profiles", "actions"})
+    unknown = sorted(set(data) - {"type_names", "overlays", "profiles", "actions", "tolerances"})
     if unknown:
         raise GeneratorError(f"unknown table {unknown[0]!r}", shown)
     names = data.get("type_names", {})
@@ -74,7 +85,33 @@ def load_metadata(version_dir: Path, roles: tuple[str, ...]) -> Metadata:
     profiles = _profiles(data.get("profiles", {}), shown)
     actions = _actions(data.get("actions", {}), profiles, roles, shown)
     overlays = _overlays(data.get("overlays", []), shown)
-    return Metadata(shown, dict(names), overlays, profiles, actions)
+    tolerances = _tolerances(data.get("tolerances", {}), shown)
+    return Metadata(shown, dict(names), overlays, profiles, actions, tolerances)
+
+
+def _strings(raw: object, where: str, shown: str) -> dict[str, str]:
+    if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+        raise GeneratorError(f"[{where}] must map names to strings", shown)
+    return dict(raw)
+
+
+def _tolerances(raw: object, shown: str) -> ToleranceMeta:
+    """``[tolerances]``: ``catch_all`` (enum -> member), ``aliases`` (enum -> spelling ->
+    member), ``defaults`` (enum -> the member its absence means)."""
+    if not isinstance(raw, dict):
+        raise GeneratorError("[tolerances] must be a table", shown)
+    unknown = sorted(set(raw) - {"catch_all", "aliases", "defaults"})
+    if unknown:
+        raise GeneratorError(f"tolerances: unknown key {unknown[0]!r}", shown)
+    aliases = _table(raw.get("aliases", {}), "tolerances.aliases", shown)
+    return ToleranceMeta(
+        catch_all=_strings(raw.get("catch_all", {}), "tolerances.catch_all", shown),
+        aliases={
+            name: _strings(table, f"tolerances.aliases.{name}", shown)
+            for name, table in aliases.items()
+        },
+        defaults=_strings(raw.get("defaults", {}), "tolerances.defaults", shown),
+    )
 
 
 def _table(raw: object, where: str, shown: str) -> dict[str, dict[str, Any]]:

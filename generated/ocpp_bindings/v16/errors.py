@@ -4,7 +4,7 @@
 
 from enum import Enum
 
-from .._runtime import Dialect, ErrorKind
+from .._runtime import Dialect, EnumRepairs, ErrorKind
 
 
 class ErrorCode(str, Enum):
@@ -30,5 +30,28 @@ DIALECT = Dialect(
         ErrorKind.TYPE: ErrorCode.TypeConstraintViolation.value,
         ErrorKind.PROPERTY: ErrorCode.PropertyConstraintViolation.value,
     },
+    EnumRepairs(
+        catch_all={
+            "ChargePointErrorCode": "OtherError",
+            "ReadingContext": "Other",
+            "Reason": "Other",
+        },
+        aliases={
+            "UnitOfMeasure": {
+                "Hz": "Hertz",
+            },
+        },
+        defaulted=frozenset(
+            (
+                "Location",
+                "Measurand",
+                "ReadingContext",
+                "StopTransactionUnitOfMeasure",
+                "UnitOfMeasure",
+                "ValueFormat",
+            )
+        ),
+    ),
 )
-"""How OCPP 1.6 spells the code of each :class:`ErrorKind`."""
+"""How OCPP 1.6 spells the code of each :class:`ErrorKind`, and its curated enum tables
+for the tolerances (from ``[tolerances]`` of its ``ocppgen.toml``)."""

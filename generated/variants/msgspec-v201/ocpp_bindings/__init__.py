@@ -7,6 +7,8 @@ One subpackage per OCPP version: ``v201`` (OCPP 2.0.1).
 
 from ._flavour import Model
 from ._runtime import (
+    FIELD,
+    TOLERANCE_PROFILES,
     UNSET,
     Deviation,
     ErrorKind,
@@ -14,6 +16,7 @@ from ._runtime import (
     Tolerance,
     Unset,
     ValidationError,
+    tolerances_named,
     tolerating,
 )
 
@@ -22,12 +25,14 @@ VERSIONS: dict[str, str] = {
 }
 """OCPP version -> the module holding its bindings."""
 
-RUNTIME = "0.1.0+msgspec.981d7ff92748"
+RUNTIME = "0.1.0+msgspec.ffed57f065f9"
 """This package's runtime: ocppgen version, flavour and a digest of the runtime modules.
 Modules generated against another runtime (an extension package) refuse to import."""
 
 __all__ = [
+    "FIELD",
     "RUNTIME",
+    "TOLERANCE_PROFILES",
     "UNSET",
     "VERSIONS",
     "Deviation",
@@ -37,5 +42,6 @@ __all__ = [
     "Tolerance",
     "Unset",
     "ValidationError",
+    "tolerances_named",
     "tolerating",
 ]

@@ -54,8 +54,7 @@ from ._runtime import (
     Tolerance,
     ValidationError,
     load_json,
-    tolerance_logger,
-    tolerating,
+    recover,
 )
 
 MSGSPEC = "0.23"
@@ -192,20 +191,36 @@ class OcppStruct(
         ``tolerate``: deviations to accept (strict by default); each accepted one is logged
         as a warning on the ``<package>.tolerance`` logger, as in the dataclass flavour.
         """
-        codec = cls._codec
-        if codec is None or codec.cls is not cls:
-            codec = _Codec.of(cls)
         if data.__class__ is _RAW:  # a payload left as JSON text by load_frame
+            codec = cls._codec
+            if codec is None or codec.cls is not cls:
+                codec = _Codec.of(cls)
             try:
                 return codec.decode(data)  # type: ignore[return-value]
             except Exception:
                 return cls.from_json(bytes(data), tolerate=tolerate)
+        try:
+            return cls._strict(data)
+        except ValidationError as error:
+            return recover(cls, data, tolerate, error)
+
+    @classmethod
+    def _strict(cls: type[M], data: object) -> M:
+        """:meth:`from_dict` without tolerances (of decoded JSON, not of ``Raw`` text)."""
+        codec = cls._codec
+        if codec is None or codec.cls is not cls:
+            codec = _Codec.of(cls)
         if data.__class__ is dict:
             try:
                 return codec.convert(data)  # type: ignore[return-value]
             except Exception:  # the exact parser below decides and explains
                 pass
-        return codec.exact(data, tolerate)  # type: ignore[return-value]
+        return codec.exact(data)  # type: ignore[return-value]
+
+    @classmethod
+    def ocpp_field_table(cls) -> _rt.FieldTable:
+        """The field table of this struct (what the exact parser and tolerances walk)."""
+        return _table_of(cls)
 
     @classmethod
     def from_json(cls: type[M], text: str | bytes, *, tolerate: Iterable[Tolerance] = ()) -> M:
@@ -227,7 +242,10 @@ class OcppStruct(
         except ValidationError as exc:
             exc.dialect = cls.ocpp_dialect
             raise
-        return cls.from_dict(data, tolerate=tolerate)
+        try:
+            return cls._strict(data)
+        except ValidationError as error:
+            return recover(cls, text, tolerate, error, is_text=True)
 
     def to_dict(self) -> dict[str, JsonValue]:
         """The JSON payload: JSON names, unset optional fields left out.
@@ -237,9 +255,9 @@ class OcppStruct(
         the kind of every value: what no JSON text holds (NaN, a cycle, too deep or too long a
         value, a required property left unset) raises ValidationError at its path.
         """
-        if _fast_text(self) is not None:  # msgspec's builtins: ints of any size kept
-            data: dict[str, JsonValue] = msgspec.to_builtins(self)
-            return data
+        text = _fast_text(self)
+        if text is not None:
+            return msgspec.json.decode(text)  # type: ignore[no-any-return]
         return self._exact_dump()
 
     def _exact_dump(self) -> dict[str, JsonValue]:
@@ -509,25 +527,14 @@ class _Codec:
             self.finish(obj, False)
         return obj
 
-    def exact(self, data: object, tolerate: Iterable[Tolerance]) -> OcppStruct:
+    def exact(self, data: object) -> OcppStruct:
         """The dataclass flavour's exact parser: the object, or its ValidationError."""
         table = self.table
         try:
-            if not tolerate:
-                return cast(OcppStruct, table.parse(data, None))
-            result, found = tolerating(tolerate, lambda: table.parse(data, None))
+            return cast(OcppStruct, table.parse(data, None))
         except ValidationError as exc:
             exc.dialect = table.dialect
             raise exc from None
-        for deviation in found:
-            tolerance_logger.warning(
-                "%s: tolerated %s at %s: %r",
-                self.cls.__name__,
-                deviation.tolerance.value,
-                deviation.path,
-                deviation.value,
-            )
-        return cast(OcppStruct, result)
 
 
 _FINISHERS: dict[type, Callable[[Any, bool], None] | None] = {}

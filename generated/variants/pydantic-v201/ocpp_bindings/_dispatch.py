@@ -14,16 +14,19 @@ import difflib
 import inspect
 import json
 import logging
+import re
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from . import _flavour
 from ._flavour import Model
 from ._inflight import CallSlots
 from ._registry import Feature, ocpp_name
 from ._runtime import (
+    Deviation,
     JsonValue,
     Tolerance,
     ValidationError,
@@ -135,6 +138,20 @@ OTHER_METHODS = "ocpp_other_methods"
 (``ocpp_other_methods = {"on_connect"}``): the dispatcher leaves them alone."""
 
 
+class DeviationKey(NamedTuple):
+    """What :attr:`Dispatcher.deviations` counts: a tolerance used in an action at a path."""
+
+    action: str
+    tolerance: Tolerance
+    path: str
+    """The field path, array indexes as ``[*]`` (``meterValue[*].sampledValue[*].value``)."""
+
+
+DEVIATION_LOG = 100
+"""How many accepted deviations a dispatcher keeps in ``deviation_log``."""
+_ANY_INDEX = re.compile(r"\[[0-9]+\]")
+
+
 @dataclass
 class _Pending:
     feature: Feature[Any]
@@ -149,8 +166,10 @@ class Dispatcher(Generic[R]):
     ``max_frame_bytes``: larger frames are answered with the format error, never parsed.
     ``handler_timeout``: seconds an (async) handler may take before it is cancelled and the
     CALL answered ``InternalError``; None waits. ``tolerate``: deviations of deployed
-    stations to accept (:class:`Tolerance`; strict by default), each logged once per
-    dispatcher (connection), deviation and path.
+    stations to accept in received requests and in the responses to this side's calls
+    (:class:`Tolerance`, or a profile such as ``FIELD``; strict by default; what this side
+    sends is always strict), each logged once per dispatcher (connection), action, tolerance
+    and path, and counted in :attr:`deviations`.
     ``extensions`` are generated extension version modules (``acme_ocpp.v201``): their custom
     actions are routed like standard ones, their DataTransfer messages to ``on_<message>``.
     ``max_calls_in_flight``: how many of its own CALLs may wait for their answers at once
@@ -183,8 +202,13 @@ class Dispatcher(Generic[R]):
         self.new_id = new_id or _uuid4
         self.max_frame_bytes = max_frame_bytes
         self.handler_timeout = handler_timeout
-        self.tolerate = frozenset(Tolerance(t) for t in tolerate)
-        self._warned: set[tuple[Tolerance, str, str]] = set()
+        self.tolerate = frozenset(tolerate)
+        self.deviations: Counter[DeviationKey] = Counter()
+        """How often each deviation was accepted on this dispatcher (connection), by action,
+        tolerance and path (array indexes as ``[*]``)."""
+        self.deviation_log: list[tuple[str, Deviation]] = []
+        """The latest accepted deviations with their action (the last ``DEVIATION_LOG``),
+        original values included: what to show a vendor."""
         self._by_request = {f.request: f for f in protocol.features.values()}
         self._pending: dict[str, _Pending] = {}
         self._waiting: set[str] = set()
@@ -197,6 +221,16 @@ class Dispatcher(Generic[R]):
     def is_central(self) -> bool:
         """True on the CSMS (1.6: Central System) side."""
         return bool(self.role == self.protocol.central_role)
+
+    @property
+    def tolerate(self) -> frozenset[Tolerance]:
+        """The deviations this dispatcher accepts in what it receives; assign to change them
+        while it runs (after the BootNotification named vendor and model, say)."""
+        return self._tolerate
+
+    @tolerate.setter
+    def tolerate(self, tolerate: Iterable[Tolerance | str]) -> None:
+        self._tolerate = frozenset(Tolerance(t) for t in tolerate)
 
     def add_handler(self, handler: object) -> None:
         """Register every ``on_<action>`` method of ``handler`` for actions this role receives.
@@ -316,16 +350,14 @@ class Dispatcher(Generic[R]):
             return parse()
         message, found = tolerating(self.tolerate, parse)
         for deviation in found:
-            key = (deviation.tolerance, action, deviation.path)
-            if key not in self._warned:
-                self._warned.add(key)
+            key = DeviationKey(action, deviation.tolerance, _ANY_INDEX.sub("[*]", deviation.path))
+            self.deviations[key] += 1
+            self.deviation_log.append((action, deviation))
+            if self.deviations[key] == 1:
                 logger.warning(
-                    "tolerated %s in %s at %s: %r (logged once per connection)",
-                    deviation.tolerance.value,
-                    action,
-                    deviation.path,
-                    deviation.value[:60],
+                    "tolerated %s (logged once per connection)", deviation.describe(action)
                 )
+        del self.deviation_log[:-DEVIATION_LOG]
         return message
 
     def _unsupported_type(self, unique_id: str, message_type: int) -> str:

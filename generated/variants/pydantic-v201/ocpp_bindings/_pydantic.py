@@ -13,6 +13,7 @@ path and OCPP error code as the dataclass flavour. Building a model in code
 
 from __future__ import annotations
 
+import importlib
 import math
 import sys
 from collections.abc import Callable, Iterable
@@ -28,7 +29,6 @@ from pydantic import (
     PlainSerializer,
     PlainValidator,
     SerializerFunctionWrapHandler,
-    ValidationInfo,
     model_serializer,
 )
 from pydantic import ValidationError as PydanticValidationError
@@ -46,8 +46,7 @@ from ._runtime import (
     format_datetime,
     json_text,
     load_json,
-    tolerance_logger,
-    tolerating,
+    recover,
 )
 
 __all__ = [
@@ -86,12 +85,11 @@ def _exact(parser: _rt.Parser[Any]) -> Callable[[object], Any]:
 _DATE_TIME = _rt.DateTime()
 
 
-def _date_time(value: object, info: ValidationInfo) -> datetime:
-    """An aware ``datetime`` as it is, or RFC 3339 text with an offset. (A tolerated
-    deviation names the field only: pydantic does not tell a validator the whole path.)"""
+def _date_time(value: object) -> datetime:
+    """An aware ``datetime`` as it is, or RFC 3339 text with an offset."""
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value
-    return _parse_exact(_DATE_TIME, value, (None, info.field_name or ""))  # type: ignore[no-any-return]
+    return _parse_exact(_DATE_TIME, value, None)  # type: ignore[no-any-return]
 
 
 DateTime = Annotated[
@@ -244,20 +242,6 @@ def _may_hold_constants(text: str | bytes) -> bool:
     return b"NaN" in text or b"Infinity" in text
 
 
-def _tolerated(cls: type[M], parse: Callable[[], M], tolerate: Iterable[Tolerance]) -> M:
-    """``parse()`` accepting the ``tolerate`` deviations, each one logged."""
-    model, found = tolerating(tolerate, parse)
-    for deviation in found:
-        tolerance_logger.warning(
-            "%s: tolerated %s at %s: %r",
-            cls.__name__,
-            deviation.tolerance.value,
-            deviation.path,
-            deviation.value,
-        )
-    return model
-
-
 class OcppModel(BaseModel):
     """Base of every generated pydantic model: the dataclass flavour's methods and errors."""
 
@@ -274,6 +258,9 @@ class OcppModel(BaseModel):
     __pydantic_extra__: dict[str, AnyJson] = Field(init=False)
     """The additional properties (of ``customData``): each one "any JSON value"."""
     ocpp_dialect: ClassVar[Dialect]
+    _table: ClassVar[_rt.FieldTable]
+    """The model's field table (as the dataclass flavour's), set by the version's ``tables``
+    module: what tolerances walk (see :meth:`ocpp_field_table`)."""
     _keeps_null: ClassVar[frozenset[str]] = frozenset()
     """Names (Python and JSON) of the "any JSON value" fields, where ``null`` is a value."""
     _field_names: ClassVar[dict[str, str]] = {}
@@ -314,8 +301,14 @@ class OcppModel(BaseModel):
         ``tolerate``: deviations to accept (strict by default), each logged as a warning on
         the ``<package>.tolerance`` logger, as in the dataclass flavour.
         """
-        if tolerate:
-            return _tolerated(cls, lambda: cls.from_dict(data), tolerate)
+        try:
+            return cls._strict(data)
+        except ValidationError as error:
+            return recover(cls, data, tolerate, error)
+
+    @classmethod
+    def _strict(cls: type[M], data: object) -> M:
+        """:meth:`from_dict` without tolerances."""
         try:
             model = cls.model_validate(data, by_alias=True, by_name=False)
         except PydanticValidationError as exc:
@@ -327,8 +320,14 @@ class OcppModel(BaseModel):
     def from_json(cls: type[M], text: str | bytes, *, tolerate: Iterable[Tolerance] = ()) -> M:
         """Parse and validate JSON text (``str`` or ``bytes``, UTF-8, -16 or -32);
         ``tolerate`` as in :meth:`from_dict`."""
-        if tolerate:
-            return _tolerated(cls, lambda: cls.from_json(text), tolerate)
+        try:
+            return cls._from_json(text)
+        except ValidationError as error:
+            return recover(cls, text, tolerate, error, is_text=True)
+
+    @classmethod
+    def _from_json(cls: type[M], text: str | bytes) -> M:
+        """:meth:`from_json`, strictly."""
         if isinstance(text, str | bytes) and not _may_hold_constants(text):
             # pydantic's own JSON parser, in one step; it reads NaN and Infinity, which are
             # not JSON: text that may hold them takes the general path below.
@@ -346,7 +345,18 @@ class OcppModel(BaseModel):
         except ValidationError as exc:
             exc.dialect = cls.ocpp_dialect
             raise
-        return cls.from_dict(data)
+        return cls._strict(data)
+
+    @classmethod
+    def ocpp_field_table(cls) -> _rt.FieldTable:
+        """The field table of this model, loading the version's ``tables`` module (which
+        sets every model's ``_table``) on first use."""
+        table = cls.__dict__.get("_table")
+        if table is None:
+            importlib.import_module(cls.__module__.rpartition(".")[0] + ".tables")
+            table = cls.__dict__["_table"]
+        assert isinstance(table, _rt.FieldTable)
+        return table
 
     def _reject_null(self, path: str) -> None:
         """Raise for a ``null`` given for an optional property that is not "any JSON value".

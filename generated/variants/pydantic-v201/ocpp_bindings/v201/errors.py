@@ -4,7 +4,7 @@
 
 from enum import Enum
 
-from .._runtime import Dialect, ErrorKind
+from .._runtime import Dialect, EnumRepairs, ErrorKind
 
 
 class ErrorCode(str, Enum):
@@ -32,5 +32,23 @@ DIALECT = Dialect(
         ErrorKind.TYPE: ErrorCode.TypeConstraintViolation.value,
         ErrorKind.PROPERTY: ErrorCode.PropertyConstraintViolation.value,
     },
+    EnumRepairs(
+        catch_all={
+            "BootReasonEnumType": "Unknown",
+            "ChargingLimitSourceEnumType": "Other",
+            "ConnectorEnumType": "Unknown",
+            "ReadingContextEnumType": "Other",
+            "ReasonEnumType": "Other",
+        },
+        aliases={},
+        defaulted=frozenset(
+            (
+                "LocationEnumType",
+                "MeasurandEnumType",
+                "ReadingContextEnumType",
+            )
+        ),
+    ),
 )
-"""How OCPP 2.0.1 spells the code of each :class:`ErrorKind`."""
+"""How OCPP 2.0.1 spells the code of each :class:`ErrorKind`, and its curated enum tables
+for the tolerances (from ``[tolerances]`` of its ``ocppgen.toml``)."""
