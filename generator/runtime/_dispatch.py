@@ -619,7 +619,7 @@ def _is_call(message_type: object, frame: list[Any]) -> bool:
         message_type == CALL
         and type(message_type) is int
         and len(frame) == 4
-        and (isinstance(frame[2], str))
+        and isinstance(frame[2], str)
     )
 
 
