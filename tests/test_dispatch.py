@@ -136,6 +136,17 @@ def test_action_this_role_never_receives_is_not_supported(version: str) -> None:
 
 
 @pytest.mark.parametrize("version", VERSIONS)
+def test_routes_follow_a_change_of_role(version: str) -> None:
+    """The dispatcher keeps the routes it found; a new role forgets them."""
+    dispatcher = central(version)
+    frame = call_frame("StatusNotification", payload(version, "StatusNotificationRequest"))
+    assert handle(dispatcher, frame)[0] == 3
+    dispatcher.role = roles(version)[0]  # a charging station never receives it
+    assert not dispatcher.is_central
+    assert handle(dispatcher, frame)[:3] == [4, "id-1", "NotSupported"]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
 def test_payload_errors_answer_with_the_validation_code(version: str) -> None:
     good = payload(version, "BootNotificationRequest")
     dispatcher = central(version)

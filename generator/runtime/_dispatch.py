@@ -15,7 +15,7 @@ import logging
 import re
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Generic, NamedTuple, TypeVar
 
@@ -193,7 +193,9 @@ class Dispatcher(Generic[R]):
         self._vendor = _vendor_router(protocol, extensions)
         if self._vendor is not None:
             protocol = replace(protocol, features=self._vendor.features)
-        self.protocol = protocol
+        self._routes: dict[tuple[str, str], tuple[Feature[Any], Callable[..., Any]]] = {}
+        """The routes found so far, by action and kind (vendor DataTransfer excepted)."""
+        self._protocol = protocol
         self.role = role
         self.transport = transport
         self.timeout = timeout
@@ -216,9 +218,34 @@ class Dispatcher(Generic[R]):
             self.add_handler(handler)
 
     @property
+    def protocol(self) -> ProtocolSpec[R]:
+        """The OCPP version's features, roles, frame types and error codes."""
+        return self._protocol
+
+    @protocol.setter
+    def protocol(self, protocol: ProtocolSpec[R]) -> None:
+        self._protocol = protocol
+        self._changed()
+
+    @property
+    def role(self) -> R:
+        """This side's role (what it receives, what it may start)."""
+        return self._role
+
+    @role.setter
+    def role(self, role: R) -> None:
+        self._role = role
+        self._changed()
+
+    def _changed(self) -> None:
+        """Forget what was derived from the role and protocol (routes, ``is_central``)."""
+        self._routes.clear()
+        self._central = bool(self._role == self._protocol.central_role)
+
+    @property
     def is_central(self) -> bool:
         """True on the CSMS (1.6: Central System) side."""
-        return bool(self.role == self.protocol.central_role)
+        return self._central
 
     @property
     def tolerate(self) -> frozenset[Tolerance]:
@@ -247,6 +274,7 @@ class Dispatcher(Generic[R]):
             if feature.action in self._handlers:
                 raise ValueError(f"two handlers for {ocpp_name(feature.action)}")
             self._handlers[feature.action] = method
+            self._routes.clear()
             found += 1
         if not found:
             raise ValueError(
@@ -293,9 +321,9 @@ class Dispatcher(Generic[R]):
         self, text: str | bytes, charging_station_id: str | None = None
     ) -> str | None:
         """Process one received frame; returns the frame to send back, or None."""
-        if self.is_central and charging_station_id is None:
+        if charging_station_id is None and self._central:
             raise ValueError("a central-system dispatcher needs the charging_station_id")
-        if self._oversize(text):
+        if len(text) * 4 > self.max_frame_bytes and self._oversize(text):
             description = f"Frame larger than {self.max_frame_bytes} bytes"
             return error_frame(UNKNOWN_ID, self.protocol.format_error, description)
         try:
@@ -311,6 +339,9 @@ class Dispatcher(Generic[R]):
         if not is_unicode(unique_id):  # an answer could not carry it: no UTF-8 form
             description = "Unique id is not Unicode text"
             return error_frame(UNKNOWN_ID, self.protocol.rpc_error, description)
+        if _is_call(message_type, frame):  # the common case first: a well-formed CALL
+            answer = self._on_call(unique_id, frame[2], frame[3], charging_station_id)
+            return answer if isinstance(answer, str) else await answer
         if type(message_type) is not int:
             return error_frame(unique_id, self.protocol.rpc_error, "Not an OCPP-J frame")
         if message_type in (SEND, CALLRESULTERROR) and not self.protocol.has_send:
@@ -318,10 +349,8 @@ class Dispatcher(Generic[R]):
         if message_type in (CALL, SEND):
             if len(frame) != 4 or not isinstance(frame[2], str):
                 return error_frame(unique_id, self.protocol.rpc_error, "Malformed CALL frame")
-            if message_type == SEND:
-                await self._on_send(frame[2], frame[3], charging_station_id)
-                return None
-            return await self._on_call(unique_id, frame[2], frame[3], charging_station_id)
+            await self._on_send(frame[2], frame[3], charging_station_id)  # CALLs: see above
+            return None
         if message_type == CALLRESULT:
             return self._on_result(unique_id, frame) if len(frame) == 3 else None
         if message_type in (CALLERROR, CALLRESULTERROR):
@@ -340,6 +369,8 @@ class Dispatcher(Generic[R]):
 
     def _parse(self, cls: type[Model], payload: object, action: str) -> Model:
         """Validate a payload; with tolerances, log each accepted deviation once."""
+        if not self._tolerate:
+            return cls.from_dict(payload)
         return self._tolerant(action, lambda: cls.from_dict(payload))
 
     def _tolerant(self, action: str, parse: Callable[[], T]) -> T:
@@ -364,6 +395,17 @@ class Dispatcher(Generic[R]):
 
     def _route(self, action: str, kind: str) -> tuple[Feature[Any], Callable[..., Any]] | str:
         """The feature and handler for an incoming action, or the error code to answer."""
+        route = self._routes.get((action, kind))
+        if route is not None:
+            return route
+        found = self._find_route(action, kind)
+        vendor_routed = self._vendor is not None and action == DATA_TRANSFER
+        if not isinstance(found, str) and not vendor_routed:  # those are routed per message
+            self._routes[action, kind] = found
+        return found
+
+    def _find_route(self, action: str, kind: str) -> tuple[Feature[Any], Callable[..., Any]] | str:
+        """``_route`` without the cache: looked up in the protocol and the handlers."""
         feature = self.protocol.features.get(action)
         if feature is None:
             return self.protocol.not_implemented
@@ -375,16 +417,28 @@ class Dispatcher(Generic[R]):
         return feature, handler
 
     async def _run(self, handler: Callable[..., Any], request: Model, station: str | None) -> Any:
-        result = handler(request, station) if self.is_central else handler(request)
+        """The handler's result for ``request``, awaited (within ``handler_timeout``)."""
+        return await self._settle(self._call_handler(handler, request, station))
+
+    def _call_handler(
+        self, handler: Callable[..., Any], request: Model, station: str | None
+    ) -> Any:
+        """What the handler returns for ``request``: a result, or an awaitable of one."""
+        return handler(request, station) if self._central else handler(request)
+
+    async def _settle(self, result: Any) -> Any:
+        """An awaitable ``result`` awaited (within ``handler_timeout``), any other as it is."""
         if not inspect.isawaitable(result):
             return result
         if self.handler_timeout is None:
             return await result
         return await asyncio.wait_for(result, self.handler_timeout)
 
-    async def _on_call(
+    def _on_call(
         self, unique_id: str, action: str, payload: object, station: str | None
-    ) -> str:
+    ) -> str | Coroutine[Any, Any, str]:
+        """The answer to a CALL; with an async handler, a coroutine that answers it (a sync
+        handler's CALL is answered without a coroutine: the common case on a CSMS)."""
         route = self._route(action, "CALL")
         if isinstance(route, str):
             description = f"Action {printable(action[:60])} is not handled here"
@@ -395,18 +449,39 @@ class Dispatcher(Generic[R]):
         except ValidationError as exc:
             return error_frame(unique_id, exc.ocpp_error_code, str(exc))
         try:
-            response = await self._run(handler, request, station)
-        except asyncio.TimeoutError:
+            response = self._call_handler(handler, request, station)
+        except Exception as exc:
+            return self._handler_failed(unique_id, action, exc)
+        assert feature.response is not None  # a CALL's feature has a response
+        if not isinstance(response, feature.response) and inspect.isawaitable(response):
+            return self._awaited_answer(unique_id, action, feature, response)
+        return self._answer(unique_id, action, feature, response)
+
+    async def _awaited_answer(
+        self, unique_id: str, action: str, feature: Feature[Any], response: Awaitable[Any]
+    ) -> str:
+        """The answer to a CALL once its async handler's ``response`` is awaited."""
+        try:
+            result = await self._settle(response)
+        except Exception as exc:
+            return self._handler_failed(unique_id, action, exc)
+        return self._answer(unique_id, action, feature, result)
+
+    def _handler_failed(self, unique_id: str, action: str, exc: Exception) -> str:
+        """The CALLERROR for a handler that raised ``exc`` (or took too long), logged."""
+        if isinstance(exc, asyncio.TimeoutError):
             logger.error("handler for %s took longer than %ss", action, self.handler_timeout)
-            return error_frame(unique_id, self.protocol.internal_error, "Internal error")
-        except IncomingDataError as exc:
+        elif isinstance(exc, IncomingDataError):
             return error_frame(unique_id, exc.error.ocpp_error_code, str(exc.error))
-        except Exception:
-            logger.exception("handler for %s failed", action)
-            return error_frame(unique_id, self.protocol.internal_error, "Internal error")
-        assert feature.response is not None
-        try:  # every failure of the reply path (validation, encoding) is ours: InternalError
-            if not isinstance(response, feature.response):
+        else:
+            logger.error("handler for %s failed", action, exc_info=exc)
+        return error_frame(unique_id, self.protocol.internal_error, "Internal error")
+
+    def _answer(self, unique_id: str, action: str, feature: Feature[Any], response: object) -> str:
+        """The CALLRESULT carrying a handler's ``response``, validated; any failure of this
+        reply path (wrong type, validation, encoding) is ours: InternalError, logged."""
+        try:
+            if feature.response is None or not isinstance(response, feature.response):
                 raise TypeError(f"returned {type(response).__name__}")
             return checked_frame([CALLRESULT, unique_id], response)
         except Exception:
@@ -536,6 +611,16 @@ class Dispatcher(Generic[R]):
         """Send a SEND message (OCPP 2.1), which gets no answer (and takes no call slot)."""
         feature = self._outgoing(request, "SEND")
         await self._transmit(self._frame(SEND, self.new_id(), feature, request))
+
+
+def _is_call(message_type: object, frame: list[Any]) -> bool:
+    """Is this a well-formed CALL frame (message type, unique id, action, payload)?"""
+    return (
+        message_type == CALL
+        and type(message_type) is int
+        and len(frame) == 4
+        and isinstance(frame[2], str)
+    )
 
 
 def _vendor_router(protocol: ProtocolSpec[Any], modules: Iterable[object]) -> VendorRouter | None:
