@@ -236,6 +236,20 @@ def test_draft_04_and_draft_06_integers_and_exact_multiple_of() -> None:
     )
 
 
+def test_integers_of_4300_digits_round_trip() -> None:
+    """msgspec writes any integer but reads none of 4300 digits (the runtime's limit): to_dict
+    falls back to the exact dump (found by the property tests: msgspec's own error escaped)."""
+    messages = _module("2.0.1", "messages")
+    for request_id in (-(10**4300) + 1, 10**4300 - 1, 2**64, 10**4299):
+        payload = {"requestId": request_id, "generatedAt": "2000-01-01T00:00:00Z", "seqNo": 0}
+        for request in (
+            messages.NotifyReportRequest.from_dict(payload),
+            messages.NotifyReportRequest.from_json(json.dumps(payload)),
+        ):
+            assert request.to_dict() == payload
+            assert json.loads(request.to_json()) == payload
+
+
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(
     st.one_of(

@@ -255,7 +255,10 @@ class OcppStruct(
         """
         text = _fast_text(self)
         if text is not None:
-            return msgspec.json.decode(text)  # type: ignore[no-any-return]
+            try:
+                return msgspec.json.decode(text)  # type: ignore[no-any-return]
+            except msgspec.MsgspecError:  # it reads no integer of 4300 digits (it writes them)
+                pass  # the exact dump writes it
         return self._exact_dump()
 
     def _exact_dump(self) -> dict[str, JsonValue]:
