@@ -8,6 +8,7 @@ flavours in ``test_properties``.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib
 import json
@@ -189,6 +190,22 @@ def test_the_common_valid_payload_never_reaches_the_exact_parser(
         ("timestamp", "2026-11-23", "TypeConstraintViolation"),
         ("timestamp", 1795000000, "TypeConstraintViolation"),
         ("timestamp", "2026-02-30T10:15:00Z", "TypeConstraintViolation"),
+        # the common UTC form is checked by slices, the rest by fromisoformat: out of range
+        ("timestamp", "2026-13-23T10:15:00Z", "TypeConstraintViolation"),
+        ("timestamp", "2026-00-23T10:15:00Z", "TypeConstraintViolation"),
+        ("timestamp", "2026-11-23T24:00:00Z", "TypeConstraintViolation"),
+        ("timestamp", "2026-11-23T10:60:00Z", "TypeConstraintViolation"),
+        ("timestamp", "2026-11-23T10:15:60Z", "TypeConstraintViolation"),
+        ("timestamp", "0000-11-23T10:15:00Z", "TypeConstraintViolation"),
+        ("timestamp", "2026-11-2xT10:15:00Z", "TypeConstraintViolation"),
+        ("timestamp", "2026-11-23T10:15:0 Z", "TypeConstraintViolation"),
+        ("timestamp", "\u0662026-11-23T10:15:00Z", "TypeConstraintViolation"),
+        ("timestamp", "+026-11-23T10:15:00Z", "TypeConstraintViolation"),
+        ("timestamp", "2026-11-23 10:15:00Z\n", "TypeConstraintViolation"),
+        ("timestamp", "2026-11-23T10:15:00.Z", "TypeConstraintViolation"),  # fromisoformat: ok
+        ("timestamp", "2026-11-23T10:15:00.\u0661Z", "TypeConstraintViolation"),
+        ("timestamp", "2026-11-23T10:15:00.12a4Z", "TypeConstraintViolation"),
+        ("timestamp", "2026-11-23T10:15:00,5Z", "TypeConstraintViolation"),
     ],
 )
 def test_strict_where_msgspec_is_lax(path: str, value: Any, code: str) -> None:
@@ -501,8 +518,103 @@ def test_finishers_visit_only_what_msgspec_cannot_check() -> None:
     source = _runtime().finisher_source
     messages = _module("2.0.1", "messages")
     transaction = source(messages.TransactionEventRequest)
-    assert "_iso(" in transaction and "meter_value" in transaction
+    assert "_fromisoformat(" in transaction and "meter_value" in transaction
     assert "evse" not in transaction and "custom_data" not in transaction
     assert source(messages.BootNotificationRequest) == ""
     assert "round(" in source(_module("1.6", "messages").SetChargingProfileRequest)
     assert re.search(r"_any\(v\d+, None\)", source(messages.DataTransferRequest))
+
+
+def test_the_date_time_fast_check_needs_fromisoformat_to_refuse_what_is_out_of_range() -> None:
+    """The slices that check ``YYYY-MM-DDTHH:MM:SS[.fff]Z`` rely on this Python's
+    fromisoformat to refuse a month, hour, minute or second out of range and digits that are
+    not ASCII: the probe says so here, and the compiled fast paths of both flavours use the
+    slices only then."""
+    runtime = importlib.import_module("ocpp_bindings._runtime")
+    assert runtime._iso_refuses_out_of_range() is (sys.version_info >= (3, 11))
+    lines = "\n".join(runtime.date_time_lines("v", "o.t", ""))
+    assert ("v[4::3] != '--T::Z'" in lines) is runtime._SLICES_CHECK_UTC_FORM
+    finisher = _runtime().finisher_source(_module("2.0.1", "messages").HeartbeatResponse)
+    assert ("[4::3]" in finisher) is runtime._SLICES_CHECK_UTC_FORM
+
+
+def test_a_routed_call_is_read_with_its_request_class_in_one_pass() -> None:
+    """Once an action is routed, ``load_frame`` reads its CALLs whole: the payload is the
+    request object (str or bytes frames). A frame whose quotes mislead the peek at the action
+    (an escaped quote in the unique id) or that msgspec refuses is read as before."""
+    runtime = _runtime()
+    messages = _module("2.0.1", "messages")
+    calls = {"Heartbeat": messages.HeartbeatRequest}
+    for text in ('[2,"id","Heartbeat",{}]', b'[2, "id", "Heartbeat", {}]'):
+        frame = runtime.load_frame(text, calls)
+        assert frame == [2, "id", "Heartbeat", messages.HeartbeatRequest()], text
+    misleading = json.dumps([2, 'x","Heartbeat', "StatusNotification", {}], separators=(",", ":"))
+    assert misleading.split('"', 4)[3] == "Heartbeat"
+    for text in (misleading, '[2,"id","Heartbeat",{"customData":{"vendorId":"v","x":1}}]'):
+        assert isinstance(runtime.load_frame(text, calls)[3], msgspec.Raw), text
+
+
+def test_the_dispatcher_answers_misleading_frames_as_the_dataclass_flavour_does() -> None:
+    """Frames that take the general path after the one-pass reader refused them get the same
+    answers as in the dataclass flavour (a CALL mistaken for another action would not)."""
+    heartbeat = {"currentTime": "2026-11-23T10:00:00Z"}
+    status = {"timestamp": "2026-11-23T10:00:00Z", "connectorStatus": "Available",
+              "evseId": 1, "connectorId": 1}  # fmt: skip
+    frames = [
+        '[2,"a","Heartbeat",{}]',  # routes Heartbeat: later CALLs of it are read in one pass
+        json.dumps([2, 'x","Heartbeat', "StatusNotification", {}]),
+        json.dumps([2, 'x","Heartbeat', "StatusNotification", status]),
+        json.dumps([2, "b", "Heartbeat", {"customData": {"vendorId": "v", "x": 1}}]),
+        '[2,"c","Heartbeat",{"customData":{"vendorId":1}}]',
+        '[2,"d","Heartbeat",{}]',
+    ]
+    answers = []
+    for package in (msgspec_bindings(), "ocpp_bindings"):
+        messages = module(package, "2.0.1", "messages")
+        central = _central_of(package, {
+            "Heartbeat": messages.HeartbeatResponse.from_dict(heartbeat),
+            "StatusNotification": messages.StatusNotificationResponse(),
+        })  # fmt: skip
+        answers.append([_answer(central, frame) for frame in frames])
+    assert answers[0] == answers[1]
+    assert answers[0][1][0] == 4 and answers[0][2][0] == 3, answers[0]
+
+
+def _central_of(package: str, answers: dict[str, Any]) -> Any:
+    dispatch = module(package, "2.0.1", "dispatch")
+    handlers = type("Central", (), {})()
+    for action, answer in answers.items():
+        method = dispatch.PROTOCOL.features[action].handler
+        setattr(handlers, method, lambda request, charging_station_id, answer=answer: answer)
+    return dispatch.Dispatcher(list(dispatch.Role)[1], [handlers])
+
+
+def _answer(central: Any, frame: str) -> Any:
+    return json.loads(asyncio.run(central.handle_frame(frame, charging_station_id="CS-1")))
+
+
+def test_a_response_is_checked_as_validate_checks_it_and_written_as_to_json_writes_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The dispatcher's answer to a CALL: the handler's response encoded once and read back by
+    msgspec with checking types. A date-time set in code as text (which the encoder would
+    write as it is, RFC 3339 or not) is refused as ``validate()`` refuses it: InternalError,
+    nothing sent; a valid response is the frame around its ``to_json()``."""
+    messages = _module("2.0.1", "messages")
+    enums = _module("2.0.1", "enums")
+    accepted = enums.AuthorizationStatusEnumType.Accepted
+    info = _module("2.0.1", "datatypes").IdTokenInfoType(status=accepted)
+    response = messages.AuthorizeResponse(id_token_info=info)
+    central = _central_of(msgspec_bindings(), {"Authorize": response})
+    frame = json.dumps([2, "u", "Authorize", {"idToken": {"idToken": "t", "type": "Central"}}])
+    expiry = datetime(2026, 11, 23, 10, 30, tzinfo=timezone(timedelta(hours=1)))
+    for value in (None, expiry):
+        info.cache_expiry_date_time = value
+        assert _answer(central, frame) == [3, "u", json.loads(response.to_json())]
+    error = _runtime("_runtime").ValidationError
+    for text in ("2026-11-23 10:30:00Z", "2026-11-23T10:30:00+0100", "2026-11-23T10:30:00Z"):
+        info.cache_expiry_date_time = text
+        with pytest.raises(error):
+            response.validate()
+        assert _answer(central, frame)[:3] == [4, "u", "InternalError"], text
+    assert "invalid response from the handler for Authorize" in caplog.text

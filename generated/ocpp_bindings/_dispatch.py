@@ -116,7 +116,15 @@ def _checked_frame(head: list[JsonValue], message: Model) -> str:
     return dump_frame(head, message)
 
 
-load_frame: Callable[[str | bytes], object] = getattr(_flavour, "load_frame", load_json)
+def _load_frame(text: str | bytes, calls: Mapping[str, type[Model]] | None = None) -> object:
+    """A received frame as JSON values (``calls``, request classes by action, is a hint a
+    flavour may use to read a CALL's payload as its request object in the same pass)."""
+    return load_json(text)
+
+
+load_frame: Callable[[str | bytes, Mapping[str, type[Model]]], object] = getattr(
+    _flavour, "load_frame", _load_frame
+)
 dump_frame: Callable[[list[JsonValue], Model], str] = getattr(_flavour, "dump_frame", _dump_frame)
 checked_frame: Callable[[list[JsonValue], Model], str] = getattr(
     _flavour, "checked_frame", _checked_frame
@@ -197,6 +205,9 @@ class Dispatcher(Generic[R]):
             protocol = replace(protocol, features=self._vendor.features)
         self._routes: dict[tuple[str, str], tuple[Feature[Any], Callable[..., Any]]] = {}
         """The routes found so far, by action and kind (vendor DataTransfer excepted)."""
+        self._call_requests: dict[str, type[Model]] = {}
+        """The request classes of the CALL routes found so far, by action: ``load_frame``
+        may read such a CALL's payload as its request object."""
         self._protocol = protocol
         self.role = role
         self.transport = transport
@@ -240,8 +251,10 @@ class Dispatcher(Generic[R]):
         self._changed()
 
     def _changed(self) -> None:
-        """Forget what was derived from the role and protocol (routes, ``is_central``)."""
+        """Forget what was derived from the role, protocol and handlers (routes,
+        ``is_central``)."""
         self._routes.clear()
+        self._call_requests.clear()
         self._central = bool(self._role == self._protocol.central_role)
 
     @property
@@ -276,7 +289,7 @@ class Dispatcher(Generic[R]):
             if feature.action in self._handlers:
                 raise ValueError(f"two handlers for {ocpp_name(feature.action)}")
             self._handlers[feature.action] = method
-            self._routes.clear()
+            self._changed()
             found += 1
         if not found:
             raise ValueError(
@@ -329,7 +342,7 @@ class Dispatcher(Generic[R]):
             description = f"Frame larger than {self.max_frame_bytes} bytes"
             return error_frame(UNKNOWN_ID, self.protocol.format_error, description)
         try:
-            frame = load_frame(text)
+            frame = load_frame(text, self._call_requests)
         except ValidationError:
             return error_frame(UNKNOWN_ID, self.protocol.rpc_error, "Frame is not valid JSON")
         if not isinstance(frame, list) or len(frame) < 3 or not isinstance(frame[1], str):
@@ -338,10 +351,15 @@ class Dispatcher(Generic[R]):
         if len(unique_id) > MAX_UNIQUE_ID:
             description = f"Unique id longer than {MAX_UNIQUE_ID} characters"
             return error_frame(UNKNOWN_ID, self.protocol.rpc_error, description)
-        if not is_unicode(unique_id):  # an answer could not carry it: no UTF-8 form
+        if not unique_id.isascii() and not is_unicode(unique_id):  # no UTF-8 form to answer
             description = "Unique id is not Unicode text"
             return error_frame(UNKNOWN_ID, self.protocol.rpc_error, description)
-        if _is_call(message_type, frame):  # the common case first: a well-formed CALL
+        if (  # the common case first: a well-formed CALL
+            message_type == CALL
+            and type(message_type) is int
+            and len(frame) == 4
+            and isinstance(frame[2], str)
+        ):
             answer = self._on_call(unique_id, frame[2], frame[3], charging_station_id)
             return answer if isinstance(answer, str) else await answer
         if type(message_type) is not int:
@@ -404,6 +422,8 @@ class Dispatcher(Generic[R]):
         vendor_routed = self._vendor is not None and action == DATA_TRANSFER
         if not isinstance(found, str) and not vendor_routed:  # those are routed per message
             self._routes[action, kind] = found
+            if kind == "CALL":
+                self._call_requests[action] = found[0].request
         return found
 
     def _find_route(self, action: str, kind: str) -> tuple[Feature[Any], Callable[..., Any]] | str:
@@ -441,21 +461,29 @@ class Dispatcher(Generic[R]):
     ) -> str | Coroutine[Any, Any, str]:
         """The answer to a CALL; with an async handler, a coroutine that answers it (a sync
         handler's CALL is answered without a coroutine: the common case on a CSMS)."""
-        route = self._route(action, "CALL")
+        route = self._routes.get((action, "CALL")) or self._route(action, "CALL")
         if isinstance(route, str):
             description = f"Action {printable(action[:60])} is not handled here"
             return error_frame(unique_id, route, description)
         feature, handler = route
+        if payload.__class__ is feature.request:  # read with the frame (see load_frame)
+            request = payload
+        else:
+            try:
+                request = self._parse(feature.request, payload, action)
+            except ValidationError as exc:
+                return error_frame(unique_id, exc.ocpp_error_code, str(exc))
         try:
-            request = self._parse(feature.request, payload, action)
-        except ValidationError as exc:
-            return error_frame(unique_id, exc.ocpp_error_code, str(exc))
-        try:
-            response = self._call_handler(handler, request, station)
+            # _call_handler, inline: this is the hot path
+            response = handler(request, station) if self._central else handler(request)
         except Exception as exc:
             return self._handler_failed(unique_id, action, exc)
-        assert feature.response is not None  # a CALL's feature has a response
-        if not isinstance(response, feature.response) and inspect.isawaitable(response):
+        if response.__class__ is feature.response:  # else see _answer
+            try:
+                return checked_frame([CALLRESULT, unique_id], response)
+            except Exception:
+                return self._invalid_response(unique_id, action)
+        if inspect.isawaitable(response):
             return self._awaited_answer(unique_id, action, feature, response)
         return self._answer(unique_id, action, feature, response)
 
@@ -487,8 +515,13 @@ class Dispatcher(Generic[R]):
                 raise TypeError(f"returned {type(response).__name__}")
             return checked_frame([CALLRESULT, unique_id], response)
         except Exception:
-            logger.exception("invalid response from the handler for %s", action)
-            return error_frame(unique_id, self.protocol.internal_error, "Internal error")
+            return self._invalid_response(unique_id, action)
+
+    def _invalid_response(self, unique_id: str, action: str) -> str:
+        """The CALLERROR for a handler's response that failed (the exception being handled),
+        logged: the failure is ours, InternalError."""
+        logger.exception("invalid response from the handler for %s", action)
+        return error_frame(unique_id, self.protocol.internal_error, "Internal error")
 
     async def _on_send(self, action: str, payload: object, station: str | None) -> None:
         # ``action`` is what the peer sent: logged escaped (%r), so it cannot forge log lines
@@ -613,16 +646,6 @@ class Dispatcher(Generic[R]):
         """Send a SEND message (OCPP 2.1), which gets no answer (and takes no call slot)."""
         feature = self._outgoing(request, "SEND")
         await self._transmit(self._frame(SEND, self.new_id(), feature, request))
-
-
-def _is_call(message_type: object, frame: list[Any]) -> bool:
-    """Is this a well-formed CALL frame (message type, unique id, action, payload)?"""
-    return (
-        message_type == CALL
-        and type(message_type) is int
-        and len(frame) == 4
-        and isinstance(frame[2], str)
-    )
 
 
 def _vendor_router(protocol: ProtocolSpec[Any], modules: Iterable[object]) -> VendorRouter | None:

@@ -3,8 +3,10 @@
 Shipped as ``_flavour.py`` in a package generated with ``--style msgspec``; see the
 dataclasses flavour's ``_flavour.py`` for the contract. It also gives the dispatcher the
 optional ``load_frame``, ``dump_frame`` and ``checked_frame``: frames read and written by
-msgspec, a message's payload handed to its class as JSON text, and an outgoing one encoded
-once for its validation and its frame.
+msgspec, a CALL of a routed action read whole with its request class (``load_frame(text,
+calls)``: ``calls`` is the dispatcher's request classes by action) and any other payload handed
+to its class as JSON text, and an outgoing message encoded once for its validation and its
+frame.
 """
 
 from __future__ import annotations

@@ -899,6 +899,51 @@ _ISO_READS_RFC3339 = sys.version_info >= (3, 11)
 _DATE_TIME = DateTime()
 
 
+def _iso_refuses_out_of_range() -> bool:
+    """Does this Python's fromisoformat refuse, in the form ``YYYY-MM-DDTHH:MM:SS[.fff]Z``,
+    every field out of RFC 3339's ranges (month, hour, minute, second) and every digit that
+    is no ASCII digit? Then that form needs no pattern: slices check its separators and
+    ``str.isdigit`` its fraction, and fromisoformat does the rest."""
+    for text in (
+        "2026-00-01T00:00:00Z",
+        "2026-13-01T00:00:00Z",
+        "2026-01-01T24:00:00Z",
+        "2026-01-01T00:60:00Z",
+        "2026-01-01T00:00:60Z",
+        "2026-01-0\u0661T00:00:00Z",
+        "2026-01-01T00:00:00.\u0661Z",
+    ):
+        try:
+            datetime.fromisoformat(text)
+        except ValueError:
+            continue
+        return False
+    return _ISO_READS_RFC3339
+
+
+_SLICES_CHECK_UTC_FORM = _iso_refuses_out_of_range()
+
+
+def date_time_lines(var: str, target: str, pad: str) -> list[str]:
+    """Source lines of a compiled fast path: the RFC 3339 text in ``var`` checked and read into
+    ``target`` (``_Reject`` raised for a form the exact parser must decide, any other
+    exception for text fromisoformat refuses). The common UTC form ``YYYY-MM-DDTHH:MM:SSZ``,
+    with or without a fraction, is checked by slices (see ``_iso_refuses_out_of_range``),
+    any other by the pattern. Needs ``_rfc3339``, ``_fromisoformat`` and ``_Reject`` bound;
+    Python 3.11 or later."""
+    check = [f"{pad}if _rfc3339({var}) is None:", f"{pad}    raise _Reject"]
+    if _SLICES_CHECK_UTC_FORM:
+        check = [
+            f"{pad}if {var}[4::3] != '--T::Z' or len({var}) != 20:  # not YYYY-MM-DDTHH:MM:SSZ",
+            f"{pad}    if (  # nor that with a fraction",
+            f"{pad}        {var}[4:20:3] != '--T::.' or {var}[-1] != 'Z'",
+            f"{pad}        or not {var}[20:-1].isdigit()",
+            f"{pad}    ):",
+            *(f"        {line}" for line in check),
+        ]
+    return [*check, f"{pad}{target} = _fromisoformat({var})"]
+
+
 def _fast_datetime(text: str) -> datetime:
     if not _ISO_READS_RFC3339:
         return _DATE_TIME.parse(text, None)
@@ -1046,12 +1091,8 @@ class _FastParse(_FastWriter):
             return self.object_lines(parser.cls._table, var, f"{var}_", pad, depth + 1)
         if isinstance(parser, ArrayOf):
             return [f"{pad}{var} = {self.array_function(parser, depth)}({var})"]
-        if isinstance(parser, DateTime) and _ISO_READS_RFC3339:  # two C calls, no frame
-            return [
-                f"{pad}if _rfc3339({var}) is None:",
-                f"{pad}    raise _Reject",
-                f"{pad}{var} = _fromisoformat({var})",
-            ]
+        if isinstance(parser, DateTime) and _ISO_READS_RFC3339:  # C calls, no frame
+            return date_time_lines(var, var, pad)
         if isinstance(parser, _CONVERTED):
             return [f"{pad}{var} = {self.convert(parser, var)}"]
         conditions = self.conditions(parser, var)

@@ -23,6 +23,12 @@ dialect. ``from_json`` and ``from_dict`` take two paths, like the dataclass flav
   properties in ``customData``, text msgspec does not read (UTF-16, lone surrogates) and
   tolerated deviations take this path.
 
+For the dispatcher (``load_frame`` and ``checked_frame``), a CALL of an action it has routed is
+read whole in one pass, msgspec's decoder of the frame with its request class; and a message
+it sends is encoded once with its frame and read back by msgspec with *checking types* (the
+message's structs with its date-times read as aware ``datetime``, :func:`_checking_type`),
+after a compiled check that its date-times are ``datetime`` objects.
+
 ``to_json`` / ``to_dict`` are msgspec's encoder (absent optional properties left out; date-times
 as RFC 3339 with ``Z`` for UTC). Objects whose schema allows additional properties
 (``customData``) keep them in ``extra`` and write them back. Building a model in code
@@ -40,11 +46,12 @@ import json
 import math
 import re
 import sys
+import types
 import typing
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar, cast
 
 from . import _runtime as _rt
 from ._runtime import (
@@ -183,6 +190,11 @@ class OcppStruct(
     _table: ClassVar[_rt.FieldTable]
     """The exact parser's description of the type (set by the folder's ``tables.py``)."""
     _codec: ClassVar[_Codec | None] = None
+    """What the class decodes with (made on first use; each class has its own)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._codec = None  # not the base's: a subclass decodes its own objects
 
     @classmethod
     def from_dict(cls: type[M], data: object, *, tolerate: Iterable[Tolerance] = ()) -> M:
@@ -193,7 +205,7 @@ class OcppStruct(
         """
         if data.__class__ is _RAW:  # a payload left as JSON text by load_frame
             codec = cls._codec
-            if codec is None or codec.cls is not cls:
+            if codec is None:
                 codec = _Codec.of(cls)
             try:
                 return codec.decode(data)  # type: ignore[return-value]
@@ -208,7 +220,7 @@ class OcppStruct(
     def _strict(cls: type[M], data: object) -> M:
         """:meth:`from_dict` without tolerances (of decoded JSON, not of ``Raw`` text)."""
         codec = cls._codec
-        if codec is None or codec.cls is not cls:
+        if codec is None:
             codec = _Codec.of(cls)
         if data.__class__ is dict:
             try:
@@ -227,14 +239,10 @@ class OcppStruct(
         """Parse and validate JSON text (``str`` or ``bytes``, UTF-8, -16 or -32);
         ``tolerate`` as in :meth:`from_dict`."""
         codec = cls._codec
-        if codec is None or codec.cls is not cls:
+        if codec is None:
             codec = _Codec.of(cls)
-        try:  # codec.decode, inline: this is the hot path
-            obj: M = codec.decoder.decode(text)
-            if codec.finish is not None:
-                finer = codec.fine_numbers
-                codec.finish(obj, finer is not None and not finer(text))
-            return obj
+        try:
+            return codec.decode(text)  # type: ignore[return-value]
         except Exception:  # the general path below decides and explains
             pass
         try:
@@ -290,13 +298,14 @@ class OcppStruct(
 
     def validate(self) -> None:
         """Check an object built in code against its schema; raises ValidationError."""
-        codec = _codec_of(type(self))
-        if codec.plain and not _WITH_EXTRA:
-            try:  # msgspec's encoder and decoder: what they pass, from_dict passes too
-                codec.decode(_ENCODER.encode(self))
-                return
-            except Exception:  # the exact dump and parser find and explain the problem
-                pass
+        if not _WITH_EXTRA:
+            check = _check_of(self.__class__, 0)
+            if check:
+                try:  # msgspec's encoder and decoder: what they pass, from_dict passes too
+                    check(self, _ENCODER.encode(self))
+                    return
+                except Exception:  # the exact dump and parser find and explain the problem
+                    pass
         type(self).from_dict(self._exact_dump())
 
 
@@ -319,7 +328,7 @@ def _fast_text(value: OcppStruct | list[Any]) -> bytes | None:
 
 def _codec_of(cls: type[OcppStruct]) -> _Codec:
     codec = cls._codec
-    if codec is None or codec.cls is not cls:
+    if codec is None:
         codec = _Codec.of(cls)
     return codec
 
@@ -375,12 +384,28 @@ _RESULT_FRAME: msgspec.json.Decoder[tuple[int, str, msgspec.Raw]] = msgspec.json
 )
 
 
-def load_frame(text: str | bytes) -> object:
+def load_frame(text: str | bytes, calls: Mapping[str, type[OcppStruct]] | None = None) -> object:
     """An OCPP-J frame for the dispatcher, as ``load_json`` reads it, but a CALL's (or SEND's)
     and a CALLRESULT's payload stays JSON text (a ``msgspec.Raw``) that the message class's
     ``from_dict`` decodes with msgspec in one step. Any other frame, and anything msgspec
-    does not read, is ``load_json``'s (the same frames and errors as every flavour)."""
+    does not read, is ``load_json``'s (the same frames and errors as every flavour).
+
+    ``calls``: request classes by action. A CALL of one of those actions that is certainly
+    valid is read in one pass, its payload already the request object (an instance of that
+    class); any other, or one msgspec refuses, is read as above.
+    """
     head = text[:3]
+    if calls and (head == "[2," or head == b"[2,"):  # _typed_call, inline: the hot path
+        pieces = text.split(b'"' if head.__class__ is bytes else '"', 4)  # type: ignore[arg-type]
+        if len(pieces) == 5:
+            action = pieces[3]
+            if isinstance(action, bytes):
+                action = action.decode("utf-8", "replace")
+            cls = calls.get(action)
+            if cls is not None:
+                frame = _typed_call(text, cls, action)
+                if frame is not None:
+                    return frame
     try:
         if head == "[2," or head == b"[2," or head == "[6," or head == b"[6,":
             return list(_CALL_FRAME.decode(text))
@@ -389,6 +414,36 @@ def load_frame(text: str | bytes) -> object:
     except (msgspec.DecodeError, msgspec.ValidationError):
         pass
     return load_json(text)
+
+
+def _typed_call(text: str | bytes, cls: type[OcppStruct], action: str) -> list[Any] | None:
+    """A CALL frame of ``action`` (peeked at by ``load_frame``: the text between the frame's
+    third and fourth quote) decoded with its request class ``cls`` in one pass (msgspec's
+    decoder and the finisher), or None: not certainly valid. The decoded frame must name the
+    same action, so an unusual frame (escapes, spaces) only takes the general path."""
+    read = _CALL_READERS.get(cls)
+    if read is None:
+        read = _CALL_READERS[cls] = _codec_of(cls).reader(4)
+    try:
+        frame: list[Any] = read(text)
+    except Exception:  # the general path decides and explains
+        return None
+    return frame if frame[2] == action else None
+
+
+_CALL_READERS: dict[type, Callable[[Any], list[Any]]] = {}
+"""Each request class's reader of a whole CALL frame (see ``_Codec.reader``)."""
+_FRAME_CHECKS: dict[tuple[type, int], _FrameCheck | Literal[False]] = {}
+"""By message class and frame head length (0: the payload alone): the check of the fast path
+of ``validate()`` and ``checked_frame``."""
+
+
+def _check_of(cls: type[OcppStruct], head: int) -> _FrameCheck | Literal[False]:
+    """``_Codec.frame_check`` of ``cls`` for a frame head of ``head`` elements, kept."""
+    check = _FRAME_CHECKS.get((cls, head))
+    if check is None:
+        check = _FRAME_CHECKS[cls, head] = _codec_of(cls).frame_check(head + 1)
+    return check
 
 
 def dump_frame(head: list[JsonValue], message: OcppStruct) -> str:
@@ -403,19 +458,19 @@ def dump_frame(head: list[JsonValue], message: OcppStruct) -> str:
 
 
 def checked_frame(head: list[JsonValue], message: OcppStruct) -> str:
-    """``validate()`` and ``dump_frame`` in one: the payload encoded once, checked by
-    msgspec's decoder (with the finisher), and put in the frame as it is; what that path does
-    not pass is ``validate()``'s and ``dump_frame``'s."""
-    codec = _codec_of(type(message))
-    if codec.plain and not _WITH_EXTRA:
-        try:
-            payload = _ENCODER.encode(message)
-            codec.decode(payload)  # what the decoder passes, from_dict passes too
-            start = _ENCODER.encode(head)
-        except Exception:  # the general path below finds and explains the problem
-            pass
-        else:
-            return b"".join((start[:-1], b",", payload, b"]")).decode()
+    """``validate()`` and ``dump_frame`` in one: the frame encoded once, checked as
+    ``validate()`` checks a message (see ``_Codec.frame_check``), and sent as those bytes; what
+    that path does not pass is ``validate()``'s and ``dump_frame``'s."""
+    if not _WITH_EXTRA:
+        check = _check_of(message.__class__, len(head))
+        if check:
+            try:
+                text = _ENCODER.encode([*head, message])
+                check(message, text)
+            except Exception:  # the general path below finds and explains the problem
+                pass
+            else:
+                return text.decode()
     message.validate()
     return dump_frame(head, message)
 
@@ -505,6 +560,51 @@ class _Codec:
         self.plain = not _holds_any_json(self.table, set())
         """No "any JSON" value at any depth: msgspec's encoder writes such an object's values
         as they are (it writes NaN as null, which is a value where any JSON is)."""
+        self.decode: Callable[[Any], OcppStruct] = _FinishWriter().reader(
+            self.table, cls.__name__, self.decoder.decode, self.fine_numbers
+        )
+        """The fast path from JSON text: the object, or *some* exception (explaining nothing):
+        msgspec's decoder and the finisher in one compiled function."""
+        self._readers: dict[int, Callable[[Any], list[Any]]] = {}
+
+    def reader(self, size: int) -> Callable[[Any], list[Any]]:
+        """The fast path from the JSON text of a whole frame of ``size`` elements ending in
+        this class's payload (a CALL: message type, unique id, action, payload; a CALLRESULT:
+        without action): the frame as a list, or *some* exception."""
+        read = self._readers.get(size)
+        if read is None:
+            decoder = msgspec.json.Decoder(_frame_type(size, self.cls))
+            read = _FinishWriter().reader(
+                self.table, self.cls.__name__, decoder.decode, self.fine_numbers, frame=True
+            )
+            self._readers[size] = read
+        return read
+
+    def frame_check(self, size: int) -> _FrameCheck | Literal[False]:
+        """What checks a message of this class and msgspec's own text of a frame of ``size``
+        elements ending in it (1: the payload alone), raising *some* exception when either is
+        not valid; or False when the encoder's text may not be the payload ("any JSON").
+
+        Where msgspec checks all a type needs (no ``multipleOf``, no recursion), the text is
+        read into :func:`_checking_type`'s structs, its date-times by msgspec itself, which is
+        exact for its encoder's RFC 3339; a compiled check first makes sure that the message's
+        date-times are ``datetime`` objects (text set in code is written as it is). Else the
+        frame is read back as a received one is."""
+        if not self.plain:
+            return False
+        if _multiple_steps(self.table, set()) or _recursive(self.cls):
+            read = self.reader(size) if size > 1 else self.decode
+            return lambda message, text: read(text)
+        decode = msgspec.json.Decoder(_frame_type(size, _checking_type(self.cls))).decode
+        kinds = _KindCheckWriter().compile(self.table, self.cls.__name__)
+        if kinds is None:
+            return lambda message, text: decode(text)
+
+        def check(message: OcppStruct, text: bytes) -> None:
+            kinds(message, False)
+            decode(text)
+
+        return check
 
     @staticmethod
     def of(cls: type[OcppStruct]) -> _Codec:
@@ -513,14 +613,6 @@ class _Codec:
             codec = _Codec(cls)
             cls._codec = codec
         return codec
-
-    def decode(self, text: Any) -> OcppStruct:
-        """The fast path from JSON text: the object, or *some* exception (explaining nothing)."""
-        obj: OcppStruct = self.decoder.decode(text)
-        if self.finish is not None:
-            finer = self.fine_numbers
-            self.finish(obj, finer is not None and not finer(text))
-        return obj
 
     def convert(self, data: object) -> OcppStruct:
         """The fast path from Python objects: the object, or *some* exception."""
@@ -538,6 +630,75 @@ class _Codec:
         except ValidationError as exc:
             exc.dialect = table.dialect
             raise exc from None
+
+
+_CHECKING: dict[type, type] = {}
+_AWARE = Annotated[datetime, msgspec.Meta(tz=True)]
+
+
+def _checking_type(cls: type[OcppStruct]) -> type:
+    """A struct type that checks what ``cls`` holds when msgspec's encoder wrote it: the same
+    fields, JSON names and constraints, date-times read by msgspec as timezone-aware
+    ``datetime`` (the text is the encoder's, RFC 3339, so its reading is exact), no extras
+    (the caller has none), and no cycle collection (what it reads is a tree, thrown away)."""
+    found = _CHECKING.get(cls)
+    if found is None:
+        table = _table_of(cls)
+        dates = {f.attr for f in table.fields if isinstance(_innermost(f.parser), _rt.DateTime)}
+        fields: list[tuple[str, Any] | tuple[str, Any, Any]] = []
+        for info in msgspec.structs.fields(cls):
+            kind = _checking_field(info.type, info.name in dates)
+            fields.append((info.name, kind) if info.required else (info.name, kind, info.default))
+        names = dict(zip(cls.__struct_fields__, cls.__struct_encode_fields__, strict=True))
+        found = msgspec.defstruct(
+            f"Checking{cls.__name__}", fields, forbid_unknown_fields=True, gc=False, rename=names
+        )
+        _CHECKING[cls] = found
+    return found
+
+
+def _checking_field(kind: Any, date_time: bool) -> Any:
+    """A field type of :func:`_checking_type`: ``kind`` with structs as their checking types
+    and, for a date-time field, its text as an aware ``datetime``."""
+    origin = typing.get_origin(kind)
+    if origin is Annotated:
+        inner, *meta = typing.get_args(kind)
+        arguments = (_checking_field(inner, date_time), *meta)
+        return cast(Any, Annotated)[arguments]
+    if origin is list:
+        return list[_checking_field(typing.get_args(kind)[0], date_time)]  # type: ignore[misc]
+    if origin is typing.Union or origin is types.UnionType:
+        members = tuple(_checking_field(a, date_time) for a in typing.get_args(kind))
+        return typing.Union[members]  # noqa: UP007 (built, not written)
+    if isinstance(kind, type) and issubclass(kind, OcppStruct):
+        return _checking_type(kind)
+    return _AWARE if date_time and kind is str else kind
+
+
+def _frame_type(size: int, payload: type) -> Any:
+    """The type of a frame of ``size`` elements ending in a ``payload``: a CALL's is message
+    type, unique id, action and payload; a CALLRESULT's has no action (1: the payload)."""
+    if size == 1:
+        return payload
+    head = (int, str, str)[: size - 1]
+    return tuple.__class_getitem__((*head, payload))
+
+
+def _innermost(parser: _rt.Parser[Any]) -> _rt.Parser[Any]:
+    """The parser of the values of ``parser``'s (nested) arrays, or ``parser``."""
+    while isinstance(parser, _rt.ArrayOf):
+        parser = parser.items
+    return parser
+
+
+def _recursive(cls: type[OcppStruct]) -> bool:
+    """Does a value of ``cls`` hold, at any depth, a value of a type that holds itself?"""
+    table = _table_of(cls)
+    return _reaches(table, table, set()) or any(
+        _recursive(p.cls)
+        for p in (_innermost(f.parser) for f in table.fields)
+        if isinstance(p, _rt.ObjectOf) and p.cls is not cls
+    )
 
 
 _FINISHERS: dict[type, Callable[[Any, bool], None] | None] = {}
@@ -642,6 +803,10 @@ def _reaches(table: _rt.FieldTable, target: _rt.FieldTable, seen: set[int]) -> b
     return False
 
 
+_FrameCheck = Callable[["OcppStruct", bytes], object]
+"""``checked_frame``'s check of a message and its frame's text (see ``_Codec.frame_check``)."""
+
+
 class _FinishWriter:
     """Writes the Python source of one type's finisher and compiles it.
 
@@ -658,8 +823,8 @@ class _FinishWriter:
         self.names: dict[str, object] = {
             "_Reject": _Reject,
             "UNSET": UNSET,
-            "_shape": _rt._RFC3339_SHAPE.fullmatch,
-            "_iso": datetime.fromisoformat,
+            "_rfc3339": _rt._RFC3339_SHAPE.fullmatch,
+            "_fromisoformat": datetime.fromisoformat,
             "_date_time": _rt._fast_datetime,
             "_any": _rt.AnyJson().parse,
             "_is_multiple": _rt._is_multiple,
@@ -678,6 +843,30 @@ class _FinishWriter:
         label = f"<{__name__} finisher of {name}>"
         exec(compile(self.source, label, "exec"), self.names)  # our own source, see above
         return cast(Callable[[Any, bool], None], self.names["finish"])
+
+    def reader(
+        self,
+        table: _rt.FieldTable,
+        name: str,
+        decode: Callable[[Any], Any],
+        finer: Callable[[Any], bool] | None,
+        frame: bool = False,
+    ) -> Callable[[Any], Any]:
+        """msgspec's ``decode`` and the finishing of ``table``'s type in one compiled function
+        of the JSON text (``finer``: see ``_Codec.fine_numbers``). It returns the object, or
+        with ``frame`` the frame ``decode`` reads as a list, its last item finished."""
+        if not any(self.needs(f.parser, set()) for f in table.fields):
+            return (lambda text: list(decode(text))) if frame else decode
+        self.names["_decode"], self.names["_finer"] = decode, finer
+        start = ["    f = list(_decode(t))", "    o = f[-1]"] if frame else ["    o = _decode(t)"]
+        body = self.object_lines(table, "o", "    ", 0)
+        if any("fine" in line for line in body):
+            start.append(f"    fine = {'False' if finer is None else 'not _finer(t)'}")
+        end = "    return f" if frame else "    return o"
+        self.source = "\n".join([*self.helpers, "def read(t):", *start, *body, end]) + "\n"
+        label = f"<{__name__} reader of {name}>"
+        exec(compile(self.source, label, "exec"), self.names)  # our own source, see above
+        return cast(Callable[[Any], Any], self.names["read"])
 
     def needs(self, parser: _rt.Parser[Any], seen: set[int], multiples: bool = True) -> bool:
         """Does a value of ``parser`` need finishing? (``seen``: the tables being visited;
@@ -745,11 +934,7 @@ class _FinishWriter:
         if isinstance(parser, _rt.DateTime):
             if not _rt._ISO_READS_RFC3339:  # Python 3.10: the exact parser's date-times
                 return [f"{pad}{target} = _date_time({var})"]
-            return [
-                f"{pad}if _shape({var}) is None:",
-                f"{pad}    raise _Reject",
-                f"{pad}{target} = _iso({var})",
-            ]
+            return _rt.date_time_lines(var, target, pad)
         if isinstance(parser, _rt.Number):
             return [f"{pad}if {self.not_multiple(parser, var)}:", f"{pad}    raise _Reject"]
         if isinstance(parser, _rt.AnyJson):
@@ -801,3 +986,28 @@ class _FinishWriter:
             "",
         ]
         return name
+
+
+class _KindCheckWriter(_FinishWriter):
+    """Writes a check that the date-times of a message built in code are ``datetime`` objects
+    (raising ``_Reject`` at the first that is not), visiting only the fields that can hold
+    one; for types without recursion (a check per type, every nested one inline)."""
+
+    INLINE_DEPTH = sys.maxsize
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names["_datetime"] = datetime
+
+    def needs(self, parser: _rt.Parser[Any], seen: set[int], multiples: bool = False) -> bool:
+        return super().needs(parser, seen, multiples=False)
+
+    def converts(self, parser: _rt.Parser[Any]) -> bool:
+        return False
+
+    def value_lines(
+        self, parser: _rt.Parser[Any], var: str, target: str, pad: str, depth: int
+    ) -> list[str]:
+        if isinstance(parser, _rt.DateTime):
+            return [f"{pad}if {var}.__class__ is not _datetime:", f"{pad}    raise _Reject"]
+        return super().value_lines(parser, var, target, pad, depth)
