@@ -547,7 +547,7 @@ def test_a_routed_call_is_read_with_its_request_class_in_one_pass() -> None:
     calls = {"Heartbeat": messages.HeartbeatRequest}
     for text in ('[2,"id","Heartbeat",{}]', b'[2, "id", "Heartbeat", {}]'):
         frame = runtime.load_frame(text, calls)
-        assert frame == [2, "id", "Heartbeat", messages.HeartbeatRequest()], text
+        assert frame == (2, "id", "Heartbeat", messages.HeartbeatRequest()), text
     misleading = json.dumps([2, 'x","Heartbeat', "StatusNotification", {}], separators=(",", ":"))
     assert misleading.split('"', 4)[3] == "Heartbeat"
     for text in (misleading, '[2,"id","Heartbeat",{"customData":{"vendorId":"v","x":1}}]'):

@@ -27,7 +27,7 @@ VERSIONS: dict[str, str] = {
 }
 """OCPP version -> the module holding its bindings."""
 
-RUNTIME = "0.1.0+dataclasses.f0a73fb1c97d"
+RUNTIME = "0.1.0+dataclasses.d9cfb29010db"
 """This package's runtime: ocppgen version, flavour and a digest of the runtime modules.
 Modules generated against another runtime (an extension package) refuse to import."""
 

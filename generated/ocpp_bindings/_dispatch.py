@@ -17,7 +17,7 @@ import logging
 import re
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, NamedTuple, TypeVar
 
@@ -205,9 +205,11 @@ class Dispatcher(Generic[R]):
             protocol = replace(protocol, features=self._vendor.features)
         self._routes: dict[tuple[str, str], tuple[Feature[Any], Callable[..., Any]]] = {}
         """The routes found so far, by action and kind (vendor DataTransfer excepted)."""
+        self._call_routes: dict[str, tuple[Feature[Any], Callable[..., Any]]] = {}
+        """The CALL routes of ``_routes``, by action alone."""
         self._call_requests: dict[str, type[Model]] = {}
         """The request classes of the CALL routes found so far, by action: ``load_frame``
-        may read such a CALL's payload as its request object."""
+        may read such a CALL's payload as its request object (in a frame that is a tuple)."""
         self._protocol = protocol
         self.role = role
         self.transport = transport
@@ -254,6 +256,7 @@ class Dispatcher(Generic[R]):
         """Forget what was derived from the role, protocol and handlers (routes,
         ``is_central``)."""
         self._routes.clear()
+        self._call_routes.clear()
         self._call_requests.clear()
         self._central = bool(self._role == self._protocol.central_role)
 
@@ -345,7 +348,7 @@ class Dispatcher(Generic[R]):
             frame = load_frame(text, self._call_requests)
         except ValidationError:
             return error_frame(UNKNOWN_ID, self.protocol.rpc_error, "Frame is not valid JSON")
-        if not isinstance(frame, list) or len(frame) < 3 or not isinstance(frame[1], str):
+        if not isinstance(frame, (list, tuple)) or len(frame) < 3 or not isinstance(frame[1], str):
             return error_frame(UNKNOWN_ID, self.protocol.rpc_error, "Not an OCPP-J frame")
         message_type, unique_id = frame[0], frame[1]
         if len(unique_id) > MAX_UNIQUE_ID:
@@ -423,6 +426,7 @@ class Dispatcher(Generic[R]):
         if not isinstance(found, str) and not vendor_routed:  # those are routed per message
             self._routes[action, kind] = found
             if kind == "CALL":
+                self._call_routes[action] = found
                 self._call_requests[action] = found[0].request
         return found
 
@@ -461,7 +465,7 @@ class Dispatcher(Generic[R]):
     ) -> str | Coroutine[Any, Any, str]:
         """The answer to a CALL; with an async handler, a coroutine that answers it (a sync
         handler's CALL is answered without a coroutine: the common case on a CSMS)."""
-        route = self._routes.get((action, "CALL")) or self._route(action, "CALL")
+        route = self._call_routes.get(action) or self._route(action, "CALL")
         if isinstance(route, str):
             description = f"Action {printable(action[:60])} is not handled here"
             return error_frame(unique_id, route, description)
@@ -540,7 +544,7 @@ class Dispatcher(Generic[R]):
         except Exception:
             logger.exception("SEND %s failed", action)
 
-    def _on_result(self, unique_id: str, frame: list[Any]) -> str | None:
+    def _on_result(self, unique_id: str, frame: Sequence[Any]) -> str | None:
         pending = self._pending.pop(unique_id, None)
         if pending is None or pending.future.done():
             return None
@@ -555,7 +559,7 @@ class Dispatcher(Generic[R]):
                 return error_frame(unique_id, exc.ocpp_error_code, str(exc), CALLRESULTERROR)
         return None
 
-    def _on_error(self, unique_id: str, frame: list[Any]) -> None:
+    def _on_error(self, unique_id: str, frame: Sequence[Any]) -> None:
         pending = self._pending.pop(unique_id, None)
         if pending is None or pending.future.done():
             return

@@ -299,8 +299,11 @@ class OcppStruct(
         if not _WITH_EXTRA:
             check = _check_of(self.__class__, 0)
             if check:
+                kinds, read = check
                 try:  # msgspec's encoder and decoder: what they pass, from_dict passes too
-                    check(self, _ENCODER.encode(self))
+                    if kinds is not None:
+                        kinds(self, False)
+                    read(_ENCODER.encode(self))
                     return
                 except Exception:  # the exact dump and parser find and explain the problem
                     pass
@@ -389,11 +392,13 @@ def load_frame(text: str | bytes, calls: Mapping[str, type[OcppStruct]] | None =
     does not read, is ``load_json``'s (the same frames and errors as every flavour).
 
     ``calls``: request classes by action. A CALL of one of those actions that is certainly
-    valid is read in one pass, its payload already the request object (an instance of that
-    class); any other, or one msgspec refuses, is read as above.
+    valid is read in one pass, as a tuple whose payload is already the request object (an
+    instance of that class); any other, or one msgspec refuses, is read as above. The action
+    is peeked at as the text between the frame's third and fourth quote; the decoded frame must
+    name the same action, so an unusual frame (escapes, spaces) only takes the general path.
     """
     head = text[:3]
-    if calls and (head == "[2," or head == b"[2,"):  # _typed_call, inline: the hot path
+    if calls and (head == "[2," or head == b"[2,"):  # the hot path: one function, no call
         pieces = text.split(b'"' if head.__class__ is bytes else '"', 4)  # type: ignore[arg-type]
         if len(pieces) == 5:
             action = pieces[3]
@@ -401,9 +406,16 @@ def load_frame(text: str | bytes, calls: Mapping[str, type[OcppStruct]] | None =
                 action = action.decode("utf-8", "replace")
             cls = calls.get(action)
             if cls is not None:
-                frame = _typed_call(text, cls, action)
-                if frame is not None:
-                    return frame
+                read = _CALL_READERS.get(cls)
+                if read is None:
+                    read = _CALL_READERS[cls] = _codec_of(cls).reader(4)
+                try:
+                    frame: tuple[Any, ...] = read(text)
+                except Exception:  # the general path decides and explains
+                    pass
+                else:
+                    if frame[2] == action:
+                        return frame
     try:
         if head == "[2," or head == b"[2," or head == "[6," or head == b"[6,":
             return list(_CALL_FRAME.decode(text))
@@ -414,22 +426,7 @@ def load_frame(text: str | bytes, calls: Mapping[str, type[OcppStruct]] | None =
     return load_json(text)
 
 
-def _typed_call(text: str | bytes, cls: type[OcppStruct], action: str) -> list[Any] | None:
-    """A CALL frame of ``action`` (peeked at by ``load_frame``: the text between the frame's
-    third and fourth quote) decoded with its request class ``cls`` in one pass (msgspec's
-    decoder and the finisher), or None: not certainly valid. The decoded frame must name the
-    same action, so an unusual frame (escapes, spaces) only takes the general path."""
-    read = _CALL_READERS.get(cls)
-    if read is None:
-        read = _CALL_READERS[cls] = _codec_of(cls).reader(4)
-    try:
-        frame: list[Any] = read(text)
-    except Exception:  # the general path decides and explains
-        return None
-    return frame if frame[2] == action else None
-
-
-_CALL_READERS: dict[type, Callable[[Any], list[Any]]] = {}
+_CALL_READERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
 """Each request class's reader of a whole CALL frame (see ``_Codec.reader``)."""
 _FRAME_CHECKS: dict[tuple[type, int], _FrameCheck | Literal[False]] = {}
 """By message class and frame head length (0: the payload alone): the check of the fast path
@@ -462,9 +459,12 @@ def checked_frame(head: list[JsonValue], message: OcppStruct) -> str:
     if not _WITH_EXTRA:
         check = _check_of(message.__class__, len(head))
         if check:
+            kinds, read = check
             try:
+                if kinds is not None:
+                    kinds(message, False)
                 text = _ENCODER.encode([*head, message])
-                check(message, text)
+                read(text)
             except Exception:  # the general path below finds and explains the problem
                 pass
             else:
@@ -563,12 +563,12 @@ class _Codec:
         )
         """The fast path from JSON text: the object, or *some* exception (explaining nothing):
         msgspec's decoder and the finisher in one compiled function."""
-        self._readers: dict[int, Callable[[Any], list[Any]]] = {}
+        self._readers: dict[int, Callable[[Any], tuple[Any, ...]]] = {}
 
-    def reader(self, size: int) -> Callable[[Any], list[Any]]:
+    def reader(self, size: int) -> Callable[[Any], tuple[Any, ...]]:
         """The fast path from the JSON text of a whole frame of ``size`` elements ending in
         this class's payload (a CALL: message type, unique id, action, payload; a CALLRESULT:
-        without action): the frame as a list, or *some* exception."""
+        without action): the frame as a tuple, or *some* exception."""
         read = self._readers.get(size)
         if read is None:
             decoder = msgspec.json.Decoder(_frame_type(size, self.cls))
@@ -579,9 +579,10 @@ class _Codec:
         return read
 
     def frame_check(self, size: int) -> _FrameCheck | Literal[False]:
-        """What checks a message of this class and msgspec's own text of a frame of ``size``
-        elements ending in it (1: the payload alone), raising *some* exception when either is
-        not valid; or False when the encoder's text may not be the payload ("any JSON").
+        """What checks a message of this class, and msgspec's own text of a frame of ``size``
+        elements ending in it (1: the payload alone), each raising *some* exception when it is
+        not valid (the first may be None: nothing to check); or False when the encoder's text
+        may not be the payload ("any JSON" values).
 
         Where msgspec checks all a type needs (no ``multipleOf``, no recursion), the text is
         read into :func:`_checking_type`'s structs, its date-times by msgspec itself, which is
@@ -591,18 +592,9 @@ class _Codec:
         if not self.plain:
             return False
         if _multiple_steps(self.table, set()) or _recursive(self.cls):
-            read = self.reader(size) if size > 1 else self.decode
-            return lambda message, text: read(text)
+            return None, self.reader(size) if size > 1 else self.decode
         decode = msgspec.json.Decoder(_frame_type(size, _checking_type(self.cls))).decode
-        kinds = _KindCheckWriter().compile(self.table, self.cls.__name__)
-        if kinds is None:
-            return lambda message, text: decode(text)
-
-        def check(message: OcppStruct, text: bytes) -> None:
-            kinds(message, False)
-            decode(text)
-
-        return check
+        return _KindCheckWriter().compile(self.table, self.cls.__name__), decode
 
     @staticmethod
     def of(cls: type[OcppStruct]) -> _Codec:
@@ -801,8 +793,8 @@ def _reaches(table: _rt.FieldTable, target: _rt.FieldTable, seen: set[int]) -> b
     return False
 
 
-_FrameCheck = Callable[["OcppStruct", bytes], object]
-"""``checked_frame``'s check of a message and its frame's text (see ``_Codec.frame_check``)."""
+_FrameCheck = tuple[Callable[[Any, bool], None] | None, Callable[[bytes], object]]
+"""The fast checks of a message and of its frame's text (see ``_Codec.frame_check``)."""
 
 
 class _FinishWriter:
@@ -852,11 +844,11 @@ class _FinishWriter:
     ) -> Callable[[Any], Any]:
         """msgspec's ``decode`` and the finishing of ``table``'s type in one compiled function
         of the JSON text (``finer``: see ``_Codec.fine_numbers``). It returns the object, or
-        with ``frame`` the frame ``decode`` reads as a list, its last item finished."""
+        with ``frame`` the frame (a tuple) ``decode`` reads, its last item finished."""
         if not any(self.needs(f.parser, set()) for f in table.fields):
-            return (lambda text: list(decode(text))) if frame else decode
+            return decode
         self.names["_decode"], self.names["_finer"] = decode, finer
-        start = ["    f = list(_decode(t))", "    o = f[-1]"] if frame else ["    o = _decode(t)"]
+        start = ["    f = _decode(t)", "    o = f[-1]"] if frame else ["    o = _decode(t)"]
         body = self.object_lines(table, "o", "    ", 0)
         if any("fine" in line for line in body):
             start.append(f"    fine = {'False' if finer is None else 'not _finer(t)'}")
