@@ -594,7 +594,7 @@ class _Codec:
         if not self.plain:
             return False
         if _multiple_steps(self.table, set()) or _recursive(self.cls):
-            return None, self.reader(size) if size > 1 else self.decode
+            return None, (self.reader(size) if size > 1 else self.decode)
         decode = msgspec.json.Decoder(_frame_type(size, _checking_type(self.cls))).decode
         return _KindCheckWriter().compile(self.table, self.cls.__name__), decode
 
@@ -826,6 +826,8 @@ class _FinishWriter:
         self.source = ""
         self.guarded = False
         """Are the lines being written inside an ``if not fine:`` already?"""
+        self.uses_fine = False
+        """Do the lines written so far read ``fine``?"""
 
     def compile(self, table: _rt.FieldTable, name: str) -> Callable[[Any, bool], None] | None:
         if not any(self.needs(f.parser, set()) for f in table.fields):
@@ -852,7 +854,7 @@ class _FinishWriter:
         self.names["_decode"], self.names["_finer"] = decode, finer
         start = ["    f = _decode(t)", "    o = f[-1]"] if frame else ["    o = _decode(t)"]
         body = self.object_lines(table, "o", "    ", 0)
-        if any("fine" in line for line in body):
+        if self.uses_fine:
             start.append(f"    fine = {'False' if finer is None else 'not _finer(t)'}")
         end = "    return f" if frame else "    return o"
         self.source = "\n".join([*self.helpers, "def read(t):", *start, *body, end]) + "\n"
@@ -899,6 +901,7 @@ class _FinishWriter:
                 continue
             if not self.guarded and not self.needs(f.parser, set(), multiples=False):
                 lines.append(f"{pad}if not fine:")  # multipleOf checks only: skipped if fine
+                self.uses_fine = True
                 self.guarded = True
                 lines += self.field_lines(f, var, pad + "    ", depth)
                 self.guarded = False
@@ -936,6 +939,7 @@ class _FinishWriter:
             if depth < self.INLINE_DEPTH and not _reaches(table, table, set()):
                 return self.object_lines(table, var, pad, depth + 1)  # not recursive: inline
             finish = _finisher(parser.cls)
+            self.uses_fine = True
             return [f"{pad}{self.ref(finish, '_finish')}({var}, fine)"]
         assert isinstance(parser, _rt.ArrayOf), parser
         item = self.fresh("x")
