@@ -5,8 +5,10 @@ sets the version's error-code dialect). ``from_dict`` / ``from_json`` validate a
 as strictly as the schema: no type coercion, no extra properties where the schema forbids
 them, no ``null`` for an optional property that is not "any JSON value", RFC 3339 date-times
 with an offset, exact ``multipleOf``. Failures raise :class:`ValidationError` with the same
-path and OCPP error code as the dataclass flavour. Building a model in code
-(``Model(field=...)``) is pydantic's usual validated construction.
+path and OCPP error code as the dataclass flavour. Both try the native fast path of
+``_pydantic_native`` first, which accepts only what the model accepts; the model's own
+validator decides and explains the rest. Building a model in code (``Model(field=...)``) is
+pydantic's usual validated construction.
 """
 
 from __future__ import annotations

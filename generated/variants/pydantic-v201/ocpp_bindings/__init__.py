@@ -25,7 +25,7 @@ VERSIONS: dict[str, str] = {
 }
 """OCPP version -> the module holding its bindings."""
 
-RUNTIME = "0.1.0+pydantic.ca19b0abd86a"
+RUNTIME = "0.1.0+pydantic.349767b8d5c8"
 """This package's runtime: ocppgen version, flavour and a digest of the runtime modules.
 Modules generated against another runtime (an extension package) refuse to import."""
 
