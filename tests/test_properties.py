@@ -7,10 +7,10 @@ of a string changed) must be accepted by the bindings exactly when the reference
 flavour: a rejection gets the dataclass flavour's code and path, and a flavour's fast path
 (the dataclass flavour's compiled parser, msgspec's decoder and converter with their
 finishers, the pydantic flavour's native validators) accepts only what its exact parser
-accepts, with equal objects and dumps. The
-mutations also reach the runtime's limits, which the reference knows too: lone surrogates in
-strings and property names, integers around 4300 digits (and 401-digit ones, which are fine
-numbers), "any JSON value" nested around 64 levels; from_json gets the same values as JSON text.
+accepts, with equal objects and dumps. The mutations also reach the runtime's limits, which
+the reference knows too: lone surrogates in strings and property names, integers around 4300
+digits (and 401-digit ones, which are fine numbers), "any JSON value" nested around 64 levels;
+from_json gets the same values as JSON text.
 """
 
 from __future__ import annotations
