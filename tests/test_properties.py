@@ -6,10 +6,11 @@ of a string changed) must be accepted by the bindings exactly when the reference
 (jsonschema with the date-time format checked, see ``support``) accepts them, in every
 flavour: a rejection gets the dataclass flavour's code and path, and a flavour's fast path
 (the dataclass flavour's compiled parser, msgspec's decoder and converter with their
-finishers) accepts only what its exact parser accepts, with equal objects and dumps. The
-mutations also reach the runtime's limits, which the reference knows too: lone surrogates in
-strings and property names, integers around 4300 digits (and 401-digit ones, which are fine
-numbers), "any JSON value" nested around 64 levels; from_json gets the same values as JSON text.
+finishers, the pydantic flavour's native validators) accepts only what its exact parser
+accepts, with equal objects and dumps. The mutations also reach the runtime's limits, which
+the reference knows too: lone surrogates in strings and property names, integers around 4300
+digits (and 401-digit ones, which are fine numbers), "any JSON value" nested around 64 levels;
+from_json gets the same values as JSON text.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import json
 import os
 from typing import Any
 
+import pydantic
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -139,6 +141,8 @@ def _accepts(case: MessageCase, payload: Any) -> bool:
         _fast_path_agrees(case, payload)
     elif case.flavour == "msgspec":
         _msgspec_fast_paths_agree(case, payload)
+    else:
+        _pydantic_fast_paths_agree(case, payload)
     try:
         case.cls.from_dict(payload)
     except case.validation_error as error:
@@ -202,6 +206,39 @@ def _msgspec_fast_paths_agree(case: MessageCase, payload: Any) -> None:
         assert exact is not None, f"msgspec's {name} accepts what the exact parser refuses"
         assert fast == exact
         assert json.dumps(fast.to_dict()) == json.dumps(exact.to_dict())
+
+
+def _pydantic_fast_paths_agree(case: MessageCase, payload: Any) -> None:
+    """The pydantic flavour's native validators (of JSON text, ``multipleOf`` checked and,
+    where the text holds no finer number, not; of Python values) accept only what the
+    model's own validator (its exact checks, then the null check) accepts, with equal
+    objects and dumps.
+
+    The model's own validator is the flavour's exact parser: its verdicts are held to
+    jsonschema and to the dataclass flavour's errors by the tests below.
+    """
+    fast = importlib.import_module(f"{case.bindings}._pydantic_native").fast_path(case.cls)
+    try:
+        exact = case.cls.model_validate(payload, by_alias=True, by_name=False)
+        exact._reject_null("")
+    except (pydantic.ValidationError, case.validation_error):
+        exact = None
+    text = json_text(payload)
+    fast_paths = {
+        "checked JSON": lambda: fast.checked.validate_json(text),
+        "Python": lambda: fast.from_python(payload),
+        "from_json": lambda: fast.from_json(text),
+    }
+    if fast.finer is not None and not fast.finer(text):
+        fast_paths["coarse JSON"] = lambda: fast.coarse.validate_json(text)
+    for name, fast_path in fast_paths.items():
+        try:
+            obj = fast_path()
+        except Exception:
+            continue  # refused: the model's own validator decides
+        assert exact is not None, f"the {name} fast path accepts what the model refuses"
+        assert obj == exact and type(obj) is type(exact), name
+        assert json.dumps(obj.to_dict()) == json.dumps(exact.to_dict()), name
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -25,6 +25,7 @@ class PydanticFlavour:
     runtime: Mapping[str, str] = {
         "_flavour.py": "_flavour_pydantic.py",
         "_pydantic.py": "_pydantic.py",
+        "_pydantic_native.py": "_pydantic_native.py",
     }
 
     def template_filters(self) -> Mapping[str, Callable[..., Any]]:

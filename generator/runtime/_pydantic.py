@@ -5,8 +5,10 @@ sets the version's error-code dialect). ``from_dict`` / ``from_json`` validate a
 as strictly as the schema: no type coercion, no extra properties where the schema forbids
 them, no ``null`` for an optional property that is not "any JSON value", RFC 3339 date-times
 with an offset, exact ``multipleOf``. Failures raise :class:`ValidationError` with the same
-path and OCPP error code as the dataclass flavour. Building a model in code
-(``Model(field=...)``) is pydantic's usual validated construction.
+path and OCPP error code as the dataclass flavour. Both try the native fast path of
+``_pydantic_native`` first, which accepts only what the model accepts; the model's own
+validator decides and explains the rest. Building a model in code (``Model(field=...)``) is
+pydantic's usual validated construction.
 """
 
 from __future__ import annotations
@@ -34,6 +36,15 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, ErrorDetails, PydanticCustomError, core_schema
 
 from . import _runtime as _rt
+from ._pydantic_native import (
+    fast_path,
+    multiple_of_check,
+    native_date_time,
+    native_equivalent,
+    native_integer,
+    native_number,
+    null_is_a_value,
+)
 from ._runtime import (
     INTEGER_LIMIT,
     Dialect,
@@ -90,6 +101,7 @@ def _date_time(value: object) -> datetime:
     return _parse_exact(_DATE_TIME, value, None)  # type: ignore[no-any-return]
 
 
+native_equivalent(_date_time, native_date_time)
 DateTime = Annotated[
     datetime, PlainValidator(_date_time), PlainSerializer(format_datetime, when_used="json")
 ]
@@ -115,10 +127,13 @@ def _integers(exact: Callable[[object], Any]) -> Callable[[object], int]:
     return check
 
 
-_DRAFT_06_INTEGER = _rt.Integer(accepts_integral_float=True)
-Integer = Annotated[int, PlainValidator(_integers(_exact(_DRAFT_06_INTEGER)))]
+_draft_06_integer = _integers(_exact(_rt.Integer(accepts_integral_float=True)))
+_draft_04_integer = _integers(_exact(_rt.Integer()))
+native_equivalent(_draft_06_integer, native_integer)
+native_equivalent(_draft_04_integer, native_integer)
+Integer = Annotated[int, PlainValidator(_draft_06_integer)]
 """A draft-06 integer: ``1.0`` is an integer (never a boolean); at most 4300 digits."""
-IntegerDraft04 = Annotated[int, PlainValidator(_integers(_exact(_rt.Integer())))]
+IntegerDraft04 = Annotated[int, PlainValidator(_draft_04_integer)]
 """A draft-04 integer (the 1.6 core schemas): ``1.0`` is not one; at most 4300 digits."""
 
 
@@ -128,7 +143,9 @@ def _checked_any(value: Any) -> Any:
     return _ANY.parse(value, None)
 
 
-AnyJson = Annotated[Any, PlainValidator(_exact(_rt.AnyJson())), PlainSerializer(_checked_any)]
+_any_json = _exact(_rt.AnyJson())
+null_is_a_value(_any_json)
+AnyJson = Annotated[Any, PlainValidator(_any_json), PlainSerializer(_checked_any)]
 """Any JSON value (``null`` included): JSON types only, nested at most 64 levels."""
 
 
@@ -172,7 +189,9 @@ def _numbers(exact: Callable[[object], Any], places: int | None = None) -> Calla
     return check
 
 
-Number = Annotated[float, NumberCheck(_numbers(_exact(_rt.Number())))]
+_number = _numbers(_exact(_rt.Number()))
+native_equivalent(_number, native_number)
+Number = Annotated[float, NumberCheck(_number)]
 """A finite number (never a boolean); an integer stays an integer, of at most 4300 digits."""
 
 
@@ -185,7 +204,9 @@ def multiple_of(step: str) -> NumberCheck:
     """
     exact = _exact(_rt.Number(multiple_of=step))
     places = _rt._decimal_places(step)
-    return NumberCheck(exact if places is None else _numbers(exact, places))
+    check = exact if places is None else _numbers(exact, places)
+    multiple_of_check(check, step)
+    return NumberCheck(check)
 
 
 _KINDS = {
@@ -306,7 +327,12 @@ class OcppModel(BaseModel):
 
     @classmethod
     def _strict(cls: type[M], data: object) -> M:
-        """:meth:`from_dict` without tolerances."""
+        """:meth:`from_dict` without tolerances: the fast path first (see
+        ``_pydantic_native``); what it refuses, the model's own validator decides."""
+        try:
+            return fast_path(cls).from_python(data)  # type: ignore[no-any-return]
+        except Exception:
+            pass
         try:
             model = cls.model_validate(data, by_alias=True, by_name=False)
         except PydanticValidationError as exc:
@@ -318,6 +344,14 @@ class OcppModel(BaseModel):
     def from_json(cls: type[M], text: str | bytes, *, tolerate: Iterable[Tolerance] = ()) -> M:
         """Parse and validate JSON text (``str`` or ``bytes``, UTF-8, -16 or -32);
         ``tolerate`` as in :meth:`from_dict`."""
+        if isinstance(text, str | bytes):
+            # The fast path first, in one step (see ``_pydantic_native``; it refuses NaN,
+            # Infinity, and null where null is no value): what it refuses, the model's own
+            # validator decides and explains.
+            try:
+                return fast_path(cls).from_json(text)  # type: ignore[no-any-return]
+            except Exception:
+                pass
         try:
             return cls._from_json(text)
         except ValidationError as error:
@@ -325,16 +359,12 @@ class OcppModel(BaseModel):
 
     @classmethod
     def _from_json(cls: type[M], text: str | bytes) -> M:
-        """:meth:`from_json`, strictly."""
+        """:meth:`from_json` by the model's own validator, strictly."""
+        # pydantic's own JSON parser, in one step; it reads NaN and Infinity, which are not
+        # JSON: text that may hold them takes the general path below.
         if isinstance(text, str | bytes) and not _may_hold_constants(text):
-            # pydantic's own JSON parser, in one step; it reads NaN and Infinity, which are
-            # not JSON: text that may hold them takes the general path below.
-            try:
-                model = cls.model_validate_json(text, by_alias=True, by_name=False)
-            except PydanticValidationError as exc:
-                if not _falls_back(exc):
-                    raise ocpp_error(exc, cls.ocpp_dialect) from None
-            else:
+            model = cls._validated_json(text)
+            if model is not None:
                 if ("null" if isinstance(text, str) else b"null") in text:  # type: ignore[operator]
                     model._reject_null("")
                 return model
@@ -344,6 +374,17 @@ class OcppModel(BaseModel):
             exc.dialect = cls.ocpp_dialect
             raise
         return cls._strict(data)
+
+    @classmethod
+    def _validated_json(cls: type[M], text: str | bytes) -> M | None:
+        """The model's own validator of JSON text (its exact checks); None for text pydantic's
+        parser leaves to the general path (see :func:`_falls_back`)."""
+        try:
+            return cls.model_validate_json(text, by_alias=True, by_name=False)
+        except PydanticValidationError as exc:
+            if _falls_back(exc):
+                return None
+            raise ocpp_error(exc, cls.ocpp_dialect) from None
 
     @classmethod
     def ocpp_field_table(cls) -> _rt.FieldTable:
