@@ -918,6 +918,7 @@ def _iso_refuses_out_of_range() -> bool:
         "2026-01-01T00:00:00.1 Z",
         "2026-01-01T00:00:00.0Z0Z",
         "2026-01-01T00:00:00.1+01:00Z",
+        "2026-01-01T00:00:00Z0Z",
     ):
         try:
             datetime.fromisoformat(text)
@@ -940,7 +941,7 @@ def date_time_lines(var: str, target: str, pad: str) -> list[str]:
     check = [f"{pad}if _rfc3339({var}) is None:", f"{pad}    raise _Reject"]
     if _SLICES_CHECK_UTC_FORM:
         check = [
-            f"{pad}if {var}[4::3] != '--T::Z' or len({var}) != 20:  # not YYYY-MM-DDTHH:MM:SSZ",
+            f"{pad}if len({var}) != 20 or {var}[4::3] != '--T::Z':  # not YYYY-MM-DDTHH:MM:SSZ",
             f"{pad}    # nor that with a fraction",
             f"{pad}    if {var}[-1] != 'Z' or {var}[4:20:3] != '--T::.' or {var}[20:21] == 'Z':",
             *(f"        {line}" for line in check),
