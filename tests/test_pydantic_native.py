@@ -236,7 +236,7 @@ def test_the_fast_path_runs_no_exact_check_for_a_valid_payload() -> None:
 
 
 def test_finer_numbers_finds_each_number_that_may_be_no_multiple() -> None:
-    finer_numbers = _runtime("_pydantic_native").finer_numbers
+    finer_numbers = _runtime("_runtime").finer_numbers
     tenths = finer_numbers({"0.1"})
     for text in ('{"a": 16.75}', "[1e-1]", "[0.05]", "[1E-3]", '["16.75 in a string"]'):
         assert tenths(text) and tenths(text.encode()), text
@@ -249,7 +249,7 @@ def test_finer_numbers_finds_each_number_that_may_be_no_multiple() -> None:
 @settings(deadline=None)  # the first example imports and builds
 @given(st.lists(st.floats(allow_nan=False, allow_infinity=False) | st.integers(), max_size=4))
 def test_text_without_finer_numbers_holds_only_multiples(values: list[Any]) -> None:
-    tenths = _runtime("_pydantic_native").finer_numbers({"0.1"})
+    tenths = _runtime("_runtime").finer_numbers({"0.1"})
     check = _runtime("_pydantic").multiple_of("0.1").check
     text = json_text(values)
     if not tenths(text):

@@ -42,7 +42,6 @@ import dataclasses
 import importlib
 import json
 import math
-import re
 import sys
 import types
 import typing
@@ -551,7 +550,7 @@ class _Codec:
         self.finish = _finisher(cls)
         """Run after msgspec's decoder or converter (None: nothing to do for this type);
         its second argument: every ``multipleOf`` certainly holds (see ``fine_numbers``)."""
-        self.fine_numbers = _fine_numbers(_multiple_steps(self.table, set()))
+        self.fine_numbers = _rt.finer_numbers(_multiple_steps(self.table, set()))
         """Does JSON text hold a number that may be finer than the coarsest decimal
         ``multipleOf`` step of the type (None: no such step, or one that is no power of
         ten)? When it does not, every number of the payload is a multiple of every step and
@@ -752,30 +751,6 @@ def _multiple_steps(table: _rt.FieldTable, seen: set[int]) -> set[str]:
             if id(inner) not in seen:
                 found |= _multiple_steps(inner, seen)
     return found
-
-
-def _fine_numbers(steps: set[str]) -> Callable[[Any], bool] | None:
-    """See ``_Codec.fine_numbers``: does JSON text (``str`` or bytes-like) hold a ``.`` with
-    more digits after it than the coarsest step ``10**-k`` allows, or a negative exponent?
-    Without either, every number token is a multiple of every step: a positive exponent only
-    moves the point right. Two searches for a literal (fast in ``re``), not one for a token."""
-    places = [_rt._decimal_places(step) for step in steps]
-    if not places or None in places:
-        return None
-    more = min(cast(list[int], places)) + 1
-    fraction = rf"\.[0-9]{{{more}}}"
-    negative = r"-(?<=[eE]-)"
-    Search = Callable[[Any], object]
-    searches: dict[type, tuple[Search, Search]] = {
-        str: (re.compile(fraction).search, re.compile(negative).search),
-        bytes: (re.compile(fraction.encode()).search, re.compile(negative.encode()).search),
-    }
-
-    def finds(text: Any) -> bool:
-        digits, exponent = searches[str if isinstance(text, str) else bytes]
-        return digits(text) is not None or exponent(text) is not None
-
-    return finds
 
 
 def _reaches(table: _rt.FieldTable, target: _rt.FieldTable, seen: set[int]) -> bool:

@@ -970,6 +970,35 @@ def _decimal_places(step: str) -> int | None:
     return None
 
 
+def finer_numbers(steps: Iterable[str]) -> Callable[[Any], bool] | None:
+    """Might JSON text (``str`` or bytes-like) hold a number that is no multiple of one of the
+    ``multipleOf`` ``steps`` (as written)? None when there is no step or one is no power of
+    ten: then it always might.
+
+    Only a number with more digits after its ``.`` than the coarsest step ``10**-k`` allows,
+    or with a negative exponent, can be one: a positive exponent only moves the point right.
+    Two searches for a literal (fast in ``re``), not one for a token; text inside strings can
+    only make the answer yes. The msgspec and pydantic flavours skip their ``multipleOf``
+    checks on text it says no to.
+    """
+    places = [_decimal_places(step) for step in steps]
+    if not places or None in places:
+        return None
+    fraction = rf"\.[0-9]{{{min(p for p in places if p is not None) + 1}}}"
+    negative = r"-(?<=[eE]-)"
+    Search = Callable[[Any], object]
+    searches: dict[type, tuple[Search, Search]] = {
+        str: (re.compile(fraction).search, re.compile(negative).search),
+        bytes: (re.compile(fraction.encode()).search, re.compile(negative.encode()).search),
+    }
+
+    def finds(text: Any) -> bool:
+        digits, exponent = searches[str if isinstance(text, str) else bytes]
+        return digits(text) is not None or exponent(text) is not None
+
+    return finds
+
+
 class _FastWriter:
     """Writes the Python source of one specialised function and compiles it.
 

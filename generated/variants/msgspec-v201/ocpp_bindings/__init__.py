@@ -25,7 +25,7 @@ VERSIONS: dict[str, str] = {
 }
 """OCPP version -> the module holding its bindings."""
 
-RUNTIME = "0.1.0+msgspec.ea00eaa4682e"
+RUNTIME = "0.1.0+msgspec.c39b5b9e3674"
 """This package's runtime: ocppgen version, flavour and a digest of the runtime modules.
 Modules generated against another runtime (an extension package) refuse to import."""
 

@@ -15,15 +15,14 @@ fast path builds needs no check for ``null`` either.
 
 ``multipleOf`` has no exact native check (pydantic-core's is a float remainder): the fast path
 checks it in Python, or not at all when the JSON text holds no number finer than the coarsest
-step (:func:`finer_numbers`), as the msgspec flavour does.
+step (``_runtime.finer_numbers``), as the msgspec flavour does.
 """
 
 from __future__ import annotations
 
 import functools
-import re
 import threading
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 from pydantic._internal import _validators
@@ -35,7 +34,6 @@ from ._runtime import INTEGER_LIMIT
 __all__ = [
     "FastPath",
     "fast_path",
-    "finer_numbers",
     "multiple_of_check",
     "native_date_time",
     "native_equivalent",
@@ -225,7 +223,7 @@ class FastPath:
         self.checked = _validator(checked.node(schema))
         """``multipleOf`` checked (in Python): for JSON text that may hold finer numbers and
         for Python values."""
-        self.finer = finer_numbers(checked.steps) if checked.steps else None
+        self.finer = _rt.finer_numbers(checked.steps) if checked.steps else None
         """Might JSON text hold a number finer than a ``multipleOf`` step? (None: no steps,
         or one that is no power of ten.)"""
         self.coarse = self.checked
@@ -260,30 +258,3 @@ def fast_path(model: type[Any]) -> FastPath:
             if fast is None:
                 fast = _FAST[model] = FastPath(model)
     return fast
-
-
-def finer_numbers(steps: Iterable[str]) -> Callable[[str | bytes], bool] | None:
-    """Might JSON text (``str`` or ``bytes``) hold a number that is no multiple of one of
-    ``steps``? (None when a step is no power of ten: then it always might.)
-
-    Only a number with more digits after its ``.`` than the coarsest step ``10**-k`` allows,
-    or with a negative exponent, can be one: a positive exponent only moves the point right.
-    Two searches for a literal (fast in ``re``), not one for a token; text inside strings can
-    only make the answer yes.
-    """
-    places = [_rt._decimal_places(step) for step in steps]
-    if not places or None in places:
-        return None
-    digits = rf"\.[0-9]{{{min(p for p in places if p is not None) + 1}}}"
-    exponent = r"-(?<=[eE]-)"
-    Search = Callable[[Any], object]
-    searches: dict[type, tuple[Search, Search]] = {
-        str: (re.compile(digits).search, re.compile(exponent).search),
-        bytes: (re.compile(digits.encode()).search, re.compile(exponent.encode()).search),
-    }
-
-    def finds(text: str | bytes) -> bool:
-        fraction, negative = searches[str if isinstance(text, str) else bytes]
-        return fraction(text) is not None or negative(text) is not None
-
-    return finds
