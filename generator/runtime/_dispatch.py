@@ -201,10 +201,12 @@ class Dispatcher(Generic[R]):
         self._vendor = _vendor_router(protocol, extensions)
         if self._vendor is not None:
             protocol = replace(protocol, features=self._vendor.features)
-        self._routes: dict[tuple[str, str], tuple[Feature[Any], Callable[..., Any]]] = {}
-        """The routes found so far, by action and kind (vendor DataTransfer excepted)."""
-        self._call_routes: dict[str, tuple[Feature[Any], Callable[..., Any]]] = {}
-        """The CALL routes of ``_routes``, by action alone."""
+        self._routes: dict[str, dict[str, tuple[Feature[Any], Callable[..., Any]]]] = {
+            "CALL": {},
+            "SEND": {},
+        }
+        """The routes found so far, by kind and action (vendor DataTransfer excepted)."""
+        self._call_routes = self._routes["CALL"]
         self._call_requests: dict[str, type[Model]] = {}
         """The request classes of the CALL routes found so far, by action: ``load_frame``
         may read such a CALL's payload as its request object (in a frame that is a tuple)."""
@@ -253,8 +255,8 @@ class Dispatcher(Generic[R]):
     def _changed(self) -> None:
         """Forget what was derived from the role, protocol and handlers (routes,
         ``is_central``)."""
-        self._routes.clear()
-        self._call_routes.clear()
+        for routes in self._routes.values():
+            routes.clear()
         self._call_requests.clear()
         self._central = bool(self._role == self._protocol.central_role)
 
@@ -416,15 +418,14 @@ class Dispatcher(Generic[R]):
 
     def _route(self, action: str, kind: str) -> tuple[Feature[Any], Callable[..., Any]] | str:
         """The feature and handler for an incoming action, or the error code to answer."""
-        route = self._routes.get((action, kind))
+        route = self._routes[kind].get(action)
         if route is not None:
             return route
         found = self._find_route(action, kind)
         vendor_routed = self._vendor is not None and action == DATA_TRANSFER
         if not isinstance(found, str) and not vendor_routed:  # those are routed per message
-            self._routes[action, kind] = found
+            self._routes[kind][action] = found
             if kind == "CALL":
-                self._call_routes[action] = found
                 self._call_requests[action] = found[0].request
         return found
 
@@ -480,12 +481,12 @@ class Dispatcher(Generic[R]):
             response = handler(request, station) if self._central else handler(request)
         except Exception as exc:
             return self._handler_failed(unique_id, action, exc)
-        if response.__class__ is feature.response:  # else see _answer
+        if response.__class__ is feature.response:  # the common case, without _answer's call
             try:
                 return checked_frame([CALLRESULT, unique_id], response)
             except Exception:
-                return self._invalid_response(unique_id, action)
-        if inspect.isawaitable(response):
+                pass  # _answer finds the failure again, and logs it
+        elif inspect.isawaitable(response):
             return self._awaited_answer(unique_id, action, feature, response)
         return self._answer(unique_id, action, feature, response)
 
@@ -517,13 +518,8 @@ class Dispatcher(Generic[R]):
                 raise TypeError(f"returned {type(response).__name__}")
             return checked_frame([CALLRESULT, unique_id], response)
         except Exception:
-            return self._invalid_response(unique_id, action)
-
-    def _invalid_response(self, unique_id: str, action: str) -> str:
-        """The CALLERROR for a handler's response that failed (the exception being handled),
-        logged: the failure is ours, InternalError."""
-        logger.exception("invalid response from the handler for %s", action)
-        return error_frame(unique_id, self.protocol.internal_error, "Internal error")
+            logger.exception("invalid response from the handler for %s", action)
+            return error_frame(unique_id, self.protocol.internal_error, "Internal error")
 
     async def _on_send(self, action: str, payload: object, station: str | None) -> None:
         # ``action`` is what the peer sent: logged escaped (%r), so it cannot forge log lines

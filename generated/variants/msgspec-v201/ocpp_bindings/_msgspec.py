@@ -458,9 +458,7 @@ def checked_frame(head: list[JsonValue], message: OcppStruct) -> str:
     ``validate()`` checks a message (see ``_Codec.frame_check``), and sent as those bytes; what
     that path does not pass is ``validate()``'s and ``dump_frame``'s."""
     if not _WITH_EXTRA:
-        check = _FRAME_CHECKS.get((message.__class__, len(head)))  # _check_of, inline
-        if check is None:
-            check = _check_of(message.__class__, len(head))
+        check = _check_of(message.__class__, len(head))
         if check:
             kinds, read = check
             try:
