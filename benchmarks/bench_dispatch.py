@@ -14,6 +14,7 @@ import importlib
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -66,16 +67,27 @@ def awaited_us(loop: asyncio.AbstractEventLoop, csms: Any, frame: str) -> float:
     return per_call_us(lambda: None, batch=one_batch)
 
 
-def _stages(package: str, csms: Any, frame: str, response: Any) -> list[tuple[str, float]]:
+def _stages(
+    package: str, csms: Any, action: str, frame: str, response: Any
+) -> list[tuple[str, float]]:
     """The steps of ``handle_frame`` that touch the messages, each timed alone (what is left
     is the dispatcher's own work: frame checks, routing, the handler call, the coroutine):
-    reading the frame (a routed CALL's request included) and writing the checked answer."""
-    frames = importlib.import_module(f"{package}._dispatch")
-    calls = csms._call_requests  # the routes the frames above warmed
-    head = [3, frames.load_frame(frame, calls)[1]]
+    reading the frame with its request and writing the checked answer, by the flavour's hot
+    path where it has one (msgspec), else by the general path's functions."""
+    fast = csms._fast_calls.get(action)  # the routes the frames above warmed
+    if fast is not None:
+        unique_id = fast.read(frame)[1]
+        read: Callable[[], object] = lambda: fast.read(frame)  # noqa: E731
+        write: Callable[[], object] = lambda: fast.write(unique_id, response)  # noqa: E731
+    else:
+        frames = importlib.import_module(f"{package}._dispatch")
+        request = csms.protocol.features[action].request
+        unique_id = frames.load_frame(frame)[1]
+        read = lambda: request.from_dict(frames.load_frame(frame)[3])  # noqa: E731
+        write = lambda: frames.checked_frame([3, unique_id], response)  # noqa: E731
     return [
-        ("  read the frame and request", per_call_us(lambda: frames.load_frame(frame, calls))),
-        ("  check and write the answer", per_call_us(lambda: frames.checked_frame(head, response))),
+        ("  read the frame and request", per_call_us(read)),
+        ("  check and write the answer", per_call_us(write)),
     ]
 
 
@@ -106,7 +118,7 @@ def main() -> None:
             assert json.loads(str(reply))[0] == 3, reply  # the frame is answered
             rows = [(FLOOR, per_call_us(parts)), ("handle_frame", awaited_us(loop, csms, frame))]
             if action == "TransactionEvent":
-                rows += _stages(package, csms, frame, response)
+                rows += _stages(package, csms, action, frame, response)
             print_table(f"{style}: {action} CALL ({len(frame)} B)", rows, "us", FLOOR)
             ratios[style, action] = rows[1][1] / rows[0][1]
     loop.close()

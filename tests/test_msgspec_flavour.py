@@ -541,19 +541,58 @@ def test_the_date_time_fast_check_needs_fromisoformat_to_refuse_what_is_out_of_r
 
 
 def test_a_routed_call_is_read_with_its_request_class_in_one_pass() -> None:
-    """Once an action is routed, ``load_frame`` reads its CALLs whole: the payload is the
-    request object (str or bytes frames). A frame whose quotes mislead the peek at the action
-    (an escaped quote in the unique id) or that msgspec refuses is read as before."""
-    runtime = _runtime()
+    """The flavour's ``call_reader`` reads a CALL whole (str or bytes frames): the payload is
+    the request object. It refuses what it does not certainly read right (vendor properties,
+    an invalid payload), which then takes the general path."""
     messages = _module("2.0.1", "messages")
-    calls = {"Heartbeat": messages.HeartbeatRequest}
+    read = _runtime().call_reader(messages.HeartbeatRequest)
     for text in ('[2,"id","Heartbeat",{}]', b'[2, "id", "Heartbeat", {}]'):
-        frame = runtime.load_frame(text, calls)
-        assert frame == (2, "id", "Heartbeat", messages.HeartbeatRequest()), text
+        assert read(text) == (2, "id", "Heartbeat", messages.HeartbeatRequest()), text
+    for text in (
+        '[2,"id","Heartbeat",{"customData":{"vendorId":"v","x":1}}]',
+        '[2,"id","Heartbeat",{"customData":{"vendorId":1}}]',
+        '[2,"id","Heartbeat",{"x":1}]',
+    ):
+        with pytest.raises(msgspec.ValidationError):
+            read(text)
+
+
+def test_the_hot_path_takes_only_the_calls_it_certainly_reads_right() -> None:
+    """Once an action is routed, its CALLs are answered by the hot path of ``handle_frame``:
+    the handler gets the request object read with the frame. A frame whose quotes mislead the
+    peek at the action (an escaped quote in the unique id) or that the reader refuses takes
+    the general path: its handler gets the request the general path reads, or the frame is
+    answered with a CALLERROR, never with the wrong action's handler."""
+    messages = _module("2.0.1", "messages")
+    dispatch = _module("2.0.1", "dispatch")
+    seen: list[tuple[str, Any]] = []
+    answers = {
+        "Heartbeat": messages.HeartbeatResponse.from_dict({"currentTime": "2026-11-23T10:00:00Z"}),
+        "StatusNotification": messages.StatusNotificationResponse(),
+    }
+
+    class Central:
+        def on_heartbeat(self, request: Any, charging_station_id: str) -> Any:
+            seen.append(("Heartbeat", request))
+            return answers["Heartbeat"]
+
+        def on_status_notification(self, request: Any, charging_station_id: str) -> Any:
+            seen.append(("StatusNotification", request))
+            return answers["StatusNotification"]
+
+    central = dispatch.Dispatcher(list(dispatch.Role)[1], [Central()])
+    assert not central._fast_calls
+    assert _answer(central, '[2,"a","Heartbeat",{}]')[0] == 3  # routes it: the general path
+    assert set(central._fast_calls) == {"Heartbeat"}
     misleading = json.dumps([2, 'x","Heartbeat', "StatusNotification", {}], separators=(",", ":"))
     assert misleading.split('"', 4)[3] == "Heartbeat"
-    for text in (misleading, '[2,"id","Heartbeat",{"customData":{"vendorId":"v","x":1}}]'):
-        assert isinstance(runtime.load_frame(text, calls)[3], msgspec.Raw), text
+    assert _answer(central, misleading)[:3] == [4, 'x","Heartbeat', "OccurrenceConstraintViolation"]
+    assert _answer(central, b'[2,"b","Heartbeat",{}]')[:2] == [3, "b"]
+    vendor = '[2,"c","Heartbeat",{"customData":{"vendorId":"v","x":1}}]'
+    assert _answer(central, vendor)[:2] == [3, "c"]
+    assert [action for action, _ in seen] == ["Heartbeat"] * 3
+    assert seen[1][1] == messages.HeartbeatRequest()
+    assert _runtime().extra_of(seen[2][1].custom_data) == {"x": 1}
 
 
 def test_the_dispatcher_answers_misleading_frames_as_the_dataclass_flavour_does() -> None:
@@ -593,6 +632,38 @@ def _central_of(package: str, answers: dict[str, Any]) -> Any:
 
 def _answer(central: Any, frame: str) -> Any:
     return json.loads(asyncio.run(central.handle_frame(frame, charging_station_id="CS-1")))
+
+
+def test_a_date_time_set_in_code_as_text_is_refused_in_a_type_with_multiple_of() -> None:
+    """A type with ``multipleOf`` (1.6 SetChargingProfile) is read back as a received frame
+    is, which would turn RFC 3339 text set in code into a date-time: its kinds check refuses
+    the text first, in ``validate()`` and in the frame sent, with the dataclass flavour's
+    error and path."""
+    payload = {
+        "connectorId": 1,
+        "csChargingProfiles": {
+            "chargingProfileId": 7, "stackLevel": 1, "chargingProfilePurpose": "TxProfile",
+            "chargingProfileKind": "Absolute",
+            "chargingSchedule": {
+                "chargingRateUnit": "A", "startSchedule": "2026-11-21T00:00:00Z",
+                "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 16.7}],
+            },
+        },
+    }  # fmt: skip
+    errors = []
+    for package in (msgspec_bindings(), "ocpp_bindings"):
+        request = module(package, "1.6", "messages").SetChargingProfileRequest.from_dict(payload)
+        request.validate()
+        request.cs_charging_profiles.charging_schedule.start_schedule = "2026-11-21T00:00:00Z"
+        error = importlib.import_module(f"{package}._runtime").ValidationError
+        with pytest.raises(error) as caught:
+            request.validate()
+        errors.append((caught.value.path, str(caught.value)))
+        frames = importlib.import_module(f"{package}._dispatch")
+        with pytest.raises(error):
+            frames.checked_frame([2, "id", "SetChargingProfile"], request)
+    assert errors[0] == errors[1]
+    assert errors[0][0] == "csChargingProfiles.chargingSchedule.startSchedule"
 
 
 def test_a_response_is_checked_as_validate_checks_it_and_written_as_to_json_writes_it(

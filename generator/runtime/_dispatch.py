@@ -114,19 +114,34 @@ def _checked_frame(head: list[JsonValue], message: Model) -> str:
     return dump_frame(head, message)
 
 
-def _load_frame(text: str | bytes, calls: Mapping[str, type[Model]] | None = None) -> object:
-    """A received frame as JSON values (``calls``, request classes by action, is a hint a
-    flavour may use to read a CALL's payload as its request object in the same pass)."""
-    return load_json(text)
-
-
-load_frame: Callable[[str | bytes, Mapping[str, type[Model]]], object] = getattr(
-    _flavour, "load_frame", _load_frame
-)
+load_frame: Callable[[str | bytes], object] = getattr(_flavour, "load_frame", load_json)
+"""A received frame as JSON values (a flavour may keep payloads as its own values)."""
 dump_frame: Callable[[list[JsonValue], Model], str] = getattr(_flavour, "dump_frame", _dump_frame)
 checked_frame: Callable[[list[JsonValue], Model], str] = getattr(
     _flavour, "checked_frame", _checked_frame
 )
+call_reader: Callable[[type[Model]], Callable[[str | bytes], tuple[Any, ...]]] | None = getattr(
+    _flavour, "call_reader", None
+)
+"""A flavour's one-pass reader of the CALLs of a request class: the text of a CALL frame to the
+frame as a tuple (message type, unique id, action, request object) when it certainly is one
+that the general path would accept, else *some* exception."""
+result_writer: Callable[[type[Model]], Callable[[str, Model], str]] | None = getattr(
+    _flavour, "result_writer", None
+)
+"""A flavour's fast ``checked_frame([CALLRESULT, unique_id], response)`` for a response class:
+the frame, or *some* exception (then ``checked_frame`` decides and explains)."""
+
+
+class _FastCall(NamedTuple):
+    """How the CALLs of one routed action go around the general path: read in one pass by
+    the flavour's ``call_reader``, answered by its ``result_writer`` (the hot path of
+    :meth:`Dispatcher.handle_frame`)."""
+
+    feature: Feature[Any]
+    handler: Callable[..., Any]
+    read: Callable[[str | bytes], tuple[Any, ...]]
+    write: Callable[[str, Any], str]
 
 
 def error_frame(unique_id: str, code: str, description: str, message_type: int = CALLERROR) -> str:
@@ -207,9 +222,9 @@ class Dispatcher(Generic[R]):
         }
         """The routes found so far, by kind and action (vendor DataTransfer excepted)."""
         self._call_routes = self._routes["CALL"]
-        self._call_requests: dict[str, type[Model]] = {}
-        """The request classes of the CALL routes found so far, by action: ``load_frame``
-        may read such a CALL's payload as its request object (in a frame that is a tuple)."""
+        self._fast_calls: dict[str, _FastCall] = {}
+        """The CALL routes found so far that the flavour reads and answers in one pass (its
+        ``call_reader`` and ``result_writer``), by action."""
         self._protocol = protocol
         self.role = role
         self.transport = transport
@@ -257,7 +272,7 @@ class Dispatcher(Generic[R]):
         ``is_central``)."""
         for routes in self._routes.values():
             routes.clear()
-        self._call_requests.clear()
+        self._fast_calls.clear()
         self._central = bool(self._role == self._protocol.central_role)
 
     @property
@@ -344,11 +359,48 @@ class Dispatcher(Generic[R]):
         if len(text) * 4 > self.max_frame_bytes and self._oversize(text):
             description = f"Frame larger than {self.max_frame_bytes} bytes"
             return error_frame(UNKNOWN_ID, self.protocol.format_error, description)
+        head = text[:3]
+        if (head == "[2," or head == b"[2,") and self._fast_calls:
+            # The hot path, inline (a call costs as much as a few checks): a CALL of an action
+            # that the flavour reads in one pass and answers with its writer (see _FastCall).
+            # The action is peeked at as the text between the third and fourth quote; the frame
+            # read must name it, so an unusual frame (escapes, spaces) takes the general path.
+            pieces = text.split(b'"' if head.__class__ is bytes else '"', 4)  # type: ignore[arg-type]
+            action: Any = pieces[3] if len(pieces) == 5 else ""
+            if action.__class__ is bytes:
+                action = action.decode("utf-8", "replace")
+            fast = self._fast_calls.get(action)
+            if fast is not None:
+                feature, handler, read, write = fast
+                try:
+                    frame: Any = read(text)
+                except Exception:  # the general path decides and explains
+                    frame = None
+                if frame and frame[2] == action and len(frame[1]) <= MAX_UNIQUE_ID:
+                    unique_id = frame[1]
+                    if unique_id.isascii():
+                        request = frame[3]
+                        try:
+                            response = handler(request, charging_station_id) if self._central \
+                                else handler(request)  # fmt: skip
+                        except Exception as exc:
+                            return self._handler_failed(unique_id, action, exc)
+                        if response.__class__ is feature.response:
+                            try:
+                                return write(unique_id, response)
+                            except Exception:
+                                pass  # _answer finds the failure again, and logs it
+                        answer = self._respond(unique_id, action, feature, response)
+                        return answer if isinstance(answer, str) else await answer
+        return await self._handle_read(text, charging_station_id)
+
+    async def _handle_read(self, text: str | bytes, charging_station_id: str | None) -> str | None:
+        """``handle_frame`` for every frame but those of its hot path: read, then answered."""
         try:
-            frame = load_frame(text, self._call_requests)
+            frame = load_frame(text)
         except ValidationError:
             return error_frame(UNKNOWN_ID, self.protocol.rpc_error, "Frame is not valid JSON")
-        if not isinstance(frame, (list, tuple)) or len(frame) < 3 or not isinstance(frame[1], str):
+        if not isinstance(frame, list) or len(frame) < 3 or not isinstance(frame[1], str):
             return error_frame(UNKNOWN_ID, self.protocol.rpc_error, "Not an OCPP-J frame")
         message_type, unique_id = frame[0], frame[1]
         if len(unique_id) > MAX_UNIQUE_ID:
@@ -426,8 +478,17 @@ class Dispatcher(Generic[R]):
         if not isinstance(found, str) and not vendor_routed:  # those are routed per message
             self._routes[kind][action] = found
             if kind == "CALL":
-                self._call_requests[action] = found[0].request
+                self._keep_fast_call(action, *found)
         return found
+
+    def _keep_fast_call(
+        self, action: str, feature: Feature[Any], handler: Callable[..., Any]
+    ) -> None:
+        """Give a CALL route the hot path when the flavour has one (see ``_FastCall``)."""
+        if call_reader is None or result_writer is None or feature.response is None:
+            return
+        read, write = call_reader(feature.request), result_writer(feature.response)
+        self._fast_calls[action] = _FastCall(feature, handler, read, write)
 
     def _find_route(self, action: str, kind: str) -> tuple[Feature[Any], Callable[..., Any]] | str:
         """``_route`` without the cache: looked up in the protocol and the handlers."""
@@ -469,24 +530,36 @@ class Dispatcher(Generic[R]):
             description = f"Action {printable(action[:60])} is not handled here"
             return error_frame(unique_id, route, description)
         feature, handler = route
-        if payload.__class__ is feature.request:  # read with the frame (see load_frame)
-            request = payload
-        else:
-            try:
-                request = self._parse(feature.request, payload, action)
-            except ValidationError as exc:
-                return error_frame(unique_id, exc.ocpp_error_code, str(exc))
         try:
-            # _call_handler, inline: this is the hot path
+            request = self._parse(feature.request, payload, action)
+        except ValidationError as exc:
+            return error_frame(unique_id, exc.ocpp_error_code, str(exc))
+        return self._reply(unique_id, action, feature, handler, request, station)
+
+    def _reply(
+        self,
+        unique_id: str,
+        action: str,
+        feature: Feature[Any],
+        handler: Callable[..., Any],
+        request: Model,
+        station: str | None,
+    ) -> str | Coroutine[Any, Any, str]:
+        """The answer to a CALL whose ``request`` was read: the handler called, its response
+        answered by ``_respond``."""
+        try:
+            # _call_handler, inline: the CALLs' path
             response = handler(request, station) if self._central else handler(request)
         except Exception as exc:
             return self._handler_failed(unique_id, action, exc)
-        if response.__class__ is feature.response:  # the common case, without _answer's call
-            try:
-                return checked_frame([CALLRESULT, unique_id], response)
-            except Exception:
-                pass  # _answer finds the failure again, and logs it
-        elif inspect.isawaitable(response):
+        return self._respond(unique_id, action, feature, response)
+
+    def _respond(
+        self, unique_id: str, action: str, feature: Feature[Any], response: object
+    ) -> str | Coroutine[Any, Any, str]:
+        """The CALLRESULT for a handler's ``response`` (see ``_answer``); a coroutine that
+        answers when the response is awaitable (an async handler's)."""
+        if inspect.isawaitable(response):
             return self._awaited_answer(unique_id, action, feature, response)
         return self._answer(unique_id, action, feature, response)
 

@@ -46,7 +46,7 @@ import sys
 import types
 import typing
 import weakref
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar, cast
 
@@ -384,37 +384,12 @@ _RESULT_FRAME: msgspec.json.Decoder[tuple[int, str, msgspec.Raw]] = msgspec.json
 )
 
 
-def load_frame(text: str | bytes, calls: Mapping[str, type[OcppStruct]] | None = None) -> object:
+def load_frame(text: str | bytes) -> object:
     """An OCPP-J frame for the dispatcher, as ``load_json`` reads it, but a CALL's (or SEND's)
     and a CALLRESULT's payload stays JSON text (a ``msgspec.Raw``) that the message class's
     ``from_dict`` decodes with msgspec in one step. Any other frame, and anything msgspec
-    does not read, is ``load_json``'s (the same frames and errors as every flavour).
-
-    ``calls``: request classes by action. A CALL of one of those actions that is certainly
-    valid is read in one pass, as a tuple whose payload is already the request object (an
-    instance of that class); any other, or one msgspec refuses, is read as above. The action
-    is peeked at as the text between the frame's third and fourth quote; the decoded frame must
-    name the same action, so an unusual frame (escapes, spaces) only takes the general path.
-    """
+    does not read, is ``load_json``'s (the same frames and errors as every flavour)."""
     head = text[:3]
-    if calls and (head == "[2," or head == b"[2,"):  # the hot path: one function, no call
-        pieces = text.split(b'"' if head.__class__ is bytes else '"', 4)  # type: ignore[arg-type]
-        if len(pieces) == 5:
-            action = pieces[3]
-            if isinstance(action, bytes):
-                action = action.decode("utf-8", "replace")
-            cls = calls.get(action)
-            if cls is not None:
-                read = _CALL_READERS.get(cls)
-                if read is None:
-                    read = _CALL_READERS[cls] = _codec_of(cls).reader(4)
-                try:
-                    frame: tuple[Any, ...] = read(text)
-                except Exception:  # the general path decides and explains
-                    pass
-                else:
-                    if frame[2] == action:
-                        return frame
     try:
         if head == "[2," or head == b"[2," or head == "[6," or head == b"[6,":
             return list(_CALL_FRAME.decode(text))
@@ -425,11 +400,26 @@ def load_frame(text: str | bytes, calls: Mapping[str, type[OcppStruct]] | None =
     return load_json(text)
 
 
-_CALL_READERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
-"""Each request class's reader of a whole CALL frame (see ``_Codec.reader``)."""
+def call_reader(cls: type[OcppStruct]) -> Callable[[str | bytes], tuple[Any, ...]]:
+    """The dispatcher's one-pass reader of a CALL of ``cls``: its text to the frame as a
+    tuple whose payload is already the request object (msgspec's decoder and the finisher
+    in one compiled function), or *some* exception when it is not certainly valid."""
+    return _codec_of(cls).reader(4)
+
+
+def result_writer(cls: type[OcppStruct]) -> Callable[[str, OcppStruct], str]:
+    """``checked_frame([3, unique_id], response)``'s fast path for a response of ``cls``: the
+    frame, or *some* exception (then ``checked_frame`` decides and explains)."""
+    return _codec_of(cls).result_writer()
+
+
+def _refuse(unique_id: str, message: OcppStruct) -> str:
+    """A ``result_writer`` for the types whose frames ``checked_frame`` alone writes."""
+    raise _Reject
+
+
 _FRAME_CHECKS: dict[tuple[type, int], _FrameCheck | Literal[False]] = {}
-"""By message class and frame head length (0: the payload alone): the check of the fast path
-of ``validate()`` and ``checked_frame``."""
+"""``_Codec.frame_check`` by class and head size (see ``checked_frame``)."""
 
 
 def _check_of(cls: type[OcppStruct], head: int) -> _FrameCheck | Literal[False]:
@@ -580,20 +570,32 @@ class _Codec:
     def frame_check(self, size: int) -> _FrameCheck | Literal[False]:
         """What checks a message of this class, and msgspec's own text of a frame of ``size``
         elements ending in it (1: the payload alone), each raising *some* exception when it is
-        not valid (the first may be None: nothing to check); or False when the encoder's text
-        may not be the payload ("any JSON" values).
+        not valid (the first may be None: nothing to check); or False when there is no such
+        check: the encoder's text may not be the payload ("any JSON" values), or the type is
+        recursive (the kinds check is written for types without).
 
-        Where msgspec checks all a type needs (no ``multipleOf``, no recursion), the text is
-        read into :func:`_checking_type`'s structs, its date-times by msgspec itself, which is
-        exact for its encoder's RFC 3339; a compiled check first makes sure that the message's
-        date-times are ``datetime`` objects (text set in code is written as it is). Else the
-        frame is read back as a received one is."""
-        if not self.plain:
+        A compiled check first makes sure that the message's date-times are ``datetime``
+        objects (text set in code is written as it is). Where msgspec checks all a type needs
+        (no ``multipleOf``), the text is then read into :func:`_checking_type`'s structs, its
+        date-times by msgspec itself, which is exact for its encoder's RFC 3339; else it is
+        read back as a received frame is."""
+        if not self.plain or _recursive(self.cls):
             return False
-        if _multiple_steps(self.table, set()) or _recursive(self.cls):
-            return None, (self.reader(size) if size > 1 else self.decode)
+        kinds = _KindCheckWriter().compile(self.table, self.cls.__name__)
+        if _multiple_steps(self.table, set()):
+            return kinds, (self.reader(size) if size > 1 else self.decode)
         decode = msgspec.json.Decoder(_frame_type(size, _checking_type(self.cls))).decode
-        return _KindCheckWriter().compile(self.table, self.cls.__name__), decode
+        return kinds, decode
+
+    def result_writer(self) -> Callable[[str, OcppStruct], str]:
+        """``checked_frame([3, unique_id], message)``'s fast path for this class, in one
+        compiled function (see :func:`result_writer`)."""
+        check = _check_of(self.cls, 2)
+        if not check:
+            return _refuse
+        kinds, read = check
+        name, with_kinds = self.cls.__name__, kinds is not None
+        return _KindCheckWriter().result_writer(self.table, name, with_kinds, read)
 
     @staticmethod
     def of(cls: type[OcppStruct]) -> _Codec:
@@ -970,6 +972,24 @@ class _KindCheckWriter(_FinishWriter):
 
     def needs(self, parser: _rt.Parser[Any], seen: set[int], multiples: bool = False) -> bool:
         return super().needs(parser, seen, multiples=False)
+
+    def result_writer(
+        self, table: _rt.FieldTable, name: str, with_kinds: bool, read: Callable[[bytes], object]
+    ) -> Callable[[str, OcppStruct], str]:
+        """A CALLRESULT's frame of a message of ``table``'s type, checked, in one function:
+        ``(unique_id, message)`` to the text, or *some* exception. The check is this writer's
+        kinds check inline (``with_kinds``: the type has date-times) and ``read`` of the text
+        msgspec wrote (see ``_Codec.frame_check``); objects with vendor properties are refused
+        (``checked_frame`` writes those)."""
+        checks = self.object_lines(table, "o", "    ", 0) if with_kinds else []
+        assert not self.uses_fine, name  # no multipleOf nor recursion: nothing to skip
+        self.names.update(_encode=_ENCODER.encode, _read=read, _with_extra=_WITH_EXTRA)
+        lines = ["def write(unique_id, o):", "    if _with_extra:", "        raise _Reject"]
+        lines += [*checks, "    text = _encode((3, unique_id, o))", "    _read(text)"]
+        self.source = "\n".join([*self.helpers, *lines, "    return text.decode()"]) + "\n"
+        label = f"<{__name__} result writer of {name}>"
+        exec(compile(self.source, label, "exec"), self.names)  # our own source, see above
+        return cast(Callable[[str, OcppStruct], str], self.names["write"])
 
     def converts(self, parser: _rt.Parser[Any]) -> bool:
         return False
