@@ -367,7 +367,8 @@ class Dispatcher(Generic[R]):
             # that the flavour reads in one pass and answers with its writer (see _FastCall).
             # The action is peeked at as the text between the third and fourth quote; the frame
             # read must name it, so an unusual frame (escapes, spaces) takes the general path.
-            pieces = text.split(b'"' if head.__class__ is bytes else '"', 4)  # type: ignore[arg-type]
+            quote: Any = b'"' if head.__class__ is bytes else '"'
+            pieces = text.split(quote, 4)
             action: Any = pieces[3] if len(pieces) == 5 else ""
             if action.__class__ is bytes:
                 action = action.decode("utf-8", "replace")
