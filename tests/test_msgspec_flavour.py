@@ -608,6 +608,10 @@ def test_the_dispatcher_answers_misleading_frames_as_the_dataclass_flavour_does(
         json.dumps([2, "b", "Heartbeat", {"customData": {"vendorId": "v", "x": 1}}]),
         '[2,"c","Heartbeat",{"customData":{"vendorId":1}}]',
         '[2,"d","Heartbeat",{}]',
+        json.dumps([2, "x" * 36, "Heartbeat", {}]),
+        json.dumps([2, "x" * 37, "Heartbeat", {}]),  # the hot path's reader refuses it
+        '[2,"\u00e9","Heartbeat",{}]',
+        '[2,"\\ud800","Heartbeat",{}]',
     ]
     answers = []
     for package in (msgspec_bindings(), "ocpp_bindings"):
@@ -619,6 +623,7 @@ def test_the_dispatcher_answers_misleading_frames_as_the_dataclass_flavour_does(
         answers.append([_answer(central, frame) for frame in frames])
     assert answers[0] == answers[1]
     assert answers[0][1][0] == 4 and answers[0][2][0] == 3, answers[0]
+    assert [answer[:2] for answer in answers[0][-3:]] == [[4, "-1"], [3, "\u00e9"], [4, "-1"]]
 
 
 def _central_of(package: str, answers: dict[str, Any]) -> Any:

@@ -127,7 +127,8 @@ call_reader: Callable[[type[Model]], Callable[[str | bytes], tuple[Any, ...]]] |
 )
 """A flavour's one-pass reader of the CALLs of a request class: the text of a CALL frame to the
 frame as a tuple (message type, unique id, action, request object) when it certainly is one
-that the general path would accept, else *some* exception."""
+that the general path would accept (a unique id of at most ``MAX_UNIQUE_ID`` characters of
+Unicode text, a valid request), else *some* exception."""
 result_writer: Callable[[type[Model]], Callable[[str, Model], str]] | None = getattr(
     _flavour, "result_writer", None
 )
@@ -379,22 +380,20 @@ class Dispatcher(Generic[R]):
                     frame: Any = read(text)
                 except Exception:  # the general path decides and explains
                     frame = None
-                if frame and frame[2] == action and len(frame[1]) <= MAX_UNIQUE_ID:
-                    unique_id = frame[1]
-                    if unique_id.isascii():
-                        request = frame[3]
+                if frame and frame[2] == action:  # its unique id is valid (see call_reader)
+                    unique_id, request = frame[1], frame[3]
+                    try:
+                        response = handler(request, charging_station_id) if self._central \
+                            else handler(request)  # fmt: skip
+                    except Exception as exc:
+                        return self._handler_failed(unique_id, action, exc)
+                    if response.__class__ is feature.response:
                         try:
-                            response = handler(request, charging_station_id) if self._central \
-                                else handler(request)  # fmt: skip
-                        except Exception as exc:
-                            return self._handler_failed(unique_id, action, exc)
-                        if response.__class__ is feature.response:
-                            try:
-                                return write(unique_id, response)
-                            except Exception:
-                                pass  # _answer finds the failure again, and logs it
-                        answer = self._respond(unique_id, action, feature, response)
-                        return answer if isinstance(answer, str) else await answer
+                            return write(unique_id, response)
+                        except Exception:
+                            pass  # _answer finds the failure again, and logs it
+                    answer = self._respond(unique_id, action, feature, response)
+                    return answer if isinstance(answer, str) else await answer
         return await self._handle_read(text, charging_station_id)
 
     async def _handle_read(self, text: str | bytes, charging_station_id: str | None) -> str | None:

@@ -177,6 +177,9 @@ _WITH_EXTRA: dict[int, weakref.ref[OpenStruct]] = {}
 while there is one, encoding also walks the objects to write their additional properties
 (msgspec's encoder knows only fields). A plain dict: its truth is one C call."""
 _ENCODER = msgspec.json.Encoder()
+_UNIQUE_ID = Annotated[str, msgspec.Meta(max_length=36)]
+"""A frame's unique id as the dispatcher takes it (``MAX_UNIQUE_ID``: OCPP-J's limit); text
+msgspec decodes is Unicode (it refuses lone surrogates), as the dispatcher needs it too."""
 _RAW = msgspec.Raw
 
 
@@ -405,7 +408,8 @@ def load_frame(text: str | bytes) -> object:
 def call_reader(cls: type[OcppStruct]) -> Callable[[str | bytes], tuple[Any, ...]]:
     """The dispatcher's one-pass reader of a CALL of ``cls``: its text to the frame as a
     tuple whose payload is already the request object (msgspec's decoder and the finisher
-    in one compiled function), or *some* exception when it is not certainly valid."""
+    in one compiled function), or *some* exception when it is not certainly valid (the
+    unique id included: see ``_UNIQUE_ID``)."""
     return _codec_of(cls).reader(4)
 
 
@@ -673,7 +677,7 @@ def _frame_type(size: int, payload: type) -> Any:
     type, unique id, action and payload; a CALLRESULT's has no action (1: the payload)."""
     if size == 1:
         return payload
-    head = (int, str, str)[: size - 1]
+    head = (int, _UNIQUE_ID, str)[: size - 1]
     return tuple.__class_getitem__((*head, payload))
 
 
