@@ -390,12 +390,16 @@ class Dispatcher(Generic[R]):
                             return write(unique_id, response)
                         except Exception:
                             pass  # _answer finds the failure again, and logs it
-                    answer = self._respond(unique_id, action, feature, response)
-                    return answer if isinstance(answer, str) else await answer
-        return await self._handle_read(text, charging_station_id)
+                    replied = self._respond(unique_id, action, feature, response)
+                    return replied if isinstance(replied, str) else await replied
+        answer = self._read_and_answer(text, charging_station_id)
+        return answer if answer is None or isinstance(answer, str) else await answer
 
-    async def _handle_read(self, text: str | bytes, charging_station_id: str | None) -> str | None:
-        """``handle_frame`` for every frame but those of its hot path: read, then answered."""
+    def _read_and_answer(
+        self, text: str | bytes, charging_station_id: str | None
+    ) -> str | Awaitable[str | None] | None:
+        """``handle_frame`` for every frame but those of its hot path: the frame read, and the
+        answer (or None), or an awaitable of it (an async handler's, a SEND's)."""
         try:
             frame = load_frame(text)
         except ValidationError:
@@ -415,8 +419,7 @@ class Dispatcher(Generic[R]):
             and len(frame) == 4
             and isinstance(frame[2], str)
         ):
-            answer = self._on_call(unique_id, frame[2], frame[3], charging_station_id)
-            return answer if isinstance(answer, str) else await answer
+            return self._on_call(unique_id, frame[2], frame[3], charging_station_id)
         if type(message_type) is not int:
             return error_frame(unique_id, self.protocol.rpc_error, "Not an OCPP-J frame")
         if message_type in (SEND, CALLRESULTERROR) and not self.protocol.has_send:
@@ -424,8 +427,7 @@ class Dispatcher(Generic[R]):
         if message_type in (CALL, SEND):
             if len(frame) != 4 or not isinstance(frame[2], str):
                 return error_frame(unique_id, self.protocol.rpc_error, "Malformed CALL frame")
-            await self._on_send(frame[2], frame[3], charging_station_id)  # CALLs: see above
-            return None
+            return self._on_send(frame[2], frame[3], charging_station_id)  # CALLs: see above
         if message_type == CALLRESULT:
             return self._on_result(unique_id, frame) if len(frame) == 3 else None
         if message_type in (CALLERROR, CALLRESULTERROR):
@@ -559,7 +561,8 @@ class Dispatcher(Generic[R]):
     ) -> str | Coroutine[Any, Any, str]:
         """The CALLRESULT for a handler's ``response`` (see ``_answer``); a coroutine that
         answers when the response is awaitable (an async handler's)."""
-        if inspect.isawaitable(response):
+        # isawaitable costs (ABC checks): the response class first, the common case
+        if response.__class__ is not feature.response and inspect.isawaitable(response):
             return self._awaited_answer(unique_id, action, feature, response)
         return self._answer(unique_id, action, feature, response)
 
