@@ -639,6 +639,28 @@ def _answer(central: Any, frame: str) -> Any:
     return json.loads(asyncio.run(central.handle_frame(frame, charging_station_id="CS-1")))
 
 
+@pytest.mark.parametrize("value", ["2026-11-23T10:00:00Z", 5])
+def test_to_json_refuses_a_date_time_set_in_code_as_the_dataclass_flavour_does(
+    value: object,
+) -> None:
+    """msgspec's encoder would write text or a number set in code in a date-time field as it
+    is; ``to_json`` and ``to_dict`` refuse it with the dataclass flavour's error and path."""
+    errors = []
+    for package in (msgspec_bindings(), "ocpp_bindings"):
+        messages = module(package, "2.0.1", "messages")
+        datatypes = module(package, "2.0.1", "datatypes")
+        status = module(package, "2.0.1", "enums").AuthorizationStatusEnumType.Accepted
+        info = datatypes.IdTokenInfoType(status=status, cache_expiry_date_time=value)
+        response = messages.AuthorizeResponse(id_token_info=info)
+        error = importlib.import_module(f"{package}._runtime").ValidationError
+        for write in (response.to_json, response.to_dict):
+            with pytest.raises(error) as caught:
+                write()
+            errors.append((package, caught.value.path, str(caught.value)))
+    assert [e[1:] for e in errors[:2]] == [e[1:] for e in errors[2:]], errors
+    assert errors[0][1] == "idTokenInfo.cacheExpiryDateTime"
+
+
 def test_a_date_time_set_in_code_as_text_is_refused_in_a_type_with_multiple_of() -> None:
     """A type with ``multipleOf`` (1.6 SetChargingProfile) is read back as a received frame
     is, which would turn RFC 3339 text set in code into a date-time: its kinds check refuses

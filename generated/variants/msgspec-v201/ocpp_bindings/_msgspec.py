@@ -316,17 +316,22 @@ class OcppStruct(
 
 def _fast_text(value: OcppStruct | list[Any]) -> bytes | None:
     """msgspec's JSON text of a message (or of a frame ending in one) when it is certainly
-    the payload, else None: its type holds no "any JSON" value, no object has vendor
-    properties, and the text holds no ``null``, which is how msgspec writes NaN and a required
-    property set to None (no property of such a type may be null)."""
+    the payload, else None: its type holds no "any JSON" value and is not recursive, no
+    object has vendor properties, its date-times are ``datetime`` objects (msgspec would
+    write text or a number set in code as it is; the exact dump refuses them, as the
+    dataclass flavour's does), and the text holds no ``null``, which is how msgspec writes NaN
+    and a required property set to None (no property of such a type may be null)."""
     if _WITH_EXTRA:
         return None
-    message: OcppStruct = value[-1] if isinstance(value, list) else value
-    if not _codec_of(type(message)).plain:
+    message: OcppStruct = value[-1] if value.__class__ is list else value  # type: ignore[assignment]
+    codec = _codec_of(message.__class__)
+    if not codec.writes:
         return None
     try:
+        if codec.kinds is not None:
+            codec.kinds(message, False)
         text = _ENCODER.encode(value)
-    except Exception:  # a lone surrogate, a long integer, a cycle: the general path
+    except Exception:  # a lone surrogate, a long integer, a cycle, a kind: the general path
         return None
     return None if b"null" in text else text
 
@@ -553,6 +558,14 @@ class _Codec:
         self.plain = not _holds_any_json(self.table, set())
         """No "any JSON" value at any depth: msgspec's encoder writes such an object's values
         as they are (it writes NaN as null, which is a value where any JSON is)."""
+        self.writes = self.plain and not _recursive(cls)
+        """Can msgspec's text of an object be checked by ``kinds`` and the checks after it
+        (see ``frame_check``)? (The kinds check is written for types without recursion.)"""
+        self.kinds: Callable[[Any, bool], None] | None = (
+            _KindCheckWriter().compile(self.table, cls.__name__) if self.writes else None
+        )
+        """Raises at the first date-time that is no ``datetime`` object (None: nothing to
+        check, or no fast text: see ``writes``)."""
         self.decode: Callable[[Any], OcppStruct] = _FinishWriter().reader(
             self.table, cls.__name__, self.decoder.decode, self.fine_numbers
         )
@@ -585,13 +598,12 @@ class _Codec:
         (no ``multipleOf``), the text is then read into :func:`_checking_type`'s structs, its
         date-times by msgspec itself, which is exact for its encoder's RFC 3339; else it is
         read back as a received frame is."""
-        if not self.plain or _recursive(self.cls):
+        if not self.writes:
             return False
-        kinds = _KindCheckWriter().compile(self.table, self.cls.__name__)
         if _multiple_steps(self.table, set()):
-            return kinds, (self.reader(size) if size > 1 else self.decode)
+            return self.kinds, (self.reader(size) if size > 1 else self.decode)
         decode = msgspec.json.Decoder(_frame_type(size, _checking_type(self.cls))).decode
-        return kinds, decode
+        return self.kinds, decode
 
     def result_writer(self) -> Callable[[str, OcppStruct], str]:
         """``checked_frame([3, unique_id], message)``'s fast path for this class, in one
