@@ -557,7 +557,9 @@ def test_a_routed_call_is_read_with_its_request_class_in_one_pass() -> None:
             read(text)
 
 
-def test_the_hot_path_takes_only_the_calls_it_certainly_reads_right() -> None:
+def test_the_hot_path_takes_only_the_calls_it_certainly_reads_right(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Once an action is routed, its CALLs are answered by the hot path of ``handle_frame``:
     the handler gets the request object read with the frame. A frame whose quotes mislead the
     peek at the action (an escaped quote in the unique id) or that the reader refuses takes
@@ -584,10 +586,12 @@ def test_the_hot_path_takes_only_the_calls_it_certainly_reads_right() -> None:
     assert not central._fast_calls
     assert _answer(central, '[2,"a","Heartbeat",{}]')[0] == 3  # routes it: the general path
     assert set(central._fast_calls) == {"Heartbeat"}
+    with monkeypatch.context() as patch:  # the hot path reads without the general path's reader
+        patch.setattr(_runtime("_dispatch"), "load_frame", None)
+        assert _answer(central, b'[2,"b","Heartbeat",{}]')[:2] == [3, "b"]
     misleading = json.dumps([2, 'x","Heartbeat', "StatusNotification", {}], separators=(",", ":"))
     assert misleading.split('"', 4)[3] == "Heartbeat"
     assert _answer(central, misleading)[:3] == [4, 'x","Heartbeat', "OccurrenceConstraintViolation"]
-    assert _answer(central, b'[2,"b","Heartbeat",{}]')[:2] == [3, "b"]
     vendor = '[2,"c","Heartbeat",{"customData":{"vendorId":"v","x":1}}]'
     assert _answer(central, vendor)[:2] == [3, "c"]
     assert [action for action, _ in seen] == ["Heartbeat"] * 3

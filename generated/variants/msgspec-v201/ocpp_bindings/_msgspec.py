@@ -179,7 +179,8 @@ while there is one, encoding also walks the objects to write their additional pr
 _ENCODER = msgspec.json.Encoder()
 _UNIQUE_ID = Annotated[str, msgspec.Meta(max_length=36)]
 """A frame's unique id as the dispatcher takes it (``MAX_UNIQUE_ID``: OCPP-J's limit); text
-msgspec decodes is Unicode (it refuses lone surrogates), as the dispatcher needs it too."""
+msgspec decodes is Unicode (it refuses lone surrogates), as the dispatcher needs it too. A frame
+sent with a longer id (a ``new_id`` of the user's) is checked by the general path."""
 _RAW = msgspec.Raw
 
 
@@ -430,7 +431,8 @@ def _refuse(unique_id: str, message: OcppStruct) -> str:
 
 
 _FRAME_CHECKS: dict[tuple[type, int], _FrameCheck | Literal[False]] = {}
-"""``_Codec.frame_check`` by class and head size (see ``checked_frame``)."""
+"""By message class and frame head length (0: the payload alone): the check of the fast path
+of ``validate()``, ``checked_frame`` and ``result_writer``."""
 
 
 def _check_of(cls: type[OcppStruct], head: int) -> _FrameCheck | Literal[False]:
@@ -1000,7 +1002,7 @@ class _KindCheckWriter(_FinishWriter):
         msgspec wrote (see ``_Codec.frame_check``); objects with vendor properties are refused
         (``checked_frame`` writes those)."""
         checks = self.object_lines(table, "o", "    ", 0) if with_kinds else []
-        assert not self.uses_fine, name  # no multipleOf nor recursion: nothing to skip
+        assert not self.uses_fine, name  # kinds checks have no multipleOf lines to skip
         self.names.update(_encode=_ENCODER.encode, _read=read, _with_extra=_WITH_EXTRA)
         lines = ["def write(unique_id, o):", "    if _with_extra:", "        raise _Reject"]
         lines += [*checks, "    text = _encode((3, unique_id, o))", "    _read(text)"]
