@@ -612,6 +612,7 @@ def test_the_dispatcher_answers_misleading_frames_as_the_dataclass_flavour_does(
         json.dumps([2, "b", "Heartbeat", {"customData": {"vendorId": "v", "x": 1}}]),
         '[2,"c","Heartbeat",{"customData":{"vendorId":1}}]',
         '[2,"d","Heartbeat",{}]',
+        bytearray(b'[2,"f","Heartbeat",{}]'),  # neither str nor bytes: the general path
         json.dumps([2, "x" * 36, "Heartbeat", {}]),
         json.dumps([2, "x" * 37, "Heartbeat", {}]),  # the hot path's reader refuses it
         '[2,"\u00e9","Heartbeat",{}]',
@@ -628,6 +629,88 @@ def test_the_dispatcher_answers_misleading_frames_as_the_dataclass_flavour_does(
     assert answers[0] == answers[1]
     assert answers[0][1][0] == 4 and answers[0][2][0] == 3, answers[0]
     assert [answer[:2] for answer in answers[0][-3:]] == [[4, "-1"], [3, "\u00e9"], [4, "-1"]]
+
+
+def _outcomes(package: str, caplog: pytest.LogCaptureFixture) -> list[Any]:
+    """Each handler outcome twice on one dispatcher (the second CALL of a routed action takes
+    the msgspec flavour's hot path), then after a role change: the answers and log lines."""
+    messages = module(package, "2.0.1", "messages")
+    dispatch = module(package, "2.0.1", "dispatch")
+    good = messages.HeartbeatResponse.from_dict({"currentTime": "2026-11-23T10:00:00Z"})
+    bad = messages.StatusNotificationResponse()  # invalid: bytes in a string
+    bad.custom_data = module(package, "2.0.1", "datatypes").CustomDataType(vendor_id=b"v")
+    outcome: list[Any] = []
+
+    class Central:
+        async def on_heartbeat(self, request: Any, charging_station_id: str) -> Any:
+            return good  # an async handler
+
+        def on_status_notification(self, request: Any, charging_station_id: str) -> Any:
+            if isinstance(outcome[0], Exception):
+                raise outcome[0]
+            return outcome[0]
+
+    central = dispatch.Dispatcher(list(dispatch.Role)[1], [Central()])
+    status = {"timestamp": "2026-11-23T10:00:00Z", "connectorStatus": "Available",
+              "evseId": 1, "connectorId": 1}  # fmt: skip
+    results: list[Any] = []
+    for answer in (RuntimeError("boom"), good, bad, messages.StatusNotificationResponse()):
+        outcome[:] = [answer]
+        for unique_id in ("a", "b"):
+            caplog.clear()
+            frame = json.dumps([2, unique_id, "StatusNotification", status])
+            results.append((_answer(central, frame), [r.getMessage() for r in caplog.records]))
+    for unique_id in ("c", "d"):
+        results.append(_answer(central, f'[2,"{unique_id}","Heartbeat",{{}}]'))
+    central.role = next(iter(dispatch.Role))  # the station receives neither: routes go
+    results.append(_answer(central, '[2,"e","Heartbeat",{}]'))
+    return results
+
+
+def test_the_hot_path_answers_every_handler_outcome_as_the_dataclass_flavour_does(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A handler that raises, returns another response class or an invalid response, an
+    async handler, and a role change after routing: the msgspec flavour's answers and log
+    lines, first and second CALL alike, are the dataclass flavour's."""
+    ours, theirs = _outcomes(msgspec_bindings(), caplog), _outcomes("ocpp_bindings", caplog)
+    assert ours == theirs
+    assert [answer[0][2] for answer in ours[:6]] == ["InternalError"] * 6
+    assert "invalid response from the handler for StatusNotification" in ours[5][1]
+    assert ours[6][0][:2] == [3, "a"] and ours[8][:2] == [3, "c"] and ours[9][:2] == [3, "d"]
+    assert ours[10][:3] == [4, "e", "NotSupported"]
+
+
+@pytest.mark.parametrize(
+    "value", [datetime(2026, 11, 23, tzinfo=timezone.utc), datetime(2026, 11, 23).date(), b"x"]
+)
+def test_a_string_set_in_code_as_another_kind_is_refused_as_the_dataclass_flavour_does(
+    value: object,
+) -> None:
+    """msgspec's encoder writes a date-time, a date or bytes in a string field as a JSON string
+    its read-back takes; ``to_json``, ``validate()`` and the dispatcher's writer refuse it with
+    the dataclass flavour's error."""
+    errors = []
+    for package in (msgspec_bindings(), "ocpp_bindings"):
+        messages = module(package, "1.6", "messages")
+        response = messages.DataTransferResponse.from_dict({"status": "Accepted"})
+        response.data = value
+        error = importlib.import_module(f"{package}._runtime").ValidationError
+        for write in (response.to_json, response.validate):
+            with pytest.raises(error) as caught:
+                write()
+            errors.append((caught.value.path, str(caught.value)))
+        frames = importlib.import_module(f"{package}._dispatch")
+        with pytest.raises(error):
+            frames.checked_frame([3, "id"], response)
+    assert errors[:2] == errors[2:] and errors[0][0] == "data", errors
+    writer = _runtime().result_writer(_module("1.6", "messages").DataTransferResponse)
+    response = _module("1.6", "messages").DataTransferResponse.from_dict({"status": "Accepted"})
+    response.data = value
+    with pytest.raises(_runtime()._Reject):
+        writer("id", response)
+    response.data = "text"
+    assert json.loads(writer("id", response)) == [3, "id", {"status": "Accepted", "data": "text"}]
 
 
 def _central_of(package: str, answers: dict[str, Any]) -> Any:

@@ -361,7 +361,7 @@ class Dispatcher(Generic[R]):
             description = f"Frame larger than {self.max_frame_bytes} bytes"
             return error_frame(UNKNOWN_ID, self.protocol.format_error, description)
         head = text[:3]
-        if (head == "[2," or head == b"[2,") and self._fast_calls:
+        if (head == "[2," or (head == b"[2," and head.__class__ is bytes)) and self._fast_calls:
             # The hot path, inline (a call costs as much as a few checks): a CALL of an action
             # that the flavour reads in one pass and answers with its writer (see _FastCall).
             # The action is peeked at as the text between the third and fourth quote; the frame

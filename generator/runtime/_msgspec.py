@@ -564,14 +564,15 @@ class _Codec:
         self.kinds: Callable[[Any, bool], None] | None = (
             _KindCheckWriter().compile(self.table, cls.__name__) if self.writes else None
         )
-        """Raises at the first date-time that is no ``datetime`` object (None: nothing to
-        check, or no fast text: see ``writes``)."""
+        """Raises at the first date-time that is no ``datetime`` object or string that is no
+        ``str`` (None: nothing to check, or no fast text: see ``writes``)."""
         self.decode: Callable[[Any], OcppStruct] = _FinishWriter().reader(
             self.table, cls.__name__, self.decoder.decode, self.fine_numbers
         )
         """The fast path from JSON text: the object, or *some* exception (explaining nothing):
         msgspec's decoder and the finisher in one compiled function."""
         self._readers: dict[int, Callable[[Any], tuple[Any, ...]]] = {}
+        self._writer: Callable[[str, OcppStruct], str] | None = None
 
     def reader(self, size: int) -> Callable[[Any], tuple[Any, ...]]:
         """The fast path from the JSON text of a whole frame of ``size`` elements ending in
@@ -594,10 +595,10 @@ class _Codec:
         recursive (the kinds check is written for types without).
 
         A compiled check first makes sure that the message's date-times are ``datetime``
-        objects (text set in code is written as it is). Where msgspec checks all a type needs
-        (no ``multipleOf``), the text is then read into :func:`_checking_type`'s structs, its
-        date-times by msgspec itself, which is exact for its encoder's RFC 3339; else it is
-        read back as a received frame is."""
+        objects and its strings ``str`` (what else is set in code is written as it is). Where
+        msgspec checks all a type needs (no ``multipleOf``), the text is then read into
+        :func:`_checking_type`'s structs, its date-times by msgspec itself, which is exact for
+        its encoder's RFC 3339; else it is read back as a received frame is."""
         if not self.writes:
             return False
         if _multiple_steps(self.table, set()):
@@ -607,13 +608,16 @@ class _Codec:
 
     def result_writer(self) -> Callable[[str, OcppStruct], str]:
         """``checked_frame([3, unique_id], message)``'s fast path for this class, in one
-        compiled function (see :func:`result_writer`)."""
-        check = _check_of(self.cls, 2)
-        if not check:
-            return _refuse
-        kinds, read = check
-        name, with_kinds = self.cls.__name__, kinds is not None
-        return _KindCheckWriter().result_writer(self.table, name, with_kinds, read)
+        compiled function (see :func:`result_writer`), written once."""
+        if self._writer is None:
+            check = _check_of(self.cls, 2)
+            if not check:
+                self._writer = _refuse
+            else:
+                name, with_kinds = self.cls.__name__, check[0] is not None
+                writer = _KindCheckWriter().result_writer(self.table, name, with_kinds, check[1])
+                self._writer = writer
+        return self._writer
 
     @staticmethod
     def of(cls: type[OcppStruct]) -> _Codec:
@@ -979,8 +983,10 @@ class _FinishWriter:
 
 class _KindCheckWriter(_FinishWriter):
     """Writes a check that the date-times of a message built in code are ``datetime`` objects
-    (raising ``_Reject`` at the first that is not), visiting only the fields that can hold
-    one; for types without recursion (a check per type, every nested one inline)."""
+    and its strings ``str`` objects (raising ``_Reject`` at the first that is not: msgspec's
+    encoder writes text, a number, a ``date`` or ``bytes`` set there as JSON its read-back
+    takes), visiting only the fields that can hold one; for types without recursion (a check
+    per type, every nested one inline)."""
 
     INLINE_DEPTH = sys.maxsize
 
@@ -989,16 +995,16 @@ class _KindCheckWriter(_FinishWriter):
         self.names["_datetime"] = datetime
 
     def needs(self, parser: _rt.Parser[Any], seen: set[int], multiples: bool = False) -> bool:
-        return super().needs(parser, seen, multiples=False)
+        return isinstance(parser, _rt.String) or super().needs(parser, seen, multiples=False)
 
     def result_writer(
         self, table: _rt.FieldTable, name: str, with_kinds: bool, read: Callable[[bytes], object]
     ) -> Callable[[str, OcppStruct], str]:
         """A CALLRESULT's frame of a message of ``table``'s type, checked, in one function:
         ``(unique_id, message)`` to the text, or *some* exception. The check is this writer's
-        kinds check inline (``with_kinds``: the type has date-times) and ``read`` of the text
-        msgspec wrote (see ``_Codec.frame_check``); objects with vendor properties are refused
-        (``checked_frame`` writes those)."""
+        kinds check inline (``with_kinds``: the type has date-times or strings) and ``read`` of
+        the text msgspec wrote (see ``_Codec.frame_check``); objects with vendor properties are
+        refused (``checked_frame`` writes those)."""
         checks = self.object_lines(table, "o", "    ", 0) if with_kinds else []
         assert not self.uses_fine, name  # kinds checks have no multipleOf lines to skip
         self.names.update(_encode=_ENCODER.encode, _read=read, _with_extra=_WITH_EXTRA)
@@ -1017,4 +1023,6 @@ class _KindCheckWriter(_FinishWriter):
     ) -> list[str]:
         if isinstance(parser, _rt.DateTime):
             return [f"{pad}if {var}.__class__ is not _datetime:", f"{pad}    raise _Reject"]
+        if isinstance(parser, _rt.String):  # a subclass of str: the exact dump decides
+            return [f"{pad}if {var}.__class__ is not str:", f"{pad}    raise _Reject"]
         return super().value_lines(parser, var, target, pad, depth)
