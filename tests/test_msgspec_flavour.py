@@ -748,6 +748,31 @@ def test_to_json_refuses_a_date_time_set_in_code_as_the_dataclass_flavour_does(
     assert errors[0][1] == "idTokenInfo.cacheExpiryDateTime"
 
 
+def test_a_datetime_subclass_is_written_as_the_dataclass_flavour_writes_it() -> None:
+    """msgspec's encoder writes no subclass of ``datetime`` (freezegun's ``FakeDatetime`` is
+    one): the exact dump writes it, so ``to_json``, ``to_dict``, ``validate()`` and the
+    dispatcher's answer are the dataclass flavour's."""
+
+    class FakeDatetime(datetime):
+        pass
+
+    written = []
+    for package in (msgspec_bindings(), "ocpp_bindings"):
+        messages = module(package, "2.0.1", "messages")
+        moment = FakeDatetime(2026, 11, 23, 10, 0, 0, 250000, tzinfo=timezone(timedelta(hours=1)))
+        response = messages.HeartbeatResponse(current_time=moment)
+        response.validate()
+        central = _central_of(package, {"Heartbeat": response})
+        answers = [_answer(central, f'[2,"{u}","Heartbeat",{{}}]') for u in "ab"]
+        written.append((json.loads(response.to_json()), response.to_dict(), answers))
+    (ours, _, our_answers), (theirs, _, their_answers) = written
+    assert [w[0] == w[1] for w in written] == [True, True]  # to_json and to_dict agree
+    assert datetime.fromisoformat(ours["currentTime"]) == moment  # fractions: 6 and 3 digits
+    assert datetime.fromisoformat(theirs["currentTime"]) == moment
+    assert our_answers == [[3, "a", ours], [3, "b", ours]]
+    assert their_answers == [[3, "a", theirs], [3, "b", theirs]]
+
+
 def test_a_date_time_set_in_code_as_text_is_refused_in_a_type_with_multiple_of() -> None:
     """A type with ``multipleOf`` (1.6 SetChargingProfile) is read back as a received frame
     is, which would turn RFC 3339 text set in code into a date-time: its kinds check refuses

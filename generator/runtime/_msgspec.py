@@ -504,6 +504,8 @@ class _DateTime(_rt.DateTime):
     def dump(self, value: datetime, path: _rt.Path = None) -> JsonValue:
         if not isinstance(value, datetime):
             return super().dump(value, path)  # the exact dump's error
+        if value.__class__ is not datetime:  # a subclass (freezegun's): msgspec writes none
+            value = datetime.combine(value.date(), value.timetz(), value.tzinfo)
         return _ENCODER.encode(value)[1:-1].decode()
 
 
