@@ -773,6 +773,44 @@ def test_a_datetime_subclass_is_written_as_the_dataclass_flavour_writes_it() -> 
     assert their_answers == [[3, "a", theirs], [3, "b", theirs]]
 
 
+def test_a_subclass_of_a_model_in_user_code_reads_and_writes_as_its_model() -> None:
+    """A subclass of a generated model (a user's, with methods of its own) decodes into
+    itself, on the fast path and the exact one (UTF-16 text, vendor properties), and answers
+    as its model does: the same payloads, the same errors and paths as the dataclass
+    flavour's model."""
+    messages = _module("2.0.1", "messages")
+    datatypes = _module("2.0.1", "datatypes")
+
+    class Heartbeat(messages.HeartbeatResponse):
+        def hour(self) -> int:
+            return int(self.current_time.hour)
+
+    class Custom(datatypes.CustomDataType):
+        pass
+
+    text = '{"currentTime":"2026-11-23T10:00:00Z","customData":{"vendorId":"v"}}'
+    for source in (text, text.encode("utf-16")):
+        read = Heartbeat.from_json(source)
+        assert type(read) is Heartbeat and read.hour() == 10, source
+        assert json.loads(read.to_json()) == json.loads(text)
+        read.validate()
+    custom = Custom.from_dict({"vendorId": "v", "serial": "S-1"})
+    assert type(custom) is Custom and _runtime().extra_of(custom) == {"serial": "S-1"}
+    assert custom.to_dict() == {"vendorId": "v", "serial": "S-1"}
+    theirs = module("ocpp_bindings", "2.0.1", "messages").HeartbeatResponse
+    refusals = (
+        _runtime("_runtime").ValidationError,
+        importlib.import_module("ocpp_bindings._runtime").ValidationError,
+    )
+    for bad in ('{"currentTime":"x"}', '{"currentTime":"2026-11-23T10:00:00Z","x":1}', "{}"):
+        errors = []
+        for cls, error in zip((Heartbeat, theirs), refusals, strict=True):
+            with pytest.raises(error) as caught:
+                cls.from_json(bad)
+            errors.append((caught.value.path, caught.value.ocpp_error_code, str(caught.value)))
+        assert errors[0] == errors[1], errors
+
+
 def test_a_date_time_set_in_code_as_text_is_refused_in_a_type_with_multiple_of() -> None:
     """A type with ``multipleOf`` (1.6 SetChargingProfile) is read back as a received frame
     is, which would turn RFC 3339 text set in code into a date-time: its kinds check refuses

@@ -533,14 +533,31 @@ def _open_builder(cls: type[OcppStruct]) -> Callable[..., OcppStruct]:
 
 
 def _table_of(cls: type[OcppStruct]) -> _rt.FieldTable:
-    """The field table of ``cls``, importing its folder's ``tables.py`` on first use."""
+    """The field table of ``cls``, importing its folder's ``tables.py`` on first use; a
+    subclass of a generated model (in the user's code) gets the model's fields, building
+    objects of the subclass (msgspec decodes into it, as the exact parser then does)."""
     table: _rt.FieldTable | None = cls.__dict__.get("_table")
-    if table is None:
+    if table is not None:
+        return table
+    model = _generated_model(cls)
+    if model is cls:
         importlib.import_module(cls.__module__.rpartition(".")[0] + ".tables")
         table = cls.__dict__.get("_table")
-        if table is None:
-            raise TypeError(f"{cls.__qualname__} has no field table: it is not a generated model")
+    elif model is not None:
+        base = _table_of(model)
+        build: Callable[..., OcppStruct] = _open_builder(cls) if base.extra else cls
+        table = cls._table = _rt.FieldTable(cast(Any, build), base.fields, base.dialect, base.extra)
+    if table is None:
+        raise TypeError(f"{cls.__qualname__} has no field table: it is not a generated model")
     return table
+
+
+def _generated_model(cls: type[OcppStruct]) -> type[OcppStruct] | None:
+    """The generated model ``cls`` is or derives from: the class just before the version's
+    base (the first to set ``ocpp_dialect``) in its method resolution order."""
+    mro = cls.__mro__
+    version_base = next((i for i, b in enumerate(mro) if "ocpp_dialect" in b.__dict__), 0)
+    return mro[version_base - 1] if version_base > 0 else None
 
 
 class _Codec:
