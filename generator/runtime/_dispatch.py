@@ -15,7 +15,7 @@ import logging
 import re
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Generic, NamedTuple, TypeVar
 
@@ -222,7 +222,6 @@ class Dispatcher(Generic[R]):
             "SEND": {},
         }
         """The routes found so far, by kind and action (vendor DataTransfer excepted)."""
-        self._call_routes = self._routes["CALL"]
         self._fast_calls: dict[str, _FastCall] = {}
         """The CALL routes found so far that the flavour reads and answers in one pass (its
         ``call_reader`` and ``result_writer``), by action."""
@@ -410,15 +409,10 @@ class Dispatcher(Generic[R]):
         if len(unique_id) > MAX_UNIQUE_ID:
             description = f"Unique id longer than {MAX_UNIQUE_ID} characters"
             return error_frame(UNKNOWN_ID, self.protocol.rpc_error, description)
-        if not unique_id.isascii() and not is_unicode(unique_id):  # no UTF-8 form to answer
+        if not is_unicode(unique_id):  # an answer could not carry it: no UTF-8 form
             description = "Unique id is not Unicode text"
             return error_frame(UNKNOWN_ID, self.protocol.rpc_error, description)
-        if (  # the common case first: a well-formed CALL
-            message_type == CALL
-            and type(message_type) is int
-            and len(frame) == 4
-            and isinstance(frame[2], str)
-        ):
+        if _is_call(message_type, frame):  # the common case first: a well-formed CALL
             return self._on_call(unique_id, frame[2], frame[3], charging_station_id)
         if type(message_type) is not int:
             return error_frame(unique_id, self.protocol.rpc_error, "Not an OCPP-J frame")
@@ -527,7 +521,7 @@ class Dispatcher(Generic[R]):
     ) -> str | Coroutine[Any, Any, str]:
         """The answer to a CALL; with an async handler, a coroutine that answers it (a sync
         handler's CALL is answered without a coroutine: the common case on a CSMS)."""
-        route = self._call_routes.get(action) or self._route(action, "CALL")
+        route = self._route(action, "CALL")
         if isinstance(route, str):
             description = f"Action {printable(action[:60])} is not handled here"
             return error_frame(unique_id, route, description)
@@ -550,8 +544,7 @@ class Dispatcher(Generic[R]):
         """The answer to a CALL whose ``request`` was read: the handler called, its response
         answered by ``_respond``."""
         try:
-            # _call_handler, inline: the CALLs' path
-            response = handler(request, station) if self._central else handler(request)
+            response = self._call_handler(handler, request, station)
         except Exception as exc:
             return self._handler_failed(unique_id, action, exc)
         return self._respond(unique_id, action, feature, response)
@@ -614,7 +607,7 @@ class Dispatcher(Generic[R]):
         except Exception:
             logger.exception("SEND %s failed", action)
 
-    def _on_result(self, unique_id: str, frame: Sequence[Any]) -> str | None:
+    def _on_result(self, unique_id: str, frame: list[Any]) -> str | None:
         pending = self._pending.pop(unique_id, None)
         if pending is None or pending.future.done():
             return None
@@ -629,7 +622,7 @@ class Dispatcher(Generic[R]):
                 return error_frame(unique_id, exc.ocpp_error_code, str(exc), CALLRESULTERROR)
         return None
 
-    def _on_error(self, unique_id: str, frame: Sequence[Any]) -> None:
+    def _on_error(self, unique_id: str, frame: list[Any]) -> None:
         pending = self._pending.pop(unique_id, None)
         if pending is None or pending.future.done():
             return
@@ -720,6 +713,16 @@ class Dispatcher(Generic[R]):
         """Send a SEND message (OCPP 2.1), which gets no answer (and takes no call slot)."""
         feature = self._outgoing(request, "SEND")
         await self._transmit(self._frame(SEND, self.new_id(), feature, request))
+
+
+def _is_call(message_type: object, frame: list[Any]) -> bool:
+    """Is this a well-formed CALL frame (message type, unique id, action, payload)?"""
+    return (
+        message_type == CALL
+        and type(message_type) is int
+        and len(frame) == 4
+        and isinstance(frame[2], str)
+    )
 
 
 def _vendor_router(protocol: ProtocolSpec[Any], modules: Iterable[object]) -> VendorRouter | None:

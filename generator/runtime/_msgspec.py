@@ -21,11 +21,13 @@ dialect. ``from_json`` and ``from_dict`` take two paths, like the dataclass flav
   properties in ``customData``, text msgspec does not read (UTF-16, lone surrogates) and
   tolerated deviations take this path.
 
-For the dispatcher (``load_frame`` and ``checked_frame``), a CALL of an action it has routed is
-read whole in one pass, msgspec's decoder of the frame with its request class; and a message
-it sends is encoded once with its frame and read back by msgspec with *checking types* (the
-message's structs with its date-times read as aware ``datetime``, :func:`_checking_type`),
-after a compiled check that its date-times are ``datetime`` objects.
+For the dispatcher (``call_reader``, ``result_writer``, ``load_frame`` and ``checked_frame``), a
+CALL of an action it has routed is read whole in one pass, msgspec's decoder of the frame with
+its request class; and a message it sends is encoded once with its frame and read back by
+msgspec with *checking types* (the message's structs with its date-times read as aware
+``datetime``, :func:`_checking_type`), after a compiled check that its date-times are
+``datetime`` objects and its strings ``str`` (the *kinds* check, also run by ``validate()``
+and ``to_json``).
 
 ``to_json`` / ``to_dict`` are msgspec's encoder (absent optional properties left out; date-times
 as RFC 3339 with ``Z`` for UTC). Objects whose schema allows additional properties
@@ -299,18 +301,28 @@ class OcppStruct(
 
     def validate(self) -> None:
         """Check an object built in code against its schema; raises ValidationError."""
-        if not _WITH_EXTRA:
-            check = _check_of(self.__class__, 0)
-            if check:
-                kinds, read = check
-                try:  # msgspec's encoder and decoder: what they pass, from_dict passes too
-                    if kinds is not None:
-                        kinds(self, False)
-                    read(_ENCODER.encode(self))
-                    return
-                except Exception:  # the exact dump and parser find and explain the problem
-                    pass
-        type(self).from_dict(self._exact_dump())
+        if _checked_text(self, self, 1) is None:  # the exact dump and parser explain it
+            type(self).from_dict(self._exact_dump())
+
+
+def _checked_text(message: OcppStruct, value: OcppStruct | list[Any], size: int) -> bytes | None:
+    """msgspec's text of ``value`` (``message``, or a frame of ``size`` elements ending in it)
+    when ``message`` passes its class's frame check (see ``_Codec.frame_check``), else None:
+    what msgspec's encoder and decoder pass, ``from_dict`` passes too."""
+    if _WITH_EXTRA:
+        return None
+    check = _codec_of(message.__class__).frame_check(size)
+    if not check:
+        return None
+    kinds, read = check
+    try:
+        if kinds is not None:
+            kinds(message, False)
+        text = _ENCODER.encode(value)
+        read(text)
+    except Exception:  # the general path finds and explains the problem
+        return None
+    return text
 
 
 def _fast_text(value: OcppStruct | list[Any]) -> bytes | None:
@@ -428,19 +440,6 @@ def _refuse(unique_id: str, message: OcppStruct) -> str:
     raise _Reject
 
 
-_FRAME_CHECKS: dict[tuple[type, int], _FrameCheck | Literal[False]] = {}
-"""By message class and frame head length (0: the payload alone): the check of the fast path
-of ``validate()``, ``checked_frame`` and ``result_writer``."""
-
-
-def _check_of(cls: type[OcppStruct], head: int) -> _FrameCheck | Literal[False]:
-    """``_Codec.frame_check`` of ``cls`` for a frame head of ``head`` elements, kept."""
-    check = _FRAME_CHECKS.get((cls, head))
-    if check is None:
-        check = _FRAME_CHECKS[cls, head] = _codec_of(cls).frame_check(head + 1)
-    return check
-
-
 def dump_frame(head: list[JsonValue], message: OcppStruct) -> str:
     """The frame ``head`` + the message's payload, as compact JSON text: written by msgspec's
     encoder in one step when it certainly is the payload (see ``to_json``), else the frame
@@ -456,19 +455,9 @@ def checked_frame(head: list[JsonValue], message: OcppStruct) -> str:
     """``validate()`` and ``dump_frame`` in one: the frame encoded once, checked as
     ``validate()`` checks a message (see ``_Codec.frame_check``), and sent as those bytes; what
     that path does not pass is ``validate()``'s and ``dump_frame``'s."""
-    if not _WITH_EXTRA:
-        check = _check_of(message.__class__, len(head))
-        if check:
-            kinds, read = check
-            try:
-                if kinds is not None:
-                    kinds(message, False)
-                text = _ENCODER.encode([*head, message])
-                read(text)
-            except Exception:  # the general path below finds and explains the problem
-                pass
-            else:
-                return text.decode()
+    text = _checked_text(message, [*head, message], len(head) + 1)
+    if text is not None:
+        return text.decode()
     message.validate()
     return dump_frame(head, message)
 
@@ -591,6 +580,7 @@ class _Codec:
         """The fast path from JSON text: the object, or *some* exception (explaining nothing):
         msgspec's decoder and the finisher in one compiled function."""
         self._readers: dict[int, Callable[[Any], tuple[Any, ...]]] = {}
+        self._checks: dict[int, _FrameCheck | Literal[False]] = {}
         self._writer: Callable[[str, OcppStruct], str] | None = None
 
     def reader(self, size: int) -> Callable[[Any], tuple[Any, ...]]:
@@ -617,7 +607,14 @@ class _Codec:
         objects and its strings ``str`` (what else is set in code is written as it is). Where
         msgspec checks all a type needs (no ``multipleOf``), the text is then read into
         :func:`_checking_type`'s structs, its date-times by msgspec itself, which is exact for
-        its encoder's RFC 3339; else it is read back as a received frame is."""
+        its encoder's RFC 3339; else it is read back as a received frame is. Made once per
+        size."""
+        check = self._checks.get(size)
+        if check is None:
+            check = self._checks[size] = self._frame_check(size)
+        return check
+
+    def _frame_check(self, size: int) -> _FrameCheck | Literal[False]:
         if not self.writes:
             return False
         if _multiple_steps(self.table, set()):
@@ -629,13 +626,10 @@ class _Codec:
         """``checked_frame([3, unique_id], message)``'s fast path for this class, in one
         compiled function (see :func:`result_writer`), written once."""
         if self._writer is None:
-            check = _check_of(self.cls, 2)
-            if not check:
-                self._writer = _refuse
-            else:
-                name, with_kinds = self.cls.__name__, check[0] is not None
-                writer = _KindCheckWriter().result_writer(self.table, name, with_kinds, check[1])
-                self._writer = writer
+            check, name = self.frame_check(3), self.cls.__name__
+            self._writer = _refuse
+            if check:
+                self._writer = _KindCheckWriter().result_writer(self.table, name, check[1])
         return self._writer
 
     @staticmethod
@@ -1017,14 +1011,13 @@ class _KindCheckWriter(_FinishWriter):
         return isinstance(parser, _rt.String) or super().needs(parser, seen, multiples=False)
 
     def result_writer(
-        self, table: _rt.FieldTable, name: str, with_kinds: bool, read: Callable[[bytes], object]
+        self, table: _rt.FieldTable, name: str, read: Callable[[bytes], object]
     ) -> Callable[[str, OcppStruct], str]:
         """A CALLRESULT's frame of a message of ``table``'s type, checked, in one function:
         ``(unique_id, message)`` to the text, or *some* exception. The check is this writer's
-        kinds check inline (``with_kinds``: the type has date-times or strings) and ``read`` of
-        the text msgspec wrote (see ``_Codec.frame_check``); objects with vendor properties are
-        refused (``checked_frame`` writes those)."""
-        checks = self.object_lines(table, "o", "    ", 0) if with_kinds else []
+        kinds check inline and ``read`` of the text msgspec wrote (see ``_Codec.frame_check``);
+        objects with vendor properties are refused (``checked_frame`` writes those)."""
+        checks = self.object_lines(table, "o", "    ", 0)
         assert not self.uses_fine, name  # kinds checks have no multipleOf lines to skip
         self.names.update(_encode=_ENCODER.encode, _read=read, _with_extra=_WITH_EXTRA)
         lines = ["def write(unique_id, o):", "    if _with_extra:", "        raise _Reject"]
