@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import importlib
 import json
 import re
@@ -46,6 +47,13 @@ def _module(version: str, name: str) -> Any:
 
 def _runtime(name: str = "_msgspec") -> Any:
     return importlib.import_module(f"{msgspec_bindings()}.{name}")
+
+
+def _no_vendor_properties_alive() -> None:
+    """Collect what earlier tests left in reference cycles: while an object holding vendor
+    properties is alive, the fast writers step aside (``_WITH_EXTRA``)."""
+    gc.collect()
+    assert not _runtime()._WITH_EXTRA
 
 
 def _transaction_event() -> dict[str, Any]:
@@ -704,6 +712,7 @@ def test_a_string_set_in_code_as_another_kind_is_refused_as_the_dataclass_flavou
         with pytest.raises(error):
             frames.checked_frame([3, "id"], response)
     assert errors[:2] == errors[2:] and errors[0][0] == "data", errors
+    _no_vendor_properties_alive()
     writer = _runtime().result_writer(_module("1.6", "messages").DataTransferResponse)
     response = _module("1.6", "messages").DataTransferResponse.from_dict({"status": "Accepted"})
     response.data = value
@@ -868,3 +877,157 @@ def test_a_response_is_checked_as_validate_checks_it_and_written_as_to_json_writ
             response.validate()
         assert _answer(central, frame)[:3] == [4, "u", "InternalError"], text
     assert "invalid response from the handler for Authorize" in caplog.text
+
+
+_UTC_NOON = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
+_COMMON_PROBES: tuple[object, ...] = (
+    None, "", "x", 0, -1, 2**63, -(2**63) - 1, 10**30, 1.5, 1e300, float("nan"),
+    float("inf"), True, [], {}, b"x", _UTC_NOON.date(), datetime(2026, 11, 23, 12), _UTC_NOON,
+    datetime(2026, 11, 23, 12, tzinfo=timezone(timedelta(hours=1))),
+)  # fmt: skip
+"""Values set in code at every field of every message (wrong kinds, edges of msgspec's
+integers, non-finite floats, date-times naive, UTC and with an offset)."""
+
+
+def _probes(package: str, parser: Any, current: object) -> list[object]:
+    """The common probes and the edges of ``parser``'s own bounds (``current``: the example's
+    value there, repeated for an array's sizes; ``package``: the flavour's)."""
+    runtime = importlib.import_module(f"{package}._runtime")
+    probes = list(_COMMON_PROBES)
+    if isinstance(parser, runtime.String):
+        probes += ["x" * n for n in (parser.min_length, parser.max_length) if n is not None]
+        probes += ["x" * (parser.max_length + 1)] if parser.max_length is not None else []
+        probes += ["x" * (parser.min_length - 1)] if parser.min_length else []
+    if isinstance(parser, runtime._Numeric):
+        for bound in (parser.minimum, parser.maximum):
+            if bound is not None:
+                probes += [int(bound), int(bound) - 1, int(bound) + 1, bound - 0.5, bound + 0.5]
+    if isinstance(parser, runtime.EnumOf):
+        probes += [next(iter(parser.enum)).value]  # the value, not the member
+    if isinstance(parser, runtime.ArrayOf) and isinstance(current, list) and current:
+        sizes = (parser.min_items, parser.max_items)
+        probes += [current * n for n in sizes if n is not None]
+        probes += [current * (parser.max_items + 1)] if parser.max_items else []
+        probes += [tuple(current)]
+    return probes
+
+
+def _places(package: str, obj: Any, trail: tuple[Any, ...] = ()) -> Any:
+    """(trail to a field, its parser, its value) for every field of ``obj`` and of the objects
+    it holds (an array's first item stands for all); a trail is attribute names and indexes."""
+    runtime = importlib.import_module(f"{package}._runtime")
+    table = type(obj)._table if package == "ocpp_bindings" else _runtime()._table_of(type(obj))
+    for f in table.fields:
+        value = getattr(obj, f.attr)
+        yield (*trail, f.attr), f.parser, value
+        parser, inner, where = f.parser, value, (*trail, f.attr)
+        while isinstance(parser, runtime.ArrayOf) and isinstance(inner, list) and inner:
+            parser, inner, where = parser.items, inner[0], (*where, 0)
+            yield where, parser, inner
+        if isinstance(parser, runtime.ObjectOf) and inner is not None:
+            yield from _places(package, inner, where)
+
+
+def _set(obj: Any, trail: tuple[Any, ...], value: object) -> object:
+    """Set ``value`` at ``trail`` in ``obj``; returns the value that was there."""
+    *parents, last = trail
+    for step in parents:
+        obj = obj[step] if isinstance(step, int) else getattr(obj, step)
+    old = obj[last] if isinstance(last, int) else getattr(obj, last)
+    if isinstance(last, int):
+        obj[last] = value
+    else:
+        setattr(obj, last, value)
+    return old
+
+
+def _checked(package: str, obj: Any) -> Any:
+    """What ``validate()`` and ``checked_frame`` make of ``obj``: the frame, or the error's
+    (code, path) from both."""
+    error = importlib.import_module(f"{package}._runtime").ValidationError
+    frames = importlib.import_module(f"{package}._dispatch")
+    try:
+        obj.validate()
+    except error as exc:
+        with pytest.raises(error) as caught:
+            frames.checked_frame([3, "id"], obj)
+        assert (caught.value.ocpp_error_code, caught.value.path) == (exc.ocpp_error_code, exc.path)
+        return exc.ocpp_error_code, exc.path
+    return json.loads(frames.checked_frame([3, "id"], obj))
+
+
+@pytest.mark.parametrize("version", sorted(VERSIONS))
+def test_messages_set_wrong_in_code_are_checked_as_the_dataclass_flavour_checks_them(
+    version: str,
+) -> None:
+    """The complete checks of objects built in code (``_ValueCheckWriter``: validate(),
+    checked_frame and the dispatcher's writer skip the read-back when they are sure): every
+    field of every message's full example set to each probe, and the outcome compared with the
+    dataclass flavour's, error code and path included. The writer may refuse more (the general
+    path decides then), never pass what the dataclass flavour refuses."""
+    dispatch, examples = _module(version, "dispatch"), _module(version, "examples")
+    reference = module("ocpp_bindings", version, "messages")
+    checked = probed = 0
+    for action, feature in sorted(dispatch.PROTOCOL.features.items()):
+        for side, cls in (("request", feature.request), ("response", feature.response)):
+            try:
+                payload = getattr(examples, side)(action, full=True)
+            except KeyError:  # a SEND has no response
+                continue
+            codec = _runtime()._Codec.of(cls)
+            if codec.value_check() is None:
+                continue
+            checked += 1
+            writer = _runtime().result_writer(cls)
+            ours = cls.from_dict(payload)
+            theirs = getattr(reference, cls.__name__).from_dict(payload)
+            places = zip(
+                list(_places(msgspec_bindings(), ours)),
+                list(_places("ocpp_bindings", theirs)),
+                strict=True,
+            )
+            for (trail, parser, current), (_, their_parser, their_current) in places:
+                probes = zip(
+                    _probes(msgspec_bindings(), parser, current),
+                    _probes("ocpp_bindings", their_parser, their_current),
+                    strict=True,
+                )
+                for probe, their_probe in probes:
+                    old, their_old = _set(ours, trail, probe), _set(theirs, trail, their_probe)
+                    expected = _checked("ocpp_bindings", theirs)
+                    assert _checked(msgspec_bindings(), ours) == expected, (cls, trail, probe)
+                    try:
+                        written = writer("id", ours)
+                    except Exception:  # the general path decides
+                        written = None
+                    if written is not None:
+                        assert json.loads(written) == expected, (cls, trail, probe)
+                    _set(ours, trail, old)
+                    _set(theirs, trail, their_old)
+                    probed += 1
+    assert checked > 50 and probed > 3_000, (checked, probed)
+
+
+def test_the_read_back_is_skipped_only_when_the_complete_check_is_sure() -> None:
+    """A small type's answer is checked on the objects (``_Codec.value_check``) and its text is
+    not read back, unless a date-time has an offset other than UTC's (msgspec's reading of its
+    encoder's text decides those); a type with more values to check keeps the read-back."""
+    messages = _module("2.0.1", "messages")
+    _no_vendor_properties_alive()
+    codec = _runtime()._Codec.of(messages.HeartbeatResponse)
+    writer = _runtime().result_writer(messages.HeartbeatResponse)
+    reads: list[bytes] = []
+    read = writer.__globals__["_read"]
+    writer.__globals__["_read"] = lambda text: reads.append(text) or read(text)
+    try:
+        for hours, sure in ((0, True), (1, False)):
+            moment = datetime(2026, 11, 23, 12, tzinfo=timezone(timedelta(hours=hours)))
+            response = messages.HeartbeatResponse(current_time=moment)
+            assert codec.value_check()(response, False) is sure
+            assert json.loads(writer("id", response))[2] == json.loads(response.to_json())
+            assert len(reads) == (0 if sure else 1), hours
+    finally:
+        writer.__globals__["_read"] = read
+    large = _module("2.1", "messages").SetChargingProfileRequest
+    assert _runtime()._value_checks(_runtime()._table_of(large), set()) > 100
+    assert _runtime()._Codec.of(large).value_check() is None

@@ -536,6 +536,14 @@ def test_dataclass_messages_built_in_code_name_the_missing_field() -> None:
     with pytest.raises(ValidationError) as caught:
         v201.AuthorizeRequest(id_token=None).to_dict()  # type: ignore[arg-type]
     assert str(caught.value) == "idToken: required property is missing"
+    with pytest.raises(ValidationError) as caught:  # a plain value: not written as null
+        v201.IdTokenType(id_token=None, type=v201.IdTokenEnumType.Central).to_dict()  # type: ignore[arg-type]
+    assert str(caught.value) == "idToken: required property is missing"
+    for not_a_list in ("ab", {"a": 1}, iter([1])):  # iterables, but no arrays
+        message = v16.GetConfigurationRequest(key=not_a_list)  # type: ignore[arg-type]
+        with pytest.raises(ValidationError) as caught:
+            message.to_dict()
+        assert caught.value.path == "key", not_a_list
     with pytest.raises(ValidationError) as caught:
         v201.TransactionEventRequest.from_dict(
             v201_examples.request("TransactionEvent", full=True)

@@ -26,7 +26,7 @@ from dataclasses import fields as dataclass_fields
 from datetime import datetime, timedelta, timezone
 from enum import Enum
 from fractions import Fraction
-from typing import Any, ClassVar, Generic, Protocol, TypeVar, Union
+from typing import Any, ClassVar, Generic, NoReturn, Protocol, TypeVar, Union
 
 JsonValue = Union[  # noqa: UP007 - a string forward reference cannot use | at run time
     None, bool, int, float, str, list["JsonValue"], dict[str, "JsonValue"]
@@ -892,6 +892,11 @@ class _Reject(Exception):
     """A compiled fast path met something it does not handle: the exact parser decides."""
 
 
+def _refuse() -> NoReturn:
+    """Raise :class:`_Reject` (in an expression of a compiled fast path)."""
+    raise _Reject
+
+
 _RFC3339_SHAPE = re.compile(  # _RFC3339 without groups: a little faster when only checking
     r"[0-9]{4}-(?:0[1-9]|1[0-2])-[0-9]{2}[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
     r"(?:\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
@@ -1025,6 +1030,7 @@ class _FastWriter:
             "_fromisoformat": datetime.fromisoformat,
             "_is_multiple": _is_multiple,
             "_format_datetime": format_datetime,
+            "_refuse": _refuse,
         }
         self.name_of = {id(value): name for name, value in self.names.items()}
         self.helpers: list[str] = []
@@ -1217,11 +1223,13 @@ class _FastDump(_FastWriter):
             key = repr(f.json_name)
             lines.append(f"    v = o.{f.attr}")
             if f.required:
-                lines.append(f"    out[{key}] = {self.expression(f.parser, 'v', 0)}")
+                value = self.expression(f.parser, "v", 0)
+                if value == "v":  # unconverted: unset (None) would be written as null
+                    lines += [f"    if v is {_absent_name(f)}:", "        raise _Reject"]
+                lines.append(f"    out[{key}] = {value}")
             else:
-                absent = "UNSET" if f.absent is UNSET else "None"
                 lines += [
-                    f"    if v is not {absent}:",
+                    f"    if v is not {_absent_name(f)}:",
                     f"        out[{key}] = {self.expression(f.parser, 'v', 0)}",
                 ]
         if self.table.extra:
@@ -1239,13 +1247,20 @@ class _FastDump(_FastWriter):
             cls = self.ref(parser.cls, parser.cls.__name__)
             dump = self.ref(parser.cls._table.compiled_dump(), f"_dump_{parser.cls.__name__}")
             return f"({dump}({var}) if {var}.__class__ is {cls} else {var}.to_dict())"
-        if isinstance(parser, ArrayOf):
+        if isinstance(parser, ArrayOf):  # a list or tuple (anything else: the general dump)
             item = f"x{depth}"
             inner = self.expression(parser.items, item, depth + 1)
-            return f"list({var})" if inner == item else f"[{inner} for {item} in {var}]"
+            items = f"list({var})" if inner == item else f"[{inner} for {item} in {var}]"
+            kinds = f"{var}.__class__ is list or {var}.__class__ is tuple"
+            return f"({items} if {kinds} else _refuse())"
         if isinstance(parser, AnyJson):  # checked: never written beyond the runtime's limits
             return f"_any({var}, None)"
         return var
+
+
+def _absent_name(f: Field) -> str:
+    """The name of the value of ``f``'s attribute when the property is absent."""
+    return "UNSET" if f.absent is UNSET else "None"
 
 
 def fast_source(cls: type[Model]) -> str:
