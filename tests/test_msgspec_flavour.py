@@ -621,6 +621,7 @@ def test_the_dispatcher_answers_misleading_frames_as_the_dataclass_flavour_does(
         '[2,"c","Heartbeat",{"customData":{"vendorId":1}}]',
         '[2,"d","Heartbeat",{}]',
         bytearray(b'[2,"f","Heartbeat",{}]'),  # neither str nor bytes: the general path
+        memoryview(b'[2,"g","Heartbeat",{}]'),  # not JSON text for load_json
         json.dumps([2, "x" * 36, "Heartbeat", {}]),
         json.dumps([2, "x" * 37, "Heartbeat", {}]),  # the hot path's reader refuses it
         '[2,"\u00e9","Heartbeat",{}]',

@@ -413,7 +413,10 @@ def load_frame(text: str | bytes) -> object:
     """An OCPP-J frame for the dispatcher, as ``load_json`` reads it, but a CALL's (or SEND's)
     and a CALLRESULT's payload stays JSON text (a ``msgspec.Raw``) that the message class's
     ``from_dict`` decodes with msgspec in one step. Any other frame, and anything msgspec
-    does not read, is ``load_json``'s (the same frames and errors as every flavour)."""
+    does not read, is ``load_json``'s (the same frames and errors as every flavour), as is
+    anything but ``str`` and ``bytes``."""
+    if text.__class__ is not str and text.__class__ is not bytes:
+        return load_json(text)
     head = text[:3]
     try:
         if head == "[2," or head == b"[2," or head == "[6," or head == b"[6,":
