@@ -969,6 +969,7 @@ def test_messages_set_wrong_in_code_are_checked_as_the_dataclass_flavour_checks_
     dispatch, examples = _module(version, "dispatch"), _module(version, "examples")
     reference = module("ocpp_bindings", version, "messages")
     checked = probed = 0
+    _no_vendor_properties_alive()
     for action, feature in sorted(dispatch.PROTOCOL.features.items()):
         for side, cls in (("request", feature.request), ("response", feature.response)):
             try:
@@ -982,6 +983,7 @@ def test_messages_set_wrong_in_code_are_checked_as_the_dataclass_flavour_checks_
             writer = _runtime().result_writer(cls)
             ours = cls.from_dict(payload)
             theirs = getattr(reference, cls.__name__).from_dict(payload)
+            assert json.loads(writer("id", ours)) == _checked("ocpp_bindings", theirs), cls
             places = zip(
                 list(_places(msgspec_bindings(), ours)),
                 list(_places("ocpp_bindings", theirs)),
