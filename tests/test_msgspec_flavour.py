@@ -16,6 +16,7 @@ import json
 import re
 import sys
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any
 
 import msgspec
@@ -821,6 +822,33 @@ def test_a_subclass_of_a_model_in_user_code_reads_and_writes_as_its_model() -> N
         assert errors[0] == errors[1], errors
 
 
+def test_a_subclass_with_struct_options_of_its_own_is_written_as_its_model() -> None:
+    """A subclass may change what msgspec's encoder writes (``omit_defaults``, ``array_like``,
+    a tag, a field of its own); its payload is still its model's: the exact dump writes it."""
+    messages = _module("2.0.1", "messages")
+    frames = _runtime("_dispatch")
+    noon = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
+    expected = {"currentTime": "2026-11-23T12:00:00Z"}
+
+    class Defaults(messages.HeartbeatResponse, omit_defaults=False):
+        pass
+
+    class Positional(messages.HeartbeatResponse, array_like=True):
+        pass
+
+    class Tagged(messages.HeartbeatResponse, tag=True):
+        pass
+
+    class Noted(messages.HeartbeatResponse):
+        note: str = "hi"
+
+    for cls in (Defaults, Positional, Tagged, Noted):
+        response = cls(current_time=noon)
+        response.validate()
+        assert json.loads(response.to_json()) == expected, cls
+        assert json.loads(frames.checked_frame([3, "id"], response)) == [3, "id", expected], cls
+
+
 def test_a_date_time_set_in_code_as_text_is_refused_in_a_type_with_multiple_of() -> None:
     """A type with ``multipleOf`` (1.6 SetChargingProfile) is read back as a received frame
     is, which would turn RFC 3339 text set in code into a date-time: its kinds check refuses
@@ -883,7 +911,8 @@ def test_a_response_is_checked_as_validate_checks_it_and_written_as_to_json_writ
 _UTC_NOON = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
 _COMMON_PROBES: tuple[object, ...] = (
     None, "", "x", 0, -1, 2**63, -(2**63) - 1, 10**30, 1.5, 1e300, float("nan"),
-    float("inf"), True, [], {}, b"x", _UTC_NOON.date(), datetime(2026, 11, 23, 12), _UTC_NOON,
+    float("inf"), Decimal("1"), True, [], {}, b"x", _UTC_NOON.date(), datetime(2026, 11, 23, 12),
+    _UTC_NOON,
     datetime(2026, 11, 23, 12, tzinfo=timezone(timedelta(hours=1))),
 )  # fmt: skip
 """Values set in code at every field of every message (wrong kinds, edges of msgspec's

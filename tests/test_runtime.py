@@ -544,6 +544,14 @@ def test_dataclass_messages_built_in_code_name_the_missing_field() -> None:
         with pytest.raises(ValidationError) as caught:
             message.to_dict()
         assert caught.value.path == "key", not_a_list
+    another = v201.AuthorizeRequest.from_dict({"idToken": {"idToken": "x", "type": "Central"}})
+    another.id_token = v21.IdTokenType.from_dict({"idToken": "x", "type": "Central"})  # type: ignore[assignment]
+    with pytest.raises(ValidationError) as caught:  # another version's class of the same name
+        another.validate()
+    assert str(caught.value) == (
+        "idToken: expected ocpp_bindings.v201.datatypes.IdTokenType, "
+        "got ocpp_bindings.v21.datatypes.IdTokenType"
+    )
     with pytest.raises(ValidationError) as caught:
         v201.TransactionEventRequest.from_dict(
             v201_examples.request("TransactionEvent", full=True)

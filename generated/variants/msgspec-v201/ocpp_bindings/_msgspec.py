@@ -308,7 +308,8 @@ class OcppStruct(
     def validate(self) -> None:
         """Check an object built in code against its schema; raises ValidationError."""
         if _checked_text(self, self, 1) is None:  # the exact dump and parser explain it
-            type(self).from_dict(self._exact_dump())
+            _codec_of(self.__class__).exact(self._exact_dump())  # not msgspec's convert,
+            # which takes a Decimal set in code for a number (and the encoder writes text)
 
 
 def _checked_text(message: OcppStruct, value: OcppStruct | list[Any], size: int) -> bytes | None:
@@ -560,11 +561,14 @@ class _Codec:
     """What one model class decodes with: msgspec's decoder, the finishers, the exact table."""
 
     VALUE_CHECKS = 100
-    """The most values a type's complete check (``value_check``) is written for. Measured on
-    every message's full example, the check and the encoding took 0.5-0.9x the time of the
-    kinds check, the encoding and the read-back, at up to 271 values; a 2.1 SetChargingProfile
-    of 96 periods (207 values, each period 15 optional fields, most absent) took 1.13x: the
-    check visits every field, the read-back only what the text holds."""
+    """The most places in the schema (see :func:`_value_checks`) a type's complete check
+    (``value_check``) is written for. Its cost grows with the fields an object declares, the
+    read-back's with what the text holds: measured on every message's full example (arrays of
+    one item), the check and the encoding took 0.5-0.9x the time of the kinds check, the
+    encoding and the read-back, at up to 271 places; but a 2.1 SetChargingProfile of 96 periods
+    (207 places; each period declares 15 optional fields, most of them absent) took 1.13x. The
+    limit keeps the read-back for the large types, whose long arrays of sparse objects are
+    where it wins."""
 
     def __init__(self, cls: type[OcppStruct]) -> None:
         self.cls = cls
@@ -582,9 +586,11 @@ class _Codec:
         self.plain = not _holds_any_json(self.table, set())
         """No "any JSON" value at any depth: msgspec's encoder writes such an object's values
         as they are (it writes NaN as null, which is a value where any JSON is)."""
-        self.writes = self.plain and not _recursive(cls)
+        self.writes = self.plain and not _recursive(cls) and _generated_model(cls) is cls
         """Can msgspec's text of an object be checked by ``kinds`` and the checks after it
-        (see ``frame_check``)? (The kinds check is written for types without recursion.)"""
+        (see ``frame_check``)? (The kinds check is written for types without recursion; a
+        subclass in user code may change what msgspec writes: its fields, its struct options
+        such as ``omit_defaults`` or ``array_like``, so the exact dump writes it.)"""
         self.kinds: Callable[[Any, bool], None] | None = (
             _KindCheckWriter().compile(self.table, cls.__name__) if self.writes else None
         )
@@ -640,9 +646,9 @@ class _Codec:
         decode = msgspec.json.Decoder(_frame_type(size, _checking_type(self.cls))).decode
         return self.value_check() or self.kinds, decode
 
-    def value_check(self) -> Callable[[Any, bool], bool | None] | None:
+    def value_check(self) -> Callable[[Any, bool], bool] | None:
         """The complete check of a message of this class (see :class:`_ValueCheckWriter`), for
-        types with at most ``VALUE_CHECKS`` values to check (None for others), written once."""
+        types with at most ``VALUE_CHECKS`` places to check (None for others), written once."""
         if self._values is None:
             count = _value_checks(self.table, set()) if self.writes else None
             self._values = False
@@ -821,9 +827,9 @@ _CHECKED_KINDS = (_rt.String, _rt.DateTime, _rt.Integer, _rt.Number, _rt.Boolean
 
 
 def _value_checks(table: _rt.FieldTable, seen: set[int]) -> int | None:
-    """How many values :class:`_ValueCheckWriter` checks in a message of ``table``'s type (an
-    array's items counted once), or None when it cannot check them all: "any JSON" values,
-    ``multipleOf``, a recursive type."""
+    """How many places of the schema :class:`_ValueCheckWriter` checks in a message of
+    ``table``'s type (fields, and an array's items once), or None when it cannot check them
+    all: "any JSON" values, ``multipleOf``, a recursive type."""
     if id(table) in seen:
         return None
     seen.add(id(table))

@@ -763,6 +763,10 @@ class ObjectOf(Parser[M]):
 
     def dump(self, value: M, path: Path = None) -> JsonValue:
         if not isinstance(value, self.cls):
+            if type(value).__name__ == self.cls.__name__:  # another version's, say: say which
+                given = f"{type(value).__module__}.{type(value).__qualname__}"
+                message = f"expected {self.cls.__module__}.{self.cls.__qualname__}, got {given}"
+                raise fail(message, path, ErrorKind.TYPE)
             raise _wrong_type(self.cls.__name__, value, path)
         return self.cls._table.dump(value, path)
 
@@ -1246,7 +1250,7 @@ class _FastDump(_FastWriter):
         if isinstance(parser, ObjectOf):
             cls = self.ref(parser.cls, parser.cls.__name__)
             dump = self.ref(parser.cls._table.compiled_dump(), f"_dump_{parser.cls.__name__}")
-            return f"({dump}({var}) if {var}.__class__ is {cls} else {var}.to_dict())"
+            return f"({dump}({var}) if {var}.__class__ is {cls} else _refuse())"
         if isinstance(parser, ArrayOf):  # a list or tuple (anything else: the general dump)
             item = f"x{depth}"
             inner = self.expression(parser.items, item, depth + 1)
