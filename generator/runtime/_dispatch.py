@@ -530,19 +530,6 @@ class Dispatcher(Generic[R]):
             request = self._parse(feature.request, payload, action)
         except ValidationError as exc:
             return error_frame(unique_id, exc.ocpp_error_code, str(exc))
-        return self._reply(unique_id, action, feature, handler, request, station)
-
-    def _reply(
-        self,
-        unique_id: str,
-        action: str,
-        feature: Feature[Any],
-        handler: Callable[..., Any],
-        request: Model,
-        station: str | None,
-    ) -> str | Coroutine[Any, Any, str]:
-        """The answer to a CALL whose ``request`` was read: the handler called, its response
-        answered by ``_respond``."""
         try:
             response = self._call_handler(handler, request, station)
         except Exception as exc:

@@ -312,8 +312,9 @@ class OcppStruct(
 
 def _checked_text(message: OcppStruct, value: OcppStruct | list[Any], size: int) -> bytes | None:
     """msgspec's text of ``value`` (``message``, or a frame of ``size`` elements ending in it)
-    when ``message`` passes its class's frame check (see ``_Codec.frame_check``), else None:
-    what msgspec's encoder and decoder pass, ``from_dict`` passes too."""
+    when ``message`` passes its class's frame check (see ``_Codec.frame_check``: the complete
+    check, or the kinds check and the read-back), else None: what it passes, the exact parser
+    passes too."""
     if _WITH_EXTRA:
         return None
     check = _codec_of(message.__class__).frame_check(size)

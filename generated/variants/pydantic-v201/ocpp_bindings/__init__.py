@@ -25,7 +25,7 @@ VERSIONS: dict[str, str] = {
 }
 """OCPP version -> the module holding its bindings."""
 
-RUNTIME = "0.1.0+pydantic.a4f2bed4b1a9"
+RUNTIME = "0.1.0+pydantic.789b8a535eac"
 """This package's runtime: ocppgen version, flavour and a digest of the runtime modules.
 Modules generated against another runtime (an extension package) refuse to import."""
 
