@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import gc
 import importlib
+import inspect
 import json
 import re
 import sys
@@ -847,6 +848,52 @@ def test_a_subclass_with_struct_options_of_its_own_is_written_as_its_model() -> 
         response.validate()
         assert json.loads(response.to_json()) == expected, cls
         assert json.loads(frames.checked_frame([3, "id"], response)) == [3, "id", expected], cls
+
+
+def test_each_class_gets_a_from_json_of_its_own_and_one_of_the_users_stays() -> None:
+    """The first use of a class compiles its ``from_json`` (the decoder and the finishing
+    inline); a subclass that inherits it reads its own objects, and a ``from_json`` defined
+    in user code is left as it is."""
+    messages = _module("2.0.1", "messages")
+    text = '{"currentTime": "2026-11-23T12:00:00Z"}'
+
+    class Inherits(messages.HeartbeatResponse):
+        pass
+
+    class Overrides(messages.HeartbeatResponse):
+        @classmethod
+        def from_json(cls, text: str | bytes, *, tolerate: Any = ()) -> Any:
+            return super().from_json(text, tolerate=tolerate)
+
+    own = Overrides.__dict__["from_json"]
+    for cls in (messages.HeartbeatResponse, Inherits, Overrides):
+        for _ in range(2):  # the first call compiles the class's own
+            assert type(cls.from_json(text)) is cls, cls
+            with pytest.raises(_runtime("_runtime").ValidationError) as refused:
+                cls.from_json('{"currentTime": "2026-11-23"}')
+            assert refused.value.path == "currentTime"
+    assert "from_json" in vars(Inherits) and Overrides.__dict__["from_json"] is own
+    signature = inspect.signature(messages.HeartbeatResponse.from_json)
+    assert list(signature.parameters) == ["text", "tolerate"]
+
+
+def test_messages_are_left_out_of_the_cycle_collector() -> None:
+    """The models are msgspec ``gc=False`` structs (a message is a tree; decoding is faster):
+    the collector does not track one, though it holds lists. A subclass may pass ``gc=True``,
+    and must with a ``__dict__`` (msgspec refuses ``gc=False`` there)."""
+    messages = _module("2.0.1", "messages")
+    event = messages.TransactionEventRequest.from_json(json.dumps(_transaction_event()))
+    assert gc.is_tracked(event.meter_value), "a list is tracked"
+    assert not gc.is_tracked(event) and not gc.is_tracked(event.meter_value[0])
+
+    class Tracked(messages.TransactionEventRequest, gc=True):
+        pass
+
+    assert gc.is_tracked(Tracked.from_json(json.dumps(_transaction_event())))
+    with pytest.raises(ValueError, match="gc=False"):
+
+        class Untracked(messages.HeartbeatResponse, dict=True):
+            pass
 
 
 def test_a_date_time_set_in_code_as_text_is_refused_in_a_type_with_multiple_of() -> None:

@@ -238,7 +238,9 @@ def test_the_fast_path_runs_no_exact_check_for_a_valid_payload() -> None:
 def test_finer_numbers_finds_each_number_that_may_be_no_multiple() -> None:
     finer_numbers = _runtime("_runtime").finer_numbers
     tenths = finer_numbers({"0.1"})
-    for text in ('{"a": 16.75}', "[1e-1]", "[0.05]", "[1E-3]", '["16.75 in a string"]'):
+    finer = ('{"a": 16.75}', "[1e-1]", "[0.05]", "[1E-3]", '["16.75 in a string"]')
+    dashes = ('["2026-11-21", 15e-1, "a-b"]', '[15e-1, "2026-11-21"]', '["2026-11-21", -1e-1]')
+    for text in finer + dashes:  # an exponent between, at and after the first or last "-"
         assert tenths(text) and tenths(text.encode()), text
     plain = '{"limit": 16.7, "n": 160, "e": 1E+2, "t": "2026-11-21T00:00:00Z", "d": -3.5}'
     assert not tenths(plain) and not tenths(plain.encode())
