@@ -596,17 +596,20 @@ def test_the_hot_path_takes_only_the_calls_it_certainly_reads_right(
     assert not central._fast_calls
     assert _answer(central, '[2,"a","Heartbeat",{}]')[0] == 3  # routes it: the general path
     assert set(central._fast_calls) == {"Heartbeat"}
+    padding = " " * _runtime("_dispatch").SMALL_CALL  # over it, the action is peeked at
     with monkeypatch.context() as patch:  # the hot path reads without the general path's reader
         patch.setattr(_runtime("_dispatch"), "load_frame", None)
         assert _answer(central, b'[2,"b","Heartbeat",{}]')[:2] == [3, "b"]
+        assert _answer(central, '[2,"b","Heartbeat",{}' + padding + "]")[:2] == [3, "b"]
     misleading = json.dumps([2, 'x","Heartbeat', "StatusNotification", {}], separators=(",", ":"))
     assert misleading.split('"', 4)[3] == "Heartbeat"
-    assert _answer(central, misleading)[:3] == [4, 'x","Heartbeat', "OccurrenceConstraintViolation"]
+    for frame in (misleading, misleading[:-1] + padding + "]"):  # read by call_head; peeked at
+        assert _answer(central, frame)[:3] == [4, 'x","Heartbeat', "OccurrenceConstraintViolation"]
     vendor = '[2,"c","Heartbeat",{"customData":{"vendorId":"v","x":1}}]'
     assert _answer(central, vendor)[:2] == [3, "c"]
-    assert [action for action, _ in seen] == ["Heartbeat"] * 3
-    assert seen[1][1] == messages.HeartbeatRequest()
-    assert _runtime().extra_of(seen[2][1].custom_data) == {"x": 1}
+    assert [action for action, _ in seen] == ["Heartbeat"] * 4
+    assert seen[1][1] == seen[2][1] == messages.HeartbeatRequest()
+    assert _runtime().extra_of(seen[3][1].custom_data) == {"x": 1}
 
 
 def test_the_dispatcher_answers_misleading_frames_as_the_dataclass_flavour_does() -> None:
@@ -629,6 +632,8 @@ def test_the_dispatcher_answers_misleading_frames_as_the_dataclass_flavour_does(
         '[2,"\u00e9","Heartbeat",{}]',
         '[2,"\\ud800","Heartbeat",{}]',
     ]
+    padding = " " * _runtime("_dispatch").SMALL_CALL  # over it, the action is peeked at
+    padded = [frame[:-1] + padding + "]" for frame in frames if isinstance(frame, str)]
     answers = []
     for package in (msgspec_bindings(), "ocpp_bindings"):
         messages = module(package, "2.0.1", "messages")
@@ -636,10 +641,14 @@ def test_the_dispatcher_answers_misleading_frames_as_the_dataclass_flavour_does(
             "Heartbeat": messages.HeartbeatResponse.from_dict(heartbeat),
             "StatusNotification": messages.StatusNotificationResponse(),
         })  # fmt: skip
-        answers.append([_answer(central, frame) for frame in frames])
+        answers.append([_answer(central, frame) for frame in frames + padded])
     assert answers[0] == answers[1]
-    assert answers[0][1][0] == 4 and answers[0][2][0] == 3, answers[0]
-    assert [answer[:2] for answer in answers[0][-3:]] == [[4, "-1"], [3, "\u00e9"], [4, "-1"]]
+    short = answers[0][: len(frames)]
+    assert answers[0][len(frames) :] == [
+        a for f, a in zip(frames, short, strict=True) if isinstance(f, str)
+    ]
+    assert short[1][0] == 4 and short[2][0] == 3, short
+    assert [answer[:2] for answer in short[-3:]] == [[4, "-1"], [3, "\u00e9"], [4, "-1"]]
 
 
 def _outcomes(package: str, caplog: pytest.LogCaptureFixture) -> list[Any]:

@@ -132,6 +132,19 @@ result_writer: Callable[[type[Model]], Callable[[str, Model], str]] | None = get
 )
 """A flavour's fast ``checked_frame([CALLRESULT, unique_id], response)`` for a response class:
 the frame, or *some* exception (then ``checked_frame`` decides and explains)."""
+call_head: Callable[[str | bytes], tuple[Any, ...]] | None = getattr(_flavour, "call_head", None)
+"""A flavour's reader of a CALL frame's head: the frame as a tuple (message type, unique id,
+action, the payload still as text) when its unique id is one ``call_reader`` takes, else
+*some* exception (with ``payload_reader``, for frames of at most ``SMALL_CALL`` characters)."""
+payload_reader: Callable[[type[Model]], Callable[[Any], Any]] | None = getattr(
+    _flavour, "payload_reader", None
+)
+"""A flavour's reader of a request class's payload from ``call_head``'s: the request object, or
+*some* exception."""
+SMALL_CALL = 256
+"""The longest CALL frame read by ``call_head`` and ``payload_reader`` (measured with msgspec:
+about 0.1 us faster than the peek and ``call_reader`` for a 0.1 KB frame, slower from about
+0.3 KB, where reading the payload twice costs more than the peek saves)."""
 
 
 class _FastCall(NamedTuple):
@@ -143,6 +156,14 @@ class _FastCall(NamedTuple):
     handler: Callable[..., Any]
     read: Callable[[str | bytes], tuple[Any, ...]]
     write: Callable[[str, Any], str]
+    decode: Callable[[Any], Any]
+    """The flavour's ``payload_reader`` of the request class (a small CALL's payload)."""
+
+
+def _unread(payload: object) -> Any:
+    """``_FastCall.decode`` where the flavour has no ``payload_reader`` (nor ``call_head``,
+    which alone gives a payload to read)."""
+    raise TypeError("the flavour reads no payload by itself")
 
 
 def error_frame(unique_id: str, code: str, description: str, message_type: int = CALLERROR) -> str:
@@ -363,34 +384,50 @@ class Dispatcher(Generic[R]):
         if (head == "[2," or (head == b"[2," and head.__class__ is bytes)) and self._fast_calls:
             # The hot path, inline (a call costs as much as a few checks): a CALL of an action
             # that the flavour reads in one pass and answers with its writer (see _FastCall).
-            # The action is peeked at as the text between the third and fourth quote; the frame
-            # read must name it, so an unusual frame (escapes, spaces) takes the general path.
-            quote: Any = b'"' if head.__class__ is bytes else '"'
-            pieces = text.split(quote, 4)
-            action: Any = pieces[3] if len(pieces) == 5 else ""
-            if action.__class__ is bytes:
-                action = action.decode("utf-8", "replace")
-            fast = self._fast_calls.get(action)
-            if fast is not None:
-                feature, handler, read, write = fast
+            # A small frame's head is read first (msgspec's decoder: cheaper than a peek at
+            # that size), then its payload by the request class's reader. A larger one's
+            # action is peeked at as the text between the third and fourth quote, and the
+            # frame read whole must name it (an unusual frame, with escapes or spaces, takes
+            # the general path).
+            request: Any = None
+            fast: _FastCall | None = None
+            if len(text) <= SMALL_CALL and call_head is not None:
                 try:
-                    frame: Any = read(text)
+                    frame = call_head(text)
+                    unique_id, action = frame[1], frame[2]
+                    fast = self._fast_calls.get(action)
+                    if fast is not None:
+                        request = fast.decode(frame[3])
                 except Exception:  # the general path decides and explains
-                    frame = None
-                if frame and frame[2] == action:  # its unique id is valid (see call_reader)
-                    unique_id, request = frame[1], frame[3]
+                    request = None
+            else:
+                quote: Any = b'"' if head.__class__ is bytes else '"'
+                pieces = text.split(quote, 4)
+                action = pieces[3] if len(pieces) == 5 else ""
+                if action.__class__ is bytes:
+                    action = action.decode("utf-8", "replace")
+                fast = self._fast_calls.get(action)
+                if fast is not None:
                     try:
-                        response = handler(request, charging_station_id) if self._central \
-                            else handler(request)  # fmt: skip
-                    except Exception as exc:
-                        return self._handler_failed(unique_id, action, exc)
-                    if response.__class__ is feature.response:
-                        try:
-                            return write(unique_id, response)
-                        except Exception:
-                            pass  # _answer finds the failure again, and logs it
-                    replied = self._respond(unique_id, action, feature, response)
-                    return replied if isinstance(replied, str) else await replied
+                        frame = fast.read(text)
+                    except Exception:  # the general path decides and explains
+                        frame = None
+                    if frame and frame[2] == action:  # its unique id is valid (see call_reader)
+                        unique_id, request = frame[1], frame[3]
+            if request is not None and fast is not None:
+                feature, handler, _, write, _ = fast
+                try:
+                    response = handler(request, charging_station_id) if self._central \
+                        else handler(request)  # fmt: skip
+                except Exception as exc:
+                    return self._handler_failed(unique_id, action, exc)
+                if response.__class__ is feature.response:
+                    try:
+                        return write(unique_id, response)
+                    except Exception:
+                        pass  # _answer finds the failure again, and logs it
+                replied = self._respond(unique_id, action, feature, response)
+                return replied if isinstance(replied, str) else await replied
         answer = self._read_and_answer(text, charging_station_id)
         return answer if answer is None or isinstance(answer, str) else await answer
 
@@ -484,7 +521,8 @@ class Dispatcher(Generic[R]):
         if call_reader is None or result_writer is None or feature.response is None:
             return
         read, write = call_reader(feature.request), result_writer(feature.response)
-        self._fast_calls[action] = _FastCall(feature, handler, read, write)
+        decode = _unread if payload_reader is None else payload_reader(feature.request)
+        self._fast_calls[action] = _FastCall(feature, handler, read, write, decode)
 
     def _find_route(self, action: str, kind: str) -> tuple[Feature[Any], Callable[..., Any]] | str:
         """``_route`` without the cache: looked up in the protocol and the handlers."""

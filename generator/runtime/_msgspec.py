@@ -442,6 +442,19 @@ def call_reader(cls: type[OcppStruct]) -> Callable[[str | bytes], tuple[Any, ...
     return _codec_of(cls).reader(4)
 
 
+call_head: Callable[[str | bytes], tuple[Any, ...]] = msgspec.json.Decoder(
+    tuple[int, _UNIQUE_ID, str, msgspec.Raw]
+).decode
+"""The dispatcher's reader of a small CALL's head: message type, unique id (see
+``_UNIQUE_ID``), action and the payload's text (``msgspec.Raw``), or *some* exception."""
+
+
+def payload_reader(cls: type[OcppStruct]) -> Callable[[Any], OcppStruct]:
+    """The dispatcher's reader of a request of ``cls`` from ``call_head``'s payload text: the
+    object, or *some* exception (msgspec's decoder and the finisher in one function)."""
+    return _codec_of(cls).decode
+
+
 def result_writer(cls: type[OcppStruct]) -> Callable[[str, OcppStruct], str]:
     """``checked_frame([3, unique_id], response)``'s fast path for a response of ``cls``: the
     frame, or *some* exception (then ``checked_frame`` decides and explains)."""

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from ._msgspec import OcppStruct as Model
 from ._msgspec import (
+    call_head,
     call_reader,
     checked_frame,
     dump_frame,
     extra_of,
     json_names,
     load_frame,
+    payload_reader,
     result_writer,
 )
 from ._runtime import Dialect
@@ -28,6 +30,7 @@ from ._runtime import Dialect
 __all__ = [
     "FLAVOUR",
     "Model",
+    "call_head",
     "call_reader",
     "checked_frame",
     "dialect_of",
@@ -35,6 +38,7 @@ __all__ = [
     "extra_of",
     "json_names",
     "load_frame",
+    "payload_reader",
     "result_writer",
 ]
 
