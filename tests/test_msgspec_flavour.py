@@ -862,9 +862,10 @@ def test_a_subclass_with_struct_options_of_its_own_is_written_as_its_model() -> 
 def test_each_class_gets_a_from_json_of_its_own_and_one_of_the_users_stays() -> None:
     """The first use of a class compiles its ``from_json`` (the decoder and the finishing
     inline); a subclass that inherits it reads its own objects, and a ``from_json`` defined
-    in user code is left as it is."""
+    in user code (on the class, a base or a mixin) is the one called, first use or not."""
     messages = _module("2.0.1", "messages")
     text = '{"currentTime": "2026-11-23T12:00:00Z"}'
+    calls: list[str] = []
 
     class Inherits(messages.HeartbeatResponse):
         pass
@@ -872,18 +873,52 @@ def test_each_class_gets_a_from_json_of_its_own_and_one_of_the_users_stays() -> 
     class Overrides(messages.HeartbeatResponse):
         @classmethod
         def from_json(cls, text: str | bytes, *, tolerate: Any = ()) -> Any:
+            calls.append(cls.__name__)
             return super().from_json(text, tolerate=tolerate)
 
-    own = Overrides.__dict__["from_json"]
-    for cls in (messages.HeartbeatResponse, Inherits, Overrides):
+    class Leaf(Overrides):
+        pass
+
+    class Logging:
+        __slots__ = ()
+
+        @classmethod
+        def from_json(cls, text: str | bytes, *, tolerate: Any = ()) -> Any:
+            calls.append(cls.__name__)
+            return super().from_json(text, tolerate=tolerate)  # type: ignore[misc]
+
+    class Mixed(Logging, messages.HeartbeatResponse):
+        pass
+
+    Leaf.from_dict({"currentTime": "2026-11-23T12:00:00Z"})  # its first use, not from_json's
+    for cls in (messages.HeartbeatResponse, Inherits, Overrides, Leaf, Mixed):
         for _ in range(2):  # the first call compiles the class's own
             assert type(cls.from_json(text)) is cls, cls
             with pytest.raises(_runtime("_runtime").ValidationError) as refused:
                 cls.from_json('{"currentTime": "2026-11-23"}')
             assert refused.value.path == "currentTime"
-    assert "from_json" in vars(Inherits) and Overrides.__dict__["from_json"] is own
+    assert calls == ["Overrides"] * 4 + ["Leaf"] * 4 + ["Mixed"] * 4
+    assert "from_json" in vars(Inherits) and "from_json" not in vars(Leaf) | vars(Mixed)
     signature = inspect.signature(messages.HeartbeatResponse.from_json)
     assert list(signature.parameters) == ["text", "tolerate"]
+
+
+def test_from_json_takes_the_texts_the_dataclass_flavour_takes() -> None:
+    """msgspec's decoder reads any buffer; ``from_json`` takes ``str``, ``bytes`` and
+    ``bytearray``, and refuses a ``memoryview`` as the dataclass flavour does."""
+    text = b'{"currentTime": "2026-11-23T12:00:00Z"}'
+    for package in (msgspec_bindings(), "ocpp_bindings"):
+        cls = module(package, "2.0.1", "messages").HeartbeatResponse
+        error = importlib.import_module(f"{package}._runtime").ValidationError
+        for _ in range(2):  # before and after the class's own from_json is compiled
+            assert (
+                cls.from_json(text)
+                == cls.from_json(text.decode())
+                == cls.from_json(bytearray(text))
+            )
+            with pytest.raises(error) as refused:
+                cls.from_json(memoryview(text))
+            assert (refused.value.path, refused.value.ocpp_error_code) == ("", "FormatViolation")
 
 
 def test_messages_are_left_out_of_the_cycle_collector() -> None:
@@ -903,6 +938,19 @@ def test_messages_are_left_out_of_the_cycle_collector() -> None:
 
         class Untracked(messages.HeartbeatResponse, dict=True):
             pass
+
+    class Plain:  # no __slots__: its objects would have a __dict__
+        pass
+
+    with pytest.raises(ValueError, match="gc=False"):
+
+        class Mixed(Plain, messages.HeartbeatResponse):
+            pass
+
+    class Tracked2(Plain, messages.HeartbeatResponse, gc=True):
+        pass
+
+    assert Tracked2.from_json('{"currentTime": "2026-11-23T12:00:00Z"}').current_time.year == 2026
 
 
 def test_a_date_time_set_in_code_as_text_is_refused_in_a_type_with_multiple_of() -> None:

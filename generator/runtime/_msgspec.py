@@ -200,8 +200,9 @@ class OcppStruct(
 
     Its objects are not tracked by Python's cycle collector (msgspec's ``gc=False``): a
     message is a tree of JSON values, and leaving the collector out makes decoding about 15%
-    faster. A cycle made through one in code (a message put inside itself) is not collected;
-    a subclass that holds other objects, or has a ``__dict__``, passes ``gc=True``.
+    faster. A cycle made through one in code (a message put inside itself) is not collected.
+    A subclass whose objects may be part of a cycle passes ``gc=True``, as must one with a
+    ``__dict__`` (``dict=True``, or a base that is no struct and has no ``__slots__``).
     """
 
     ocpp_dialect: ClassVar[Dialect]
@@ -259,10 +260,11 @@ class OcppStruct(
         codec = cls._codec
         if codec is None:
             codec = _Codec.of(cls)  # gives the class its own compiled from_json, if it can
-        try:
-            return codec.decode(text)  # type: ignore[return-value]
-        except Exception:  # the general path decides and explains
-            pass
+        if text.__class__ is str or text.__class__ is bytes:  # msgspec reads any buffer
+            try:
+                return codec.decode(text)  # type: ignore[return-value]
+            except Exception:  # the general path decides and explains
+                pass
         return _from_text(cls, text, tolerate)
 
     def to_dict(self) -> dict[str, JsonValue]:
@@ -379,7 +381,7 @@ class OpenStruct(OcppStruct, dict=True, weakref=True, gc=True):
 
     msgspec's decoder refuses them (the base's ``forbid_unknown_fields``): the exact parser
     builds such an object and keeps them in :attr:`extra`; ``to_dict`` writes them back.
-    (msgspec tracks an object with a ``__dict__`` in the cycle collector: ``gc=True``.)
+    (msgspec requires ``gc=True`` with ``dict=True``.)
     """
 
     @property
@@ -579,6 +581,15 @@ def _table_of(cls: type[OcppStruct]) -> _rt.FieldTable:
     return table
 
 
+def _inherits_our_from_json(cls: type[OcppStruct]) -> bool:
+    """Is the ``from_json`` that ``cls`` resolves to :meth:`OcppStruct.from_json` or one
+    compiled for a base (not one of the user's, on ``cls``, a base or a mixin)?"""
+    found = next(vars(k)["from_json"] for k in cls.__mro__ if "from_json" in vars(k))
+    function = getattr(found, "__func__", None)
+    generic = vars(OcppStruct)["from_json"].__func__
+    return function is generic or getattr(function, "__wrapped__", None) is generic
+
+
 def _generated_model(cls: type[OcppStruct]) -> type[OcppStruct] | None:
     """The generated model ``cls`` is or derives from: the class just before the version's
     base (the first to set ``ocpp_dialect``) in its method resolution order."""
@@ -703,7 +714,7 @@ class _Codec:
         if codec is None:
             codec = _Codec(cls)
             cls._codec = codec
-            if "from_json" not in cls.__dict__:  # a from_json of the user's own stays
+            if _inherits_our_from_json(cls):  # a from_json of the user's own stays
                 from_json = _FinishWriter().json_reader(cls, codec)
                 setattr(cls, "from_json", classmethod(from_json))  # noqa: B010
         return codec
@@ -998,13 +1009,13 @@ class _FinishWriter:
             read = [f"{pad}return _decode(text)"]
         lines = [
             "def from_json(cls, text, *, tolerate=()):",
-            "    if cls is _cls:",
+            "    if cls is _cls and (text.__class__ is str or text.__class__ is bytes):",
             "        try:",
             *read,
             "        except Exception:  # the general path decides and explains",
             "            pass",
             "        return _general(cls, text, tolerate)",
-            "    return _generic(cls, text, tolerate=tolerate)",
+            "    return _generic(cls, text, tolerate=tolerate)  # a subclass's, or other text",
         ]
         self.source = "\n".join([*self.helpers, *lines]) + "\n"
         exec(compile(self.source, f"<{__name__} from_json of {cls.__name__}>", "exec"), self.names)
