@@ -1001,7 +1001,7 @@ class _FinishWriter:
             _decode=codec.decoder.decode,
             _finer=codec.fine_numbers,
             _general=_from_text,
-            _generic=OcppStruct.from_json.__func__,  # type: ignore[attr-defined]
+            _generic=vars(OcppStruct)["from_json"].__func__,
         )
         if any(self.needs(f.parser, set()) for f in table.fields):
             read = self.read_lines(table, codec.fine_numbers, pad, frame=False)
