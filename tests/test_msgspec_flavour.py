@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import gc
 import importlib
 import inspect
 import json
+import pickle
 import re
 import sys
 from datetime import datetime, timedelta, timezone
@@ -919,6 +921,21 @@ def test_from_json_takes_the_texts_the_dataclass_flavour_takes() -> None:
             with pytest.raises(error) as refused:
                 cls.from_json(memoryview(text))
             assert (refused.value.path, refused.value.ocpp_error_code) == ("", "FormatViolation")
+
+
+def test_copies_and_pickles_keep_vendor_properties() -> None:
+    """``copy.copy``, ``copy.deepcopy`` and ``pickle`` give an equal message with the same
+    payload, customData's vendor properties included; a deep copy's are its own."""
+    messages = _module("2.0.1", "messages")
+    extra_of = _runtime().extra_of
+    event = messages.TransactionEventRequest.from_json(json.dumps(_transaction_event()))
+    for copied in (copy.copy(event), copy.deepcopy(event), pickle.loads(pickle.dumps(event))):
+        assert copied == event
+        assert json.loads(copied.to_json()) == json.loads(event.to_json())
+        assert extra_of(copied.custom_data) == {"firmware": {"build": 7}}
+    deep = copy.deepcopy(event)
+    extra_of(deep.custom_data)["firmware"]["build"] = 8
+    assert extra_of(event.custom_data) == {"firmware": {"build": 7}}
 
 
 def test_messages_are_left_out_of_the_cycle_collector() -> None:

@@ -408,6 +408,19 @@ class OpenStruct(OcppStruct, dict=True, weakref=True, gc=True):
         extra = self.__dict__.get("_extra")
         return f"{fields[:-1]}, extra={extra!r})" if extra else fields
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """``pickle`` and ``copy.deepcopy`` keep the additional properties (msgspec's own
+        reduce gives the fields alone)."""
+        extra = self.__dict__.get("_extra") or None
+        return _rebuilt_open, (type(self), msgspec.structs.asdict(self), extra)
+
+
+def _rebuilt_open(
+    cls: type[OpenStruct], fields: dict[str, Any], extra: dict[str, JsonValue] | None
+) -> OpenStruct:
+    """An object of ``cls`` from what :meth:`OpenStruct.__reduce__` gave."""
+    return cast(OpenStruct, _open_builder(cls)(extra, **fields))
+
 
 _CALL_FRAME: msgspec.json.Decoder[tuple[int, str, str, msgspec.Raw]] = msgspec.json.Decoder(
     tuple[int, str, str, msgspec.Raw]
