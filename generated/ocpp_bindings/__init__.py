@@ -27,7 +27,7 @@ VERSIONS: dict[str, str] = {
 }
 """OCPP version -> the module holding its bindings."""
 
-RUNTIME = "0.1.0+dataclasses.b6ac6f0ff257"
+RUNTIME = "0.1.0+dataclasses.096af981594f"
 """This package's runtime: ocppgen version, flavour and a digest of the runtime modules.
 Modules generated against another runtime (an extension package) refuse to import."""
 

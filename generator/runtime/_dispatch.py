@@ -149,7 +149,8 @@ about 0.1 us faster than the peek and ``call_reader`` for a 0.1 KB frame, slower
 
 class _FastCall(NamedTuple):
     """How the CALLs of one routed action go around the general path: read in one pass by
-    the flavour's ``call_reader``, answered by its ``result_writer`` (the hot path of
+    the flavour's ``call_reader`` (a small one: its head by ``call_head``, its payload by
+    ``decode``), answered by its ``result_writer`` (the hot path of
     :meth:`Dispatcher.handle_frame`)."""
 
     feature: Feature[Any]

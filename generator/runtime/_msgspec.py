@@ -376,6 +376,11 @@ def _forget_empty_extras(before: set[int]) -> None:
             _WITH_EXTRA.pop(key, None)
 
 
+_GENERIC_FROM_JSON: Callable[..., Any] = vars(OcppStruct)["from_json"].__func__
+""":meth:`OcppStruct.from_json` itself: what a compiled ``from_json`` of a subclass falls back
+to (and wraps)."""
+
+
 class OpenStruct(OcppStruct, dict=True, weakref=True, gc=True):
     """Base of the objects whose schema allows additional properties (``CustomDataType``).
 
@@ -599,8 +604,7 @@ def _inherits_our_from_json(cls: type[OcppStruct]) -> bool:
     compiled for a base (not one of the user's, on ``cls``, a base or a mixin)?"""
     found = next(vars(k)["from_json"] for k in cls.__mro__ if "from_json" in vars(k))
     function = getattr(found, "__func__", None)
-    generic = vars(OcppStruct)["from_json"].__func__
-    return function is generic or getattr(function, "__wrapped__", None) is generic
+    return _GENERIC_FROM_JSON in (function, getattr(function, "__wrapped__", None))
 
 
 def _generated_model(cls: type[OcppStruct]) -> type[OcppStruct] | None:
@@ -963,7 +967,7 @@ class _FinishWriter:
         """Do the lines written so far read ``fine``?"""
 
     def compile(self, table: _rt.FieldTable, name: str) -> Callable[[Any, bool], None] | None:
-        if not any(self.needs(f.parser, set()) for f in table.fields):
+        if not self.finishes(table):
             return None
         body = self.object_lines(table, "o", "    ", 0)
         self.source = "\n".join([*self.helpers, "def finish(o, fine):", *body]) + "\n"
@@ -982,7 +986,7 @@ class _FinishWriter:
         """msgspec's ``decode`` and the finishing of ``table``'s type in one compiled function
         of the JSON text (``finer``: see ``_Codec.fine_numbers``). It returns the object, or
         with ``frame`` the frame (a tuple) ``decode`` reads, its last item finished."""
-        if not any(self.needs(f.parser, set()) for f in table.fields):
+        if not self.finishes(table):
             return decode
         self.names["_decode"], self.names["_finer"] = decode, finer
         lines = self.read_lines(table, finer, "    ", frame)
@@ -1014,9 +1018,9 @@ class _FinishWriter:
             _decode=codec.decoder.decode,
             _finer=codec.fine_numbers,
             _general=_from_text,
-            _generic=vars(OcppStruct)["from_json"].__func__,
+            _generic=_GENERIC_FROM_JSON,
         )
-        if any(self.needs(f.parser, set()) for f in table.fields):
+        if self.finishes(table):
             read = self.read_lines(table, codec.fine_numbers, pad, frame=False)
         else:
             read = [f"{pad}return _decode(text)"]
@@ -1033,7 +1037,11 @@ class _FinishWriter:
         self.source = "\n".join([*self.helpers, *lines]) + "\n"
         exec(compile(self.source, f"<{__name__} from_json of {cls.__name__}>", "exec"), self.names)
         compiled = cast(Callable[..., Any], self.names["from_json"])
-        return functools.update_wrapper(compiled, cast(Callable[..., Any], self.names["_generic"]))
+        return functools.update_wrapper(compiled, _GENERIC_FROM_JSON)
+
+    def finishes(self, table: _rt.FieldTable) -> bool:
+        """Does an object of ``table``'s type have anything to finish?"""
+        return any(self.needs(f.parser, set()) for f in table.fields)
 
     def needs(self, parser: _rt.Parser[Any], seen: set[int], multiples: bool = True) -> bool:
         """Does a value of ``parser`` need finishing? (``seen``: the tables being visited;

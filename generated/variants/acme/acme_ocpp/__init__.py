@@ -8,7 +8,7 @@ Pass a version module to that version's ``Dispatcher(..., extensions=[...])``.
 
 from ocpp_bindings._runtime import require_runtime
 
-require_runtime("0.1.0+dataclasses.b6ac6f0ff257", __name__)
+require_runtime("0.1.0+dataclasses.096af981594f", __name__)
 
 VENDOR_ID = "com.acme"
 

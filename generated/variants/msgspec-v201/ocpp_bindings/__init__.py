@@ -25,7 +25,7 @@ VERSIONS: dict[str, str] = {
 }
 """OCPP version -> the module holding its bindings."""
 
-RUNTIME = "0.1.0+msgspec.3f1675fbeb9e"
+RUNTIME = "0.1.0+msgspec.42c2597975d0"
 """This package's runtime: ocppgen version, flavour and a digest of the runtime modules.
 Modules generated against another runtime (an extension package) refuse to import."""
 
